@@ -1,0 +1,165 @@
+import HPDTensor
+
+/// A first-order optimiser over a fixed list of parameters. `step()` reads each parameter's accumulated gradient
+/// (parameters without one are skipped, as in PyTorch) and updates its value in place.
+public protocol Optimizer: AnyObject {
+    /// The parameters, in a fixed order.
+    var parameters: [Variable] { get }
+    /// The current learning rate η (schedulers change it).
+    var learningRate: Float { get set }
+    /// Applies one update from the current gradients.
+    func step()
+}
+
+extension Optimizer {
+    /// Clears every parameter's gradient.
+    public func zeroGradients() {
+        for parameter in parameters { parameter.zeroGradient() }
+    }
+}
+
+/// Plain stochastic gradient descent: θ ← θ − η·g.
+public final class SGD: Optimizer {
+    public let parameters: [Variable]
+    public var learningRate: Float
+
+    public init(parameters: [Variable], learningRate: Float) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+    }
+
+    public func step() {
+        for parameter in parameters {
+            guard let gradient = parameter.gradient else { continue }
+            parameter.updateValue { $0.add(gradient, scaledBy: -learningRate) }
+        }
+    }
+}
+
+/// Adam (Kingma & Ba) with PyTorch's exact update, and AdamW's decoupled weight decay when `weightDecay > 0`:
+///
+///     θ ← θ·(1 − η·λ)                         (AdamW only)
+///     m ← β₁m + (1 − β₁)g,   v ← β₂v + (1 − β₂)g²,   t ← t + 1
+///     θ ← θ − (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+///
+/// Each parameter keeps its own step count t (a parameter without a gradient is skipped and does not advance).
+public final class Adam: Optimizer {
+    public let parameters: [Variable]
+    public var learningRate: Float
+    /// β₁, the first-moment decay (0.9).
+    public let beta1: Float
+    /// β₂, the second-moment decay (0.999).
+    public let beta2: Float
+    /// ε, added to the denominator (1e-8).
+    public let epsilon: Float
+    /// λ, decoupled weight decay (0 for Adam; AdamW's default is 0.01).
+    public let weightDecay: Float
+    /// First moments m, one per parameter.
+    public internal(set) var firstMoments: [Tensor]
+    /// Second moments v, one per parameter.
+    public internal(set) var secondMoments: [Tensor]
+    /// Step counts t, one per parameter.
+    public internal(set) var stepCounts: [Int]
+
+    public init(
+        parameters: [Variable], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
+        epsilon: Float = 1e-8, weightDecay: Float = 0
+    ) {
+        self.parameters = parameters
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        firstMoments = parameters.map { Tensor.zeros($0.value.shape) }
+        secondMoments = parameters.map { Tensor.zeros($0.value.shape) }
+        stepCounts = Array(repeating: 0, count: parameters.count)
+    }
+
+    /// AdamW: Adam with decoupled weight decay λ (PyTorch's default 0.01).
+    public static func adamW(parameters: [Variable], learningRate: Float = 1e-3, weightDecay: Float = 0.01) -> Adam {
+        Adam(parameters: parameters, learningRate: learningRate, weightDecay: weightDecay)
+    }
+
+    /// Restores moments and step counts (checkpoints); shapes must match the parameters.
+    public func restoreState(firstMoments: [Tensor], secondMoments: [Tensor], stepCounts: [Int]) {
+        precondition(
+            firstMoments.map(\.shape) == parameters.map(\.value.shape)
+                && secondMoments.map(\.shape) == parameters.map(\.value.shape) && stepCounts.count == parameters.count,
+            "Adam.restoreState: moment shapes do not match the parameters")
+        self.firstMoments = firstMoments
+        self.secondMoments = secondMoments
+        self.stepCounts = stepCounts
+    }
+
+    public func step() {
+        for index in parameters.indices {
+            guard let gradient = parameters[index].gradient else { continue }
+            stepCounts[index] += 1
+            let t = Double(stepCounts[index])
+            let biasCorrection1 = Float(1 - _power(Double(beta1), t))
+            let biasCorrection2Root = Float((1 - _power(Double(beta2), t)).squareRoot())
+            let stepSize = learningRate / biasCorrection1
+            let decay = 1 - learningRate * weightDecay
+            let (b1, b2, eps, decoupled) = (beta1, beta2, epsilon, weightDecay != 0)
+            firstMoments[index].modifyScalars { m in
+                secondMoments[index].modifyScalars { v in
+                    parameters[index].updateValue { value in
+                        value.modifyScalars { theta in
+                            gradient.scalars.withUnsafeBufferPointer { g in
+                                for i in 0..<g.count {
+                                    if decoupled { theta[i] *= decay }
+                                    m[i] = b1 * m[i] + (1 - b1) * g[i]
+                                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
+                                    let denominator = v[i].squareRoot() / biasCorrection2Root + eps
+                                    theta[i] -= stepSize * m[i] / denominator
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// PyTorch's StepLR: after e calls of `step()`, η = η₀ · γ^⌊e / stepSize⌋.
+public struct StepLR: Codable, Sendable, Equatable {
+    /// η₀.
+    public let initialLearningRate: Float
+    /// Decay every `stepSize` calls.
+    public let stepSize: Int
+    /// γ.
+    public let gamma: Float
+    /// The number of `step` calls so far.
+    public private(set) var epoch: Int = 0
+
+    public init(initialLearningRate: Float, stepSize: Int, gamma: Float) {
+        precondition(stepSize > 0, "StepLR stepSize must be positive, got \(stepSize)")
+        self.initialLearningRate = initialLearningRate
+        self.stepSize = stepSize
+        self.gamma = gamma
+    }
+
+    /// The learning rate after `epoch` steps.
+    public var learningRate: Float {
+        Float(Double(initialLearningRate) * _power(Double(gamma), Double(epoch / stepSize)))
+    }
+
+    /// Advances one epoch and writes the new rate into `optimizer`.
+    public mutating func step(_ optimizer: Optimizer) {
+        epoch += 1
+        optimizer.learningRate = learningRate
+    }
+
+    /// Sets the epoch counter (checkpoint restore).
+    public mutating func restore(epoch: Int) { self.epoch = epoch }
+}
+
+#if canImport(Glibc)
+import Glibc
+func _power(_ base: Double, _ exponent: Double) -> Double { Glibc.pow(base, exponent) }
+#else
+import Foundation
+func _power(_ base: Double, _ exponent: Double) -> Double { Foundation.pow(base, exponent) }
+#endif
