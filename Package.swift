@@ -8,6 +8,9 @@ let package = Package(
     products: [
         .library(name: "HPDTensor", targets: ["HPDTensor"]),
         .library(name: "HPDNN", targets: ["HPDNN"]),
+        .library(name: "HPDRL", targets: ["HPDRL"]),
+        .library(name: "HPDEnvironments", targets: ["HPDEnvironments"]),
+        .library(name: "HPDInvertedPendulum", targets: ["HPDInvertedPendulum"]),
     ],
     targets: [
         .systemLibrary(
@@ -15,6 +18,17 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
         .target(name: "HPDTensor", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
         .target(name: "HPDNN", dependencies: ["HPDTensor"], swiftSettings: swiftSettings),
+        .target(name: "HPDRL", dependencies: ["HPDNN", "HPDTensor"], swiftSettings: swiftSettings),
+        .target(name: "HPDEnvironments", dependencies: ["HPDRL", "HPDTensor"], swiftSettings: swiftSettings),
+        .systemLibrary(name: "CMuJoCo", providers: [.apt(["libmujoco-dev"])]),
+        .target(
+            name: "HPDInvertedPendulum", dependencies: ["CMuJoCo", "HPDRL", "HPDTensor"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HPDInvertedPendulumTests", dependencies: ["HPDInvertedPendulum", "HPDRL", "HPDTensor"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HPDRLTests", dependencies: ["HPDRL", "HPDEnvironments", "HPDNN", "HPDTensor"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "HPDNNTests", dependencies: ["HPDNN", "HPDTensor"], swiftSettings: swiftSettings),
         .testTarget(name: "HPDTensorTests", dependencies: ["HPDTensor"], swiftSettings: swiftSettings),
     ]

@@ -1,0 +1,191 @@
+import HPDNN
+import HPDTensor
+
+/// Hyperparameters of one agent's REINFORCE learner (Williams, 1992), with the reference implementation's defaults.
+public struct ReinforceConfiguration: Codable, Equatable, Hashable, Sendable {
+    /// Which optimiser updates the policy.
+    public enum OptimizerKind: String, Codable, Sendable {
+        /// Adam (β₁ 0.9, β₂ 0.999, ε 1e-8) — the discrete tasks.
+        case adam
+        /// AdamW with decoupled weight decay — the continuous task.
+        case adamW
+    }
+
+    /// The learning rate η₀.
+    public var learningRate: Float
+    /// The discount γ (0.99).
+    public var gamma: Double = 0.99
+    /// Normalise returns per episode, Ĝ = (G − mean)/(std + 1e-5) (discrete tasks: yes; continuous: no).
+    public var normalizeReturns: Bool = true
+    /// The optimiser.
+    public var optimizer: OptimizerKind = .adam
+    /// AdamW's weight decay λ (ignored by Adam).
+    public var weightDecay: Float = 0.01
+    /// StepLR's step size in episodes, or nil for a constant learning rate.
+    public var schedulerStepSize: Int? = 100
+    /// StepLR's γ.
+    public var schedulerGamma: Float = 0.95
+    /// Reset the environment with the agent's own seed at every episode (a fixed start state, as the reference's
+    /// continuous task), instead of seeding once per run.
+    public var reseedEveryEpisode: Bool = false
+
+    public init(
+        learningRate: Float, gamma: Double = 0.99, normalizeReturns: Bool = true, optimizer: OptimizerKind = .adam,
+        weightDecay: Float = 0.01, schedulerStepSize: Int? = 100, schedulerGamma: Float = 0.95,
+        reseedEveryEpisode: Bool = false
+    ) {
+        self.learningRate = learningRate
+        self.gamma = gamma
+        self.normalizeReturns = normalizeReturns
+        self.optimizer = optimizer
+        self.weightDecay = weightDecay
+        self.schedulerStepSize = schedulerStepSize
+        self.schedulerGamma = schedulerGamma
+        self.reseedEveryEpisode = reseedEveryEpisode
+    }
+}
+
+/// One agent learning alone with REINFORCE: it plays an episode, then takes one optimiser step on
+///
+///     discrete:    L = Σ_t −log π(a_t|s_t) · Ĝ_t
+///     continuous:  L = Σ_t −(1/D) Σ_d log N(a_td; μ_d(s_t), σ_d(s_t)²) · G_t
+///
+/// followed by one StepLR step. During the episode the policy runs its allocation-free batch-1 path; at the end
+/// the recorded states are re-run as **one batched forward on the tape** and back-propagated once — the same
+/// gradient as per-step graphs, far less work.
+public final class ReinforceLearner {
+    /// The policy being trained.
+    public let policy: Policy
+    /// Its optimiser (also used by distillation, sharing moments and learning rate).
+    public let optimizer: Adam
+    /// The learning-rate schedule, if any.
+    public private(set) var scheduler: StepLR?
+    /// The environment this agent plays in.
+    public var environment: any Environment
+    /// The configuration.
+    public let configuration: ReinforceConfiguration
+    /// The agent's sampling stream.
+    public internal(set) var generator: RandomGenerator
+    /// The seed the environment is reset with (once, or every episode).
+    public let environmentSeed: UInt64
+    /// Episodes played so far.
+    public internal(set) var episodesPlayed = 0
+
+    private var recordedStates: [Float] = []
+    private var recordedActions: [Int] = []
+    private var recordedContinuousActions: [Float] = []
+    private var recordedRewards: [Double] = []
+    private var continuousAction: [Float]
+    private var discretePolicy: CategoricalPolicy?
+    private var gaussianPolicy: GaussianPolicy?
+
+    /// Creates a learner; `generator` drives action sampling, `environmentSeed` the environment.
+    public init(
+        policy: Policy, environment: any Environment, configuration: ReinforceConfiguration,
+        environmentSeed: UInt64, generator: RandomGenerator
+    ) {
+        precondition(
+            policy.architecture.observationSize == environment.observationSize,
+            "ReinforceLearner: policy expects \(policy.architecture.observationSize) observations, environment gives \(environment.observationSize)")
+        precondition(
+            policy.architecture.actionSize == environment.actionSpace.size,
+            "ReinforceLearner: policy has \(policy.architecture.actionSize) actions, environment \(environment.actionSpace.size)")
+        self.policy = policy
+        self.environment = environment
+        self.configuration = configuration
+        self.environmentSeed = environmentSeed
+        self.generator = generator
+        discretePolicy = policy as? CategoricalPolicy
+        gaussianPolicy = policy as? GaussianPolicy
+        precondition(discretePolicy != nil || gaussianPolicy != nil, "ReinforceLearner supports CategoricalPolicy and GaussianPolicy")
+        let weightDecay: Float = configuration.optimizer == .adamW ? configuration.weightDecay : 0
+        optimizer = Adam(parameters: policy.parameters, learningRate: configuration.learningRate, weightDecay: weightDecay)
+        if let stepSize = configuration.schedulerStepSize {
+            scheduler = StepLR(initialLearningRate: configuration.learningRate, stepSize: stepSize, gamma: configuration.schedulerGamma)
+        }
+        continuousAction = [Float](repeating: 0, count: environment.actionSpace.size)
+        let capacity = 1000 * environment.observationSize
+        recordedStates.reserveCapacity(capacity)
+        recordedActions.reserveCapacity(1000)
+        recordedRewards.reserveCapacity(1000)
+        recordedContinuousActions.reserveCapacity(1000 * environment.actionSpace.size)
+    }
+
+    /// The number of steps in the last recorded episode.
+    public var lastEpisodeLength: Int { recordedRewards.count }
+
+    /// Plays one full episode, sampling a_t ~ π(·|s_t), records it, and returns its undiscounted return.
+    @discardableResult
+    public func runEpisode() -> Double {
+        let seed: UInt64? = (episodesPlayed == 0 || configuration.reseedEveryEpisode) ? environmentSeed : nil
+        var observation = environment.reset(seed: seed)
+        recordedStates.removeAll(keepingCapacity: true)
+        recordedActions.removeAll(keepingCapacity: true)
+        recordedContinuousActions.removeAll(keepingCapacity: true)
+        recordedRewards.removeAll(keepingCapacity: true)
+        var total = 0.0
+        while true {
+            recordedStates.append(contentsOf: observation)
+            let result: StepResult
+            if let discrete = discretePolicy {
+                let action = discrete.sample(observation, generator: &generator)
+                recordedActions.append(action)
+                result = environment.step(.discrete(action))
+            } else {
+                gaussianPolicy!.sample(observation, generator: &generator, into: &continuousAction)
+                recordedContinuousActions.append(contentsOf: continuousAction)
+                result = environment.step(.continuous(continuousAction))
+            }
+            recordedRewards.append(result.reward)
+            total += result.reward
+            observation = result.observation
+            if result.isDone { break }
+        }
+        episodesPlayed += 1
+        return total
+    }
+
+    /// One REINFORCE step on the recorded episode, then one scheduler step. Returns the loss L.
+    @discardableResult
+    public func update() -> Float {
+        let steps = recordedRewards.count
+        precondition(steps > 0, "update() needs a recorded episode: call runEpisode() first")
+        var returns = Returns.discounted(rewards: recordedRewards, gamma: configuration.gamma)
+        if configuration.normalizeReturns { returns = Returns.normalized(returns) }
+        let states = Variable(Tensor(rows: steps, columns: environment.observationSize, scalars: recordedStates))
+        let loss: Variable
+        if let discrete = discretePolicy {
+            loss = Variable.weightedNegativeLogLikelihood(
+                logits: discrete.logits(states), actions: recordedActions, weights: returns.map { Float($0) })
+        } else {
+            let (mean, deviation) = gaussianPolicy!.distribution(states)
+            let actions = Tensor(rows: steps, columns: continuousAction.count, scalars: recordedContinuousActions)
+            let logDensity = GaussianPolicy.logDensity(actions: actions, mean: mean, standardDeviation: deviation)
+            let weights = Variable(Tensor(rows: steps, columns: 1, scalars: returns.map { Float($0) }))
+            loss = -(logDensity.rowMeans() * weights).sum()
+        }
+        optimizer.zeroGradients()
+        loss.backward()
+        optimizer.step()
+        scheduler?.step(optimizer)
+        return loss.value.scalarValue
+    }
+
+    /// Restores the scheduler position (checkpoints).
+    public func restoreScheduler(epoch: Int) {
+        scheduler?.restore(epoch: epoch)
+        if let scheduler { optimizer.learningRate = scheduler.learningRate }
+    }
+
+    /// Restores the sampling stream and episode counter (checkpoints).
+    public func restoreProgress(generator: RandomGenerator, episodesPlayed: Int) {
+        self.generator = generator
+        self.episodesPlayed = episodesPlayed
+    }
+
+    /// The recorded episode's states (steps × observationSize), actions and rewards, for inspection and tests.
+    public var recordedEpisode: (states: Tensor, actions: [Int], rewards: [Double]) {
+        (Tensor(rows: recordedRewards.count, columns: environment.observationSize, scalars: recordedStates),
+         recordedActions, recordedRewards)
+    }
+}
