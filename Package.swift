@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "HPDRL", targets: ["HPDRL"]),
         .library(name: "HPDEnvironments", targets: ["HPDEnvironments"]),
         .library(name: "HPDInvertedPendulum", targets: ["HPDInvertedPendulum"]),
+        .library(name: "HPDLunarLander", targets: ["HPDLunarLander"]),
+        .library(name: "HPDFederation", targets: ["HPDFederation"]),
     ],
     targets: [
         .systemLibrary(
@@ -20,6 +22,17 @@ let package = Package(
         .target(name: "HPDNN", dependencies: ["HPDTensor"], swiftSettings: swiftSettings),
         .target(name: "HPDRL", dependencies: ["HPDNN", "HPDTensor"], swiftSettings: swiftSettings),
         .target(name: "HPDEnvironments", dependencies: ["HPDRL", "HPDTensor"], swiftSettings: swiftSettings),
+        .target(
+            name: "HPDFederation", dependencies: ["HPDEnvironments", "HPDRL", "HPDNN", "HPDTensor"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HPDFederationTests", dependencies: ["HPDFederation", "HPDEnvironments", "HPDRL", "HPDNN", "HPDTensor"],
+            swiftSettings: swiftSettings),
+        .target(name: "CBox2D", linkerSettings: [.linkedLibrary("box2d"), .linkedLibrary("stdc++")]),
+        .target(name: "HPDLunarLander", dependencies: ["CBox2D", "HPDRL", "HPDTensor"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HPDLunarLanderTests", dependencies: ["HPDLunarLander", "HPDRL", "HPDTensor"],
+            swiftSettings: swiftSettings),
         .systemLibrary(name: "CMuJoCo", providers: [.apt(["libmujoco-dev"])]),
         .target(
             name: "HPDInvertedPendulum", dependencies: ["CMuJoCo", "HPDRL", "HPDTensor"], swiftSettings: swiftSettings),
@@ -31,5 +44,6 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "HPDNNTests", dependencies: ["HPDNN", "HPDTensor"], swiftSettings: swiftSettings),
         .testTarget(name: "HPDTensorTests", dependencies: ["HPDTensor"], swiftSettings: swiftSettings),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

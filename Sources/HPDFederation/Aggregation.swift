@@ -1,0 +1,42 @@
+import HPDTensor
+
+/// How the server turns the agents' distributions on one part of the public state set into a consensus.
+/// Implement it to plug in weighted or robust means.
+public protocol AggregationStrategy: Sendable {
+    /// The consensus of `distributions`, given in agent-index order (all of one family and shape).
+    func aggregate(_ distributions: [ActionDistribution]) -> ActionDistribution
+}
+
+/// The arithmetic mean (FedHPD's aggregation): P̄ = (1/K) Σ_k P_k for probabilities; for Gaussians the mean of the
+/// means and, separately, the mean of the standard deviations. Sums run in agent-index order, so the result never
+/// depends on which agent answered first.
+public struct ArithmeticMean: AggregationStrategy {
+    public init() {}
+
+    public func aggregate(_ distributions: [ActionDistribution]) -> ActionDistribution {
+        precondition(!distributions.isEmpty, "aggregate: no distributions")
+        let weight = 1 / Float(distributions.count)
+        switch distributions[0] {
+        case .categorical:
+            var total: Tensor?
+            for distribution in distributions {
+                guard case .categorical(let probabilities) = distribution else { preconditionFailure("mixed families") }
+                if total == nil { total = probabilities } else { total!.add(probabilities) }
+            }
+            return .categorical(probabilities: total! * weight)
+        case .gaussian:
+            var meanTotal: Tensor?
+            var deviationTotal: Tensor?
+            for distribution in distributions {
+                guard case .gaussian(let mean, let deviation) = distribution else { preconditionFailure("mixed families") }
+                if meanTotal == nil {
+                    (meanTotal, deviationTotal) = (mean, deviation)
+                } else {
+                    meanTotal!.add(mean)
+                    deviationTotal!.add(deviation)
+                }
+            }
+            return .gaussian(mean: meanTotal! * weight, standardDeviation: deviationTotal! * weight)
+        }
+    }
+}

@@ -1,0 +1,176 @@
+import HPDNN
+import HPDRL
+import HPDTensor
+
+/// The federated training loop, top to bottom:
+///
+///     for episode e = 0 … E−1:
+///         every agent plays one episode and takes one REINFORCE step        (concurrently, one job per agent)
+///         fedhpd: if (e + 1) % d == 0 → one distillation event on the public state set (see DistillationServer)
+///         dpa:    if (e + 1) % d == 0 → one DPA-FedRL alignment step on the server's current state
+///
+/// Agent k draws its environment seed, initial weights and action samples from its own streams derived from
+/// (run seed, k), and BLAS runs single-threaded inside each job, so every output is identical for any thread count.
+public final class FederatedTraining {
+    /// The run's configuration.
+    public let configuration: FederationConfiguration
+    /// The agents, in index order.
+    public let agents: [ReinforceAgent]
+    /// The FedHPD server (nil for NoFed and DPA).
+    public let server: DistillationServer?
+    private let executor: ParallelExecutor
+    private let aggregation: AggregationStrategy
+
+    /// returns[e][k]: agent k's return in episode e.
+    public private(set) var returns: [[Double]] = []
+    /// Digestion losses: (episode, step) rows.
+    public private(set) var distillationRecords: [(episode: Int, step: DistillationStep)] = []
+    /// Notes about reports excluded from a consensus.
+    public private(set) var exclusions: [String] = []
+    /// Accumulated timings.
+    public private(set) var timings = TrainingTimings()
+
+    private var dpaEnvironment: (any Environment)?
+    private var dpaObservation: [Float] = []
+    private var dpaGenerator: RandomGenerator
+
+    /// The next episode to run (0-based).
+    public var nextEpisode: Int { returns.count }
+    /// Whether every episode has run.
+    public var isFinished: Bool { returns.count >= configuration.episodes }
+
+    /// Stream numbers: agent k uses (seed, 1000 + k) for its environment seed, (seed, 2000 + k) for its weights and
+    /// (seed, 3000 + k) for sampling; the DPA server uses (seed, 1).
+    public static func environmentSeed(runSeed: UInt64, agentIndex: Int) -> UInt64 {
+        var generator = RandomGenerator(seed: runSeed, stream: 1000 + UInt64(agentIndex))
+        return generator.next()
+    }
+
+    /// Builds every agent from the configuration (black box: each builds its own network and optimiser).
+    public init(
+        configuration: FederationConfiguration, environment: EnvironmentSpecification,
+        publicStates: PublicStateSet?, aggregation: AggregationStrategy = ArithmeticMean(), threads: Int
+    ) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.aggregation = aggregation
+        executor = ParallelExecutor(threadCount: threads)
+        var agents: [ReinforceAgent] = []
+        for (index, specification) in configuration.agents.enumerated() {
+            var weights = RandomGenerator(seed: configuration.seed, stream: 2000 + UInt64(index))
+            let architecture = specification.architecture(
+                observationSize: environment.observationSize, actionSpace: environment.actionSpace)
+            do { try architecture.validate() } catch {
+                throw FederationError.invalidConfiguration("agent \(index + 1): \(error)")
+            }
+            let policy: Policy = architecture.family == .categorical
+                ? CategoricalPolicy(architecture: architecture, generator: &weights)
+                : GaussianPolicy(architecture: architecture, generator: &weights)
+            let learner = ReinforceLearner(
+                policy: policy, environment: try environment.makeEnvironment(UInt64(index)),
+                configuration: specification.reinforce,
+                environmentSeed: Self.environmentSeed(runSeed: configuration.seed, agentIndex: index),
+                generator: RandomGenerator(seed: configuration.seed, stream: 3000 + UInt64(index)))
+            agents.append(ReinforceAgent(learner: learner))
+        }
+        self.agents = agents
+        dpaGenerator = RandomGenerator(seed: configuration.seed, stream: 1)
+        switch configuration.method {
+        case .fedhpd:
+            guard let publicStates else { throw FederationError.invalidConfiguration("fedhpd needs a public state set") }
+            guard publicStates.states.columns == environment.observationSize else {
+                throw FederationError.invalidConfiguration(
+                    "public states have \(publicStates.states.columns) columns, \(environment.id) observations have \(environment.observationSize)")
+            }
+            server = DistillationServer(
+                publicStates: publicStates, partSize: configuration.partSize, loops: configuration.loops,
+                aggregation: aggregation)
+        case .dpa:
+            server = nil
+            var serverEnvironment = try environment.makeEnvironment(10_000)
+            var seedStream = RandomGenerator(seed: configuration.seed, stream: 2)
+            dpaObservation = serverEnvironment.reset(seed: seedStream.next())
+            dpaEnvironment = serverEnvironment
+        case .nofed:
+            server = nil
+        }
+    }
+
+    /// Runs the remaining episodes; `progress` is called after each one with the episode count done.
+    public func run(progress: ((Int) -> Void)? = nil) {
+        LinearAlgebraLibrary.threadCount = 1
+        while !isFinished {
+            runNextEpisode()
+            progress?(returns.count)
+        }
+    }
+
+    /// One system episode: every agent trains one episode, then the method's federation step if it is due.
+    public func runNextEpisode() {
+        precondition(!isFinished, "runNextEpisode: all \(configuration.episodes) episodes have run")
+        let episode = returns.count
+        let start = monotonicSeconds()
+        let reports = executor.map(agents.count) { agents[$0].trainOneEpisode() }
+        timings.localSeconds += monotonicSeconds() - start
+        for report in reports {
+            timings.rolloutSeconds += report.rolloutSeconds
+            timings.updateSeconds += report.updateSeconds
+            timings.environmentSteps += report.steps
+        }
+        returns.append(reports.map(\.episodeReturn))
+        guard (episode + 1) % configuration.interval == 0 else { return }
+        let federationStart = monotonicSeconds()
+        switch configuration.method {
+        case .fedhpd:
+            let result = server!.runEvent(agents: agents, executor: executor)
+            for step in result.steps { distillationRecords.append((episode + 1, step)) }
+            exclusions += result.exclusions.map { "episode \(episode + 1): \($0)" }
+            timings.distillationEvents += 1
+        case .dpa:
+            let losses = dpaAlignmentStep()
+            distillationRecords.append((episode + 1, DistillationStep(loop: 1, part: 1, losses: losses)))
+            timings.distillationEvents += 1
+        case .nofed:
+            break
+        }
+        timings.distillationSeconds += monotonicSeconds() - federationStart
+    }
+
+    /// DPA-FedRL: every agent reports π_k(·|s) on the server's current state s; the server averages them, samples
+    /// an action from the average and steps its own environment (resetting when the episode ends); every agent
+    /// takes one optimiser step on Σ_a (π_k(a|s) − avg(a|s))².
+    private func dpaAlignmentStep() -> [Float] {
+        let state = Tensor(rows: 1, columns: dpaObservation.count, scalars: dpaObservation)
+        let reports = executor.map(agents.count) { agents[$0].actionDistribution(on: state) }
+        let consensus = aggregation.aggregate(reports)
+        let losses = executor.map(agents.count) { agents[$0].digest(consensus: consensus, on: state, loss: .squaredError) }
+        let action: EnvironmentAction
+        switch consensus {
+        case .categorical(let probabilities):
+            let draw = dpaGenerator.uniformFloat()
+            var cumulative: Float = 0
+            var chosen = probabilities.columns - 1
+            for column in 0..<probabilities.columns {
+                cumulative += probabilities[0, column]
+                if draw < cumulative { chosen = column; break }
+            }
+            action = .discrete(chosen)
+        case .gaussian(let mean, let deviation):
+            action = .continuous((0..<mean.columns).map { mean[0, $0] + deviation[0, $0] * Float(dpaGenerator.normal()) })
+        }
+        let result = dpaEnvironment!.step(action)
+        dpaObservation = result.isDone ? dpaEnvironment!.reset(seed: nil) : result.observation
+        return losses
+    }
+}
+
+/// Where the time went (seconds; rollout and update are summed over agents, so they exceed wall time when agents run
+/// in parallel).
+public struct TrainingTimings: Sendable, Codable, Equatable {
+    public var localSeconds = 0.0
+    public var rolloutSeconds = 0.0
+    public var updateSeconds = 0.0
+    public var distillationSeconds = 0.0
+    public var distillationEvents = 0
+    public var environmentSteps = 0
+}

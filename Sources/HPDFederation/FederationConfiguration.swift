@@ -1,0 +1,100 @@
+import HPDRL
+
+/// Every setting that determines a run's results (written to config.json before training starts). A run is a pure
+/// function of this configuration: thread count and machine do not change its outputs.
+public struct FederationConfiguration: Codable, Equatable, Sendable {
+    /// The training method.
+    public enum Method: String, Codable, Sendable, CaseIterable {
+        /// FedHPD: KL distillation on the public state set every `interval` episodes.
+        case fedhpd
+        /// Independent learners (d = ∞).
+        case nofed
+        /// DPA-FedRL: one shared server state per event, L2 alignment of the agents' distributions.
+        case dpa
+    }
+
+    /// The file format version of config.json.
+    public var formatVersion = 1
+    /// The environment id (canonical, e.g. `CartPole-v1`).
+    public var environment: String
+    /// The method.
+    public var method: Method
+    /// The distillation interval d (events after every d-th episode; DPA: every d-th episode too).
+    public var interval: Int
+    /// Episodes per agent.
+    public var episodes: Int
+    /// The run seed; every agent derives its own streams from (seed, agent index).
+    public var seed: UInt64
+    /// Digestion loops per event (5).
+    public var loops: Int = 5
+    /// States per contiguous part of the public set (2500).
+    public var partSize: Int = 2500
+    /// The heterogeneous agents, in index order.
+    public var agents: [AgentSpecification]
+    /// Which public state set was used (nil for NoFed and DPA).
+    public var publicStates: PublicStatesRecord?
+    /// The aggregation strategy's name.
+    public var aggregation: String = "arithmetic-mean"
+
+    public init(
+        environment: String, method: Method, interval: Int, episodes: Int, seed: UInt64, loops: Int = 5,
+        partSize: Int = 2500, agents: [AgentSpecification], publicStates: PublicStatesRecord? = nil
+    ) {
+        self.environment = environment
+        self.method = method
+        self.interval = interval
+        self.episodes = episodes
+        self.seed = seed
+        self.loops = loops
+        self.partSize = partSize
+        self.agents = agents
+        self.publicStates = publicStates
+    }
+
+    /// Checks the settings, naming the offending one.
+    public func validate() throws(FederationError) {
+        guard episodes > 0 else { throw .invalidConfiguration("episodes must be positive, got \(episodes)") }
+        guard !agents.isEmpty else { throw .invalidConfiguration("at least one agent is needed") }
+        guard interval > 0 else { throw .invalidConfiguration("interval must be positive, got \(interval)") }
+        guard loops > 0 else { throw .invalidConfiguration("loops must be positive, got \(loops)") }
+        guard partSize > 0 else { throw .invalidConfiguration("part size must be positive, got \(partSize)") }
+        if method == .fedhpd && publicStates == nil {
+            throw .invalidConfiguration("fedhpd needs a public state set")
+        }
+    }
+
+    /// The folder name of this run: `<env>__<method>[-d<d>]__seed<seed>`.
+    public var runName: String {
+        let methodName = method == .nofed ? "nofed" : "\(method.rawValue)-d\(interval)"
+        return "\(environment)__\(methodName)__seed\(seed)"
+    }
+
+    /// A label for tables, e.g. `FedHPD d=5`.
+    public var settingLabel: String {
+        switch method {
+        case .fedhpd: return "FedHPD d=\(interval)"
+        case .nofed: return "NoFed"
+        case .dpa: return "DPA-FedRL d=\(interval)"
+        }
+    }
+}
+
+/// Identifies the public state set a run used.
+public struct PublicStatesRecord: Codable, Equatable, Sendable {
+    /// A path or a description (e.g. `auto: virtual agent, seed 20`).
+    public var source: String
+    /// The number of states.
+    public var count: Int
+    /// The FNV-1a checksum of the values.
+    public var checksum: String
+
+    public init(source: String, count: Int, checksum: String) {
+        self.source = source
+        self.count = count
+        self.checksum = checksum
+    }
+
+    public init(_ set: PublicStateSet) {
+        self.init(source: set.source, count: set.count, checksum: set.checksum)
+    }
+}

@@ -1,0 +1,50 @@
+import Dispatch
+import Foundation
+
+/// Runs independent jobs (one per agent) on up to `threadCount` threads. Each job writes only its own result slot,
+/// so results never depend on scheduling; with one thread everything runs inline on the caller.
+public final class ParallelExecutor: @unchecked Sendable {
+    /// The maximum number of concurrent jobs.
+    public let threadCount: Int
+
+    public init(threadCount: Int) {
+        self.threadCount = max(1, threadCount)
+    }
+
+    /// The number of cores of this machine.
+    public static var coreCount: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// `body(index)` for every index in 0..<count, results in index order.
+    public func map<Result>(_ count: Int, _ body: (Int) -> Result) -> [Result] {
+        if threadCount == 1 || count <= 1 { return (0..<count).map(body) }
+        let slots = ResultSlots<Result>(count: count)
+        let lock = NSLock()
+        var next = 0
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: min(threadCount, count)) { _ in
+                while true {
+                    lock.lock()
+                    let index = next
+                    next += 1
+                    lock.unlock()
+                    if index >= count { return }
+                    slots.store(body(index), at: index)
+                }
+            }
+        }
+        return slots.values()
+    }
+}
+
+/// Result storage written from several threads, each to a distinct index.
+private final class ResultSlots<Value>: @unchecked Sendable {
+    private var storage: [Value?]
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func store(_ value: Value, at index: Int) {
+        storage.withUnsafeMutableBufferPointer { $0[index] = value }
+    }
+
+    func values() -> [Value] { storage.map { $0! } }
+}

@@ -1,0 +1,204 @@
+import HPDNN
+import HPDRL
+import HPDTensor
+
+/// Builds a public state set the way the reference does:
+///
+/// 1. train a "virtual agent" alone with REINFORCE, and at every checkpoint roll it out on `testSeeds` fresh
+///    episodes (greedy or sampled), recording every pre-step state;
+/// 2. standardise (optional), project onto the top principal components (covariance eigenvectors via LAPACKE);
+/// 3. cluster the projections with seeded k-means++ (Lloyd iterations until assignments settle, at most 300);
+/// 4. draw `count / clusters` states uniformly from each cluster (a short cluster gives all it has and the largest
+///    clusters fill the gap) and write them cluster by cluster — or, with `.random`, draw `count` states uniformly.
+public struct PublicStateBuilder {
+    /// How states are chosen from the rollout pool.
+    public enum SelectionMethod: String, Codable, Sendable, CaseIterable {
+        case cluster
+        case random
+    }
+
+    public let environment: EnvironmentSpecification
+    public let recipe: PublicStateRecipe
+
+    public init(environment: EnvironmentSpecification, recipe: PublicStateRecipe? = nil) {
+        self.environment = environment
+        self.recipe = recipe ?? environment.publicStateRecipe
+    }
+
+    /// Builds `count` states from a virtual agent trained with `seed`.
+    public func build(count: Int, method: SelectionMethod, seed: UInt64, progress: ((String) -> Void)? = nil) throws -> PublicStateSet {
+        let pool = try collectStates(seed: seed, progress: progress)
+        progress?("collected \(pool.count) states from \(checkpointEpisodes.count) checkpoints")
+        var generator = RandomGenerator(seed: seed, stream: 7)
+        let chosen: [[Float]]
+        switch method {
+        case .random:
+            chosen = Self.sampleWithoutReplacement(pool.count, count, generator: &generator).map { pool[$0] }
+        case .cluster:
+            let features = Self.project(pool, components: recipe.principalComponents, standardize: recipe.standardize)
+            let assignments = Self.kMeans(features, clusters: recipe.clusters, generator: &generator)
+            chosen = Self.sampleEvenly(pool, assignments: assignments, clusters: recipe.clusters, count: count, generator: &generator)
+        }
+        let width = environment.observationSize
+        return PublicStateSet(
+            states: Tensor(rows: chosen.count, columns: width, scalars: chosen.flatMap { $0 }),
+            source: "built: virtual agent \(recipe.agent.label), \(recipe.episodes) episodes, seed \(seed), \(method.rawValue)")
+    }
+
+    /// The episodes (1-based) after which the virtual agent is rolled out.
+    public var checkpointEpisodes: [Int] {
+        Array(stride(from: recipe.firstCheckpoint, through: recipe.episodes, by: recipe.checkpointEvery))
+    }
+
+    func collectStates(seed: UInt64, progress: ((String) -> Void)?) throws -> [[Float]] {
+        var weights = RandomGenerator(seed: seed, stream: 4)
+        let architecture = recipe.agent.architecture(observationSize: environment.observationSize, actionSpace: environment.actionSpace)
+        let policy: Policy = architecture.family == .categorical
+            ? CategoricalPolicy(architecture: architecture, generator: &weights)
+            : GaussianPolicy(architecture: architecture, generator: &weights)
+        let learner = ReinforceLearner(
+            policy: policy, environment: try environment.makeEnvironment(20_000), configuration: recipe.agent.reinforce,
+            environmentSeed: seed, generator: RandomGenerator(seed: seed, stream: 5))
+        let checkpoints = Set(checkpointEpisodes)
+        var pool: [[Float]] = []
+        var rolloutGenerator = RandomGenerator(seed: seed, stream: 6)
+        var action = [Float](repeating: 0, count: environment.actionSpace.size)
+        for episode in 1...recipe.episodes {
+            learner.runEpisode()
+            learner.update()
+            guard checkpoints.contains(episode) else { continue }
+            progress?("virtual agent: checkpoint at episode \(episode)")
+            for testSeed in 0..<recipe.testSeeds {
+                var testEnvironment = try environment.makeEnvironment(30_000 + UInt64(testSeed))
+                var observation = testEnvironment.reset(seed: 1_000_000 + UInt64(testSeed))
+                while true {
+                    pool.append(observation)
+                    let step: StepResult
+                    if let discrete = policy as? CategoricalPolicy {
+                        let choice = recipe.greedy ? discrete.greedyAction(observation) : discrete.sample(observation, generator: &rolloutGenerator)
+                        step = testEnvironment.step(.discrete(choice))
+                    } else {
+                        let gaussian = policy as! GaussianPolicy
+                        if recipe.greedy {
+                            action = gaussian.distribution(Tensor(rows: 1, columns: observation.count, scalars: observation)).mean.scalars
+                        } else {
+                            gaussian.sample(observation, generator: &rolloutGenerator, into: &action)
+                        }
+                        step = testEnvironment.step(.continuous(action))
+                    }
+                    if step.isDone { break }
+                    observation = step.observation
+                }
+            }
+        }
+        return pool
+    }
+
+    /// Projections of (optionally standardised) rows onto the `components` leading principal axes.
+    static func project(_ rows: [[Float]], components: Int, standardize: Bool) -> [[Double]] {
+        let width = rows[0].count
+        let count = Double(rows.count)
+        var mean = [Double](repeating: 0, count: width)
+        for row in rows { for column in 0..<width { mean[column] += Double(row[column]) / count } }
+        var scale = [Double](repeating: 1, count: width)
+        if standardize {
+            var variance = [Double](repeating: 0, count: width)
+            for row in rows { for column in 0..<width { variance[column] += pow2(Double(row[column]) - mean[column]) / count } }
+            scale = variance.map { $0 > 1e-12 ? 1 / $0.squareRoot() : 1 }
+        }
+        let centered = rows.map { row in (0..<width).map { (Double(row[$0]) - mean[$0]) * scale[$0] } }
+        var covariance = [[Double]](repeating: [Double](repeating: 0, count: width), count: width)
+        for row in centered {
+            for i in 0..<width { for j in i..<width { covariance[i][j] += row[i] * row[j] / count } }
+        }
+        for i in 0..<width { for j in 0..<i { covariance[i][j] = covariance[j][i] } }
+        let decomposition = SymmetricEigendecomposition(symmetric: covariance)
+        let kept = min(components, width)
+        let axes = (0..<kept).map { decomposition.eigenvector(width - 1 - $0) }
+        return centered.map { row in axes.map { axis in zip(axis, row).reduce(0) { $0 + $1.0 * $1.1 } } }
+    }
+
+    /// k-means++ seeding then Lloyd iterations; returns each point's cluster.
+    static func kMeans(_ points: [[Double]], clusters: Int, generator: inout RandomGenerator) -> [Int] {
+        let k = min(clusters, points.count)
+        var centers = [points[generator.integer(below: points.count)]]
+        var nearest = points.map { squaredDistance($0, centers[0]) }
+        while centers.count < k {
+            let total = nearest.reduce(0, +)
+            var draw = generator.uniformDouble() * total
+            var chosen = points.count - 1
+            for (index, distance) in nearest.enumerated() {
+                draw -= distance
+                if draw <= 0 { chosen = index; break }
+            }
+            centers.append(points[chosen])
+            for index in points.indices { nearest[index] = min(nearest[index], squaredDistance(points[index], centers.last!)) }
+        }
+        var assignments = [Int](repeating: -1, count: points.count)
+        for _ in 0..<300 {
+            var changed = false
+            for (index, point) in points.enumerated() {
+                var best = 0
+                var bestDistance = Double.infinity
+                for (center, position) in centers.enumerated() {
+                    let distance = squaredDistance(point, position)
+                    if distance < bestDistance { (best, bestDistance) = (center, distance) }
+                }
+                if assignments[index] != best { assignments[index] = best; changed = true }
+            }
+            if !changed { break }
+            var sums = [[Double]](repeating: [Double](repeating: 0, count: points[0].count), count: k)
+            var counts = [Int](repeating: 0, count: k)
+            for (index, point) in points.enumerated() {
+                counts[assignments[index]] += 1
+                for dimension in point.indices { sums[assignments[index]][dimension] += point[dimension] }
+            }
+            for center in 0..<k where counts[center] > 0 { centers[center] = sums[center].map { $0 / Double(counts[center]) } }
+        }
+        return assignments
+    }
+
+    /// Equal shares per cluster, in cluster order; short clusters give all they have, the largest fill the gap.
+    static func sampleEvenly(
+        _ pool: [[Float]], assignments: [Int], clusters: Int, count: Int, generator: inout RandomGenerator
+    ) -> [[Float]] {
+        var members = [[Int]](repeating: [], count: clusters)
+        for (index, cluster) in assignments.enumerated() { members[cluster].append(index) }
+        var quota = members.map { min($0.count, count / clusters) }
+        var missing = min(count, pool.count) - quota.reduce(0, +)
+        for cluster in members.indices.sorted(by: { members[$0].count > members[$1].count }) where missing > 0 {
+            let extra = min(missing, members[cluster].count - quota[cluster])
+            quota[cluster] += extra
+            missing -= extra
+        }
+        var chosen: [[Float]] = []
+        for cluster in 0..<clusters {
+            for index in sampleWithoutReplacement(members[cluster].count, quota[cluster], generator: &generator) {
+                chosen.append(pool[members[cluster][index]])
+            }
+        }
+        return chosen
+    }
+
+    /// `count` distinct indices from 0..<population in increasing order (selection sampling, Knuth's Algorithm S).
+    static func sampleWithoutReplacement(_ population: Int, _ count: Int, generator: inout RandomGenerator) -> [Int] {
+        var needed = min(count, population)
+        var chosen: [Int] = []
+        chosen.reserveCapacity(needed)
+        for index in 0..<population where needed > 0 {
+            if generator.uniformDouble() * Double(population - index) < Double(needed) {
+                chosen.append(index)
+                needed -= 1
+            }
+        }
+        return chosen
+    }
+
+    static func squaredDistance(_ a: [Double], _ b: [Double]) -> Double {
+        var total = 0.0
+        for index in a.indices { total += pow2(a[index] - b[index]) }
+        return total
+    }
+}
+
+@inline(__always) private func pow2(_ value: Double) -> Double { value * value }

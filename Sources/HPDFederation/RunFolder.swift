@@ -1,0 +1,107 @@
+import Foundation
+import HPDNN
+import HPDRL
+
+/// A run's folder on disk: `config.json` (written before training), then `rewards.csv`, `kd_losses.csv`,
+/// `summary.json` and `curves.svg`. Every file is written atomically (temp file + rename).
+public struct RunFolder {
+    /// The folder.
+    public let url: URL
+
+    public init(url: URL) {
+        self.url = url
+    }
+
+    /// `root/<run name>`.
+    public init(root: URL, configuration: FederationConfiguration) {
+        url = root.appendingPathComponent(configuration.runName)
+    }
+
+    public var configurationURL: URL { url.appendingPathComponent("config.json") }
+    public var rewardsURL: URL { url.appendingPathComponent("rewards.csv") }
+    public var distillationLossesURL: URL { url.appendingPathComponent("kd_losses.csv") }
+    public var summaryURL: URL { url.appendingPathComponent("summary.json") }
+    public var curvesURL: URL { url.appendingPathComponent("curves.svg") }
+    public var timingsURL: URL { url.appendingPathComponent("timings.json") }
+
+    /// Whether the run has completed (its summary exists).
+    public var isComplete: Bool { FileManager.default.fileExists(atPath: summaryURL.path) }
+
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return encoder
+    }
+
+    /// Writes config.json.
+    public func writeConfiguration(_ configuration: FederationConfiguration) throws {
+        try AtomicFile.write(Self.encoder().encode(configuration), to: configurationURL)
+    }
+
+    /// Reads config.json.
+    public func readConfiguration() throws -> FederationConfiguration {
+        try JSONDecoder().decode(FederationConfiguration.self, from: Data(contentsOf: configurationURL))
+    }
+
+    /// The reference layout: header `Agent 1,…,Agent N`, one row per episode, each cell a plain decimal number.
+    public static func rewardsCSV(_ returns: [[Double]], agentCount: Int) -> String {
+        var text = (1...agentCount).map { "Agent \($0)" }.joined(separator: ",") + "\n"
+        for row in returns { text += row.map { "\($0)" }.joined(separator: ",") + "\n" }
+        return text
+    }
+
+    /// Header `episode,loop,part,Agent 1,…` and one row per digestion step.
+    public static func distillationLossesCSV(_ records: [(episode: Int, step: DistillationStep)], agentCount: Int) -> String {
+        var text = "episode,loop,part," + (1...agentCount).map { "Agent \($0)" }.joined(separator: ",") + "\n"
+        for (episode, step) in records {
+            text += "\(episode),\(step.loop),\(step.part)," + step.losses.map { "\($0)" }.joined(separator: ",") + "\n"
+        }
+        return text
+    }
+
+    /// Writes every result file of a finished (or partial) training.
+    public func writeResults(of training: FederatedTraining, thresholds: [Double]) throws {
+        let configuration = training.configuration
+        try AtomicFile.write(Self.rewardsCSV(training.returns, agentCount: configuration.agents.count), to: rewardsURL)
+        try AtomicFile.write(
+            Self.distillationLossesCSV(training.distillationRecords, agentCount: configuration.agents.count),
+            to: distillationLossesURL)
+        let summary = RunSummary(
+            configuration: configuration, returns: training.returns, thresholds: thresholds, exclusions: training.exclusions)
+        try AtomicFile.write(
+            CurvePlot.svg(
+                title: "\(configuration.environment) — \(configuration.settingLabel), seed \(configuration.seed)",
+                series: [("system (mean of agents)", training.returns.map { LearningCurve.mean($0) }, true)]
+                    + configuration.agents.indices.map { index in ("agent \(index + 1)", training.returns.map { $0[index] }, false) },
+                thresholds: thresholds),
+            to: curvesURL)
+        try AtomicFile.write(Self.encoder().encode(training.timings), to: timingsURL)
+        try AtomicFile.write(Self.encoder().encode(summary), to: summaryURL)
+    }
+
+    /// Reads rewards.csv back (for `compare`), checking its layout.
+    public static func readRewards(from url: URL) throws -> [[Double]] {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw FederationError.invalidConfiguration("\(url.path): cannot be read (\(error.localizedDescription))")
+        }
+        var lines = text.split(whereSeparator: \.isNewline)
+        guard !lines.isEmpty, lines[0].hasPrefix("Agent") else {
+            throw FederationError.invalidConfiguration("\(url.path):1: expected a header 'Agent 1,…'")
+        }
+        let width = lines[0].split(separator: ",").count
+        lines.removeFirst()
+        return try lines.enumerated().map { index, line in
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard cells.count == width else {
+                throw FederationError.invalidConfiguration("\(url.path):\(index + 2): \(cells.count) cells, expected \(width)")
+            }
+            return try cells.enumerated().map { column, cell in
+                guard let value = Double(cell.trimmingCharacters(in: .whitespaces)) else {
+                    throw FederationError.invalidConfiguration("\(url.path):\(index + 2):\(column + 1): '\(cell)' is not a number")
+                }
+                return value
+            }
+        }
+    }
+}
