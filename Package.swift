@@ -6,6 +6,7 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 let package = Package(
     name: "FedHPD",
     products: [
+        .executable(name: "fedhpd", targets: ["fedhpd"]),
         .library(name: "HPDTensor", targets: ["HPDTensor"]),
         .library(name: "HPDNN", targets: ["HPDNN"]),
         .library(name: "HPDRL", targets: ["HPDRL"]),
@@ -14,7 +15,17 @@ let package = Package(
         .library(name: "HPDLunarLander", targets: ["HPDLunarLander"]),
         .library(name: "HPDFederation", targets: ["HPDFederation"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
     targets: [
+        .executableTarget(
+            name: "fedhpd",
+            dependencies: [
+                "HPDFederation", "HPDLunarLander", "HPDInvertedPendulum", "HPDRL", "HPDNN",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings),
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),

@@ -20,6 +20,21 @@ public struct PublicStateRecipe: Codable, Equatable, Sendable {
     public var principalComponents: Int
     /// k-means clusters; the set takes `count / clusters` states from each.
     public var clusters: Int
+
+    public init(
+        agent: AgentSpecification, episodes: Int, firstCheckpoint: Int, checkpointEvery: Int, testSeeds: Int,
+        greedy: Bool, standardize: Bool, principalComponents: Int, clusters: Int
+    ) {
+        self.agent = agent
+        self.episodes = episodes
+        self.firstCheckpoint = firstCheckpoint
+        self.checkpointEvery = checkpointEvery
+        self.testSeeds = testSeeds
+        self.greedy = greedy
+        self.standardize = standardize
+        self.principalComponents = principalComponents
+        self.clusters = clusters
+    }
 }
 
 /// Everything the trainer needs to know about a task.

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `fedhpd`: heterogeneous federated reinforcement learning via policy distillation.
+@main
+struct FedHPDCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fedhpd",
+        abstract: "FedHPD — heterogeneous federated reinforcement learning via policy distillation.",
+        subcommands: [TrainCommand.self, CompareCommand.self, PublicStatesCommand.self, ServeCommand.self, JoinCommand.self])
+}

@@ -1,0 +1,220 @@
+import ArgumentParser
+import Foundation
+import HPDFederation
+import HPDRL
+
+/// `fedhpd train`: runs one or more federated trainings (methods × intervals × seeds) and writes a run folder each.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train heterogeneous agents with FedHPD (or NoFed / DPA-FedRL) and write one run folder per seed.",
+        discussion: """
+            Each (method, interval, seed) gets OUT/<env>__<method>-d<d>__seed<s>/ with config.json (written first),
+            rewards.csv (reference layout), kd_losses.csv, summary.json, timings.json and curves.svg.
+            Completed run folders are skipped. With more than one setting, a comparison table is printed at the end.
+            """)
+
+    @Option(help: "Environment id: CartPole-v1, LunarLander-v3, InvertedPendulum-v4 (v2 names accepted).")
+    var env: String?
+    @Option(help: "'paper' for the reference's ten agents, or a JSON file with an array of agents.")
+    var agents: String?
+    @Option(help: "Comma-separated methods: fedhpd, nofed, dpa.")
+    var method: String?
+    @Option(help: "Comma-separated distillation intervals d (episodes between events).")
+    var interval: String?
+    @Option(help: "Episodes per agent (default: the paper's for the environment).")
+    var episodes: Int?
+    @Option(help: "Comma-separated run seeds.")
+    var seeds: String?
+    @Option(name: .customLong("public-states"), help: "'auto' (build and cache one per seed) or a CSV file.")
+    var publicStates: String?
+    @Option(name: .customLong("public-states-method"), help: "For auto: cluster (the reference's recipe) or random.")
+    var publicStatesMethod: String?
+    @Option(help: "Worker threads for the agents (default: the core count). Results do not depend on it.")
+    var threads: Int?
+    @Option(help: "Root folder for the run folders.")
+    var out: String?
+    @Option(help: "Digestion loops per distillation event.")
+    var loops: Int?
+    @Option(name: .customLong("part-size"), help: "States per part of the public state set.")
+    var partSize: Int?
+    @Option(help: "A JSON file holding any of these options (flags given on the command line win).")
+    var config: String?
+    @Flag(help: "Print only errors and the final table.")
+    var quiet = false
+
+    func run() throws {
+        let options = try resolvedOptions()
+        let catalog = Catalog.all
+        let environment = try catalog.specification(for: options.env)
+        let agents = try loadAgents(options.agents, environment: environment)
+        let methods = try options.method.split(separator: ",").map { name -> FederationConfiguration.Method in
+            guard let method = FederationConfiguration.Method(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw ValidationError("unknown method '\(name)'; use fedhpd, nofed or dpa")
+            }
+            return method
+        }
+        let intervals = try parseList(options.interval, name: "interval").map { Int($0) }
+        let seeds = try parseList(options.seeds, name: "seeds")
+        let episodes = options.episodes ?? environment.defaultEpisodes
+        let root = URL(fileURLWithPath: options.out)
+        var finished: [URL] = []
+        var settings: [(FederationConfiguration.Method, Int)] = []
+        for method in methods {
+            if method == .nofed { settings.append((method, 1)) } else { for interval in intervals { settings.append((method, interval)) } }
+        }
+        let startTime = Date()
+        for (method, interval) in settings {
+            for seed in seeds {
+                var publicStateSet: PublicStateSet?
+                if method == .fedhpd {
+                    publicStateSet = try resolvePublicStates(
+                        options.publicStates, method: options.publicStatesMethod, environment: environment, seed: seed, root: root)
+                }
+                let configuration = FederationConfiguration(
+                    environment: environment.id, method: method, interval: interval, episodes: episodes, seed: seed,
+                    loops: options.loops, partSize: options.partSize, agents: agents,
+                    publicStates: publicStateSet.map(PublicStatesRecord.init))
+                do { try configuration.validate() } catch { throw ValidationError("\(error)") }
+                let folder = RunFolder(root: root, configuration: configuration)
+                if folder.isComplete, let existing = try? folder.readConfiguration(), existing == configuration {
+                    log("skipping \(configuration.runName): already complete")
+                    finished.append(folder.url)
+                    continue
+                }
+                try folder.writeConfiguration(configuration)
+                let training = try FederatedTraining(
+                    configuration: configuration, environment: environment, publicStates: publicStateSet, threads: options.threads)
+                let progress = ProgressReporter(label: configuration.runName, total: episodes, quiet: quiet)
+                training.run { done in progress.update(done: done, returns: training.returns) }
+                progress.finish()
+                try folder.writeResults(of: training, thresholds: environment.thresholds)
+                let summary = RunSummary(configuration: configuration, returns: training.returns, thresholds: environment.thresholds, exclusions: training.exclusions)
+                log(String(format: "%@: system whole-run %.1f, last-100 %.1f  (%@)", configuration.runName, summary.system.wholeRunMean, summary.system.last100Mean, folder.url.path))
+                finished.append(folder.url)
+            }
+        }
+        if settings.count > 1 || seeds.count > 1 {
+            let comparison = try Comparison(runFolders: finished, thresholds: environment.thresholds)
+            print("\n" + comparison.table())
+        }
+        log(String(format: "total wall time %.1f s", Date().timeIntervalSince(startTime)))
+    }
+
+    func log(_ message: String) {
+        if !quiet { FileHandle.standardError.write(Data((message + "\n").utf8)) }
+    }
+
+    func parseList(_ text: String, name: String) throws -> [UInt64] {
+        try text.split(separator: ",").map { item in
+            guard let value = UInt64(item.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--\(name): '\(item)' is not a non-negative integer")
+            }
+            return value
+        }
+    }
+
+    func loadAgents(_ source: String, environment: EnvironmentSpecification) throws -> [AgentSpecification] {
+        if source == "paper" { return environment.presetAgents }
+        let url = URL(fileURLWithPath: source)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch { throw ValidationError("--agents \(source): cannot be read (\(error.localizedDescription))") }
+        let entries: [AgentFileEntry]
+        do { entries = try JSONDecoder().decode([AgentFileEntry].self, from: data) } catch {
+            throw ValidationError("--agents \(source): not a JSON array of agents (\(error))")
+        }
+        guard !entries.isEmpty else { throw ValidationError("--agents \(source): the array is empty") }
+        do {
+            return try entries.enumerated().map { try $0.element.specification(defaults: environment.agentDefaults, index: $0.offset) }
+        } catch { throw ValidationError("--agents \(source): \(error)") }
+    }
+
+    func resolvePublicStates(
+        _ source: String, method: String, environment: EnvironmentSpecification, seed: UInt64, root: URL
+    ) throws -> PublicStateSet {
+        if source != "auto" {
+            do { return try PublicStateSet.load(from: URL(fileURLWithPath: source), observationSize: environment.observationSize) } catch {
+                throw ValidationError("--public-states: \(error)")
+            }
+        }
+        guard let selection = PublicStateBuilder.SelectionMethod(rawValue: method) else {
+            throw ValidationError("--public-states-method must be cluster or random, got '\(method)'")
+        }
+        let cache = root.appendingPathComponent("public-states")
+            .appendingPathComponent("\(environment.id)__\(selection.rawValue)__seed\(seed)__\(environment.publicStateCount).csv")
+        if FileManager.default.fileExists(atPath: cache.path) {
+            let loaded = try PublicStateSet.load(from: cache, observationSize: environment.observationSize)
+            return PublicStateSet(states: loaded.states, source: "auto (cached \(cache.path))")
+        }
+        log("building the public state set for seed \(seed) (virtual agent \(environment.publicStateRecipe.agent.label), \(environment.publicStateRecipe.episodes) episodes)…")
+        let built = try PublicStateBuilder(environment: environment).build(
+            count: environment.publicStateCount, method: selection, seed: seed)
+        try built.write(to: cache)
+        return PublicStateSet(states: built.states, source: "auto (cached \(cache.path))")
+    }
+
+    struct Options: Codable {
+        var env = "CartPole-v1"
+        var agents = "paper"
+        var method = "fedhpd"
+        var interval = "5"
+        var episodes: Int?
+        var seeds = "20"
+        var publicStates = "auto"
+        var publicStatesMethod = "cluster"
+        var threads = ParallelExecutor.coreCount
+        var out = "runs"
+        var loops = 5
+        var partSize = 2500
+    }
+
+    /// Defaults, overridden by the --config file, overridden by flags.
+    func resolvedOptions() throws -> Options {
+        var options = Options()
+        if let config {
+            do {
+                let data = try Data(contentsOf: URL(fileURLWithPath: config))
+                let file = try JSONDecoder().decode(PartialOptions.self, from: data)
+                file.apply(to: &options)
+            } catch { throw ValidationError("--config \(config): \(error)") }
+        }
+        PartialOptions(
+            env: env, agents: agents, method: method, interval: interval, episodes: episodes, seeds: seeds,
+            publicStates: publicStates, publicStatesMethod: publicStatesMethod, threads: threads, out: out, loops: loops,
+            partSize: partSize
+        ).apply(to: &options)
+        guard options.threads > 0 else { throw ValidationError("--threads must be positive") }
+        if let episodes = options.episodes, episodes <= 0 { throw ValidationError("--episodes must be positive") }
+        return options
+    }
+
+    struct PartialOptions: Codable {
+        var env: String?
+        var agents: String?
+        var method: String?
+        var interval: String?
+        var episodes: Int?
+        var seeds: String?
+        var publicStates: String?
+        var publicStatesMethod: String?
+        var threads: Int?
+        var out: String?
+        var loops: Int?
+        var partSize: Int?
+
+        func apply(to options: inout Options) {
+            if let env { options.env = env }
+            if let agents { options.agents = agents }
+            if let method { options.method = method }
+            if let interval { options.interval = interval }
+            if let episodes { options.episodes = episodes }
+            if let seeds { options.seeds = seeds }
+            if let publicStates { options.publicStates = publicStates }
+            if let publicStatesMethod { options.publicStatesMethod = publicStatesMethod }
+            if let threads { options.threads = threads }
+            if let out { options.out = out }
+            if let loops { options.loops = loops }
+            if let partSize { options.partSize = partSize }
+        }
+    }
+}
