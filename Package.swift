@@ -7,6 +7,7 @@ let package = Package(
     name: "FedHPD",
     products: [
         .executable(name: "fedhpd", targets: ["fedhpd"]),
+        .executable(name: "fedhpd-bench", targets: ["fedhpd-bench"]),
         .library(name: "HPDTensor", targets: ["HPDTensor"]),
         .library(name: "HPDNN", targets: ["HPDNN"]),
         .library(name: "HPDRL", targets: ["HPDRL"]),
@@ -29,7 +30,16 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
-        .target(name: "HPDTensor", dependencies: ["CBLAS"], swiftSettings: swiftSettings),
+        .target(name: "CMemory"),
+        .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
+        .executableTarget(
+            name: "fedhpd-bench",
+            dependencies: [
+                "CAllocationCounter", "HPDFederation", "HPDLunarLander", "HPDInvertedPendulum", "HPDEnvironments",
+                "HPDRL", "HPDNN", "HPDTensor", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/fedhpd-bench", swiftSettings: swiftSettings),
+        .target(name: "HPDTensor", dependencies: ["CBLAS", "CMemory"], swiftSettings: swiftSettings),
         .target(name: "HPDNN", dependencies: ["HPDTensor"], swiftSettings: swiftSettings),
         .target(name: "HPDRL", dependencies: ["HPDNN", "HPDTensor"], swiftSettings: swiftSettings),
         .target(name: "HPDEnvironments", dependencies: ["HPDRL", "HPDTensor"], swiftSettings: swiftSettings),

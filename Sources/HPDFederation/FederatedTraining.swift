@@ -99,6 +99,7 @@ public final class FederatedTraining {
     /// Runs the remaining episodes; `progress` is called after each one with the episode count done.
     public func run(progress: ((Int) -> Void)? = nil) {
         LinearAlgebraLibrary.threadCount = 1
+        MemoryPolicy.retainFreedMemory()
         while !isFinished {
             runNextEpisode()
             progress?(returns.count)
