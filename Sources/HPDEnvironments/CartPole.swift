@@ -14,7 +14,7 @@ import HPDTensor
 /// with g = 9.8, m_c = 1, m_p = 0.1, l = 0.5 (half the pole). The episode terminates when |x| > 2.4 or
 /// |θ| > 12°; every step, the terminating one included, pays reward 1. Resets draw the state from U(−0.05, 0.05)⁴.
 /// Use `CartPole.makeV1()` for the registered version with the 500-step time limit.
-public struct CartPole: Environment {
+public struct CartPole: RandomStateEnvironment {
     public static let gravity = 9.8
     public static let cartMass = 1.0
     public static let poleMass = 0.1

@@ -22,17 +22,23 @@ public final class FederatedTraining {
     private let aggregation: AggregationStrategy
 
     /// returns[e][k]: agent k's return in episode e.
-    public private(set) var returns: [[Double]] = []
+    public internal(set) var returns: [[Double]] = []
     /// Digestion losses: (episode, step) rows.
-    public private(set) var distillationRecords: [(episode: Int, step: DistillationStep)] = []
+    public internal(set) var distillationRecords: [(episode: Int, step: DistillationStep)] = []
     /// Notes about reports excluded from a consensus.
-    public private(set) var exclusions: [String] = []
+    public internal(set) var exclusions: [String] = []
     /// Accumulated timings.
     public private(set) var timings = TrainingTimings()
 
-    private var dpaEnvironment: (any Environment)?
-    private var dpaObservation: [Float] = []
-    private var dpaGenerator: RandomGenerator
+    var dpaEnvironment: (any Environment)?
+    var dpaObservation: [Float] = []
+    /// Samples the server's actions.
+    var dpaGenerator: RandomGenerator
+    /// Draws an explicit seed for every server episode, so the server's environment can be rebuilt exactly from
+    /// (episode seed, actions since its reset) when a run resumes.
+    var dpaSeedStream: RandomGenerator
+    var dpaEpisodeSeed: UInt64 = 0
+    var dpaActions: [EnvironmentAction] = []
 
     /// The next episode to run (0-based).
     public var nextEpisode: Int { returns.count }
@@ -75,6 +81,7 @@ public final class FederatedTraining {
         }
         self.agents = agents
         dpaGenerator = RandomGenerator(seed: configuration.seed, stream: 1)
+        dpaSeedStream = RandomGenerator(seed: configuration.seed, stream: 2)
         switch configuration.method {
         case .fedhpd:
             guard let publicStates else { throw FederationError.invalidConfiguration("fedhpd needs a public state set") }
@@ -87,20 +94,19 @@ public final class FederatedTraining {
                 aggregation: aggregation)
         case .dpa:
             server = nil
-            var serverEnvironment = try environment.makeEnvironment(10_000)
-            var seedStream = RandomGenerator(seed: configuration.seed, stream: 2)
-            dpaObservation = serverEnvironment.reset(seed: seedStream.next())
-            dpaEnvironment = serverEnvironment
+            dpaEnvironment = try environment.makeEnvironment(10_000)
+            startServerEpisode()
         case .nofed:
             server = nil
         }
     }
 
-    /// Runs the remaining episodes; `progress` is called after each one with the episode count done.
-    public func run(progress: ((Int) -> Void)? = nil) {
+    /// Runs the remaining episodes; `progress` is called after each one with the episode count done. Stops early
+    /// (between episodes) when `shouldContinue` returns false.
+    public func run(progress: ((Int) -> Void)? = nil, shouldContinue: (() -> Bool)? = nil) {
         LinearAlgebraLibrary.threadCount = 1
         MemoryPolicy.retainFreedMemory()
-        while !isFinished {
+        while !isFinished && (shouldContinue?() ?? true) {
             runNextEpisode()
             progress?(returns.count)
         }
@@ -160,8 +166,27 @@ public final class FederatedTraining {
             action = .continuous((0..<mean.columns).map { mean[0, $0] + deviation[0, $0] * Float(dpaGenerator.normal()) })
         }
         let result = dpaEnvironment!.step(action)
-        dpaObservation = result.isDone ? dpaEnvironment!.reset(seed: nil) : result.observation
+        dpaActions.append(action)
+        if result.isDone { startServerEpisode() } else { dpaObservation = result.observation }
         return losses
+    }
+
+    /// Resets the DPA server's environment with the next explicit seed.
+    func startServerEpisode() {
+        dpaEpisodeSeed = dpaSeedStream.next()
+        dpaObservation = dpaEnvironment!.reset(seed: dpaEpisodeSeed)
+        dpaActions.removeAll()
+    }
+
+    /// Rebuilds the DPA server's environment from its episode seed and the actions taken since (checkpoints).
+    func replayServerEpisode(seed: UInt64, actions: [EnvironmentAction]) {
+        dpaEpisodeSeed = seed
+        dpaObservation = dpaEnvironment!.reset(seed: seed)
+        dpaActions = []
+        for action in actions {
+            dpaObservation = dpaEnvironment!.step(action).observation
+            dpaActions.append(action)
+        }
     }
 }
 

@@ -87,14 +87,17 @@ public struct PublicStatesRecord: Codable, Equatable, Sendable {
     public var count: Int
     /// The FNV-1a checksum of the values.
     public var checksum: String
+    /// The file the states were read from, if any (used to resume a run).
+    public var path: String?
 
-    public init(source: String, count: Int, checksum: String) {
+    public init(source: String, count: Int, checksum: String, path: String? = nil) {
         self.source = source
         self.count = count
         self.checksum = checksum
+        self.path = path
     }
 
     public init(_ set: PublicStateSet) {
-        self.init(source: set.source, count: set.count, checksum: set.checksum)
+        self.init(source: set.source, count: set.count, checksum: set.checksum, path: set.filePath)
     }
 }

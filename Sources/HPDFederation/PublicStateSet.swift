@@ -12,10 +12,14 @@ public struct PublicStateSet: Sendable, Equatable {
     /// Where the set came from (a path, or a description of how it was built).
     public let source: String
 
-    public init(states: Tensor, source: String) {
+    /// The absolute path of the file the states came from, if any.
+    public let filePath: String?
+
+    public init(states: Tensor, source: String, filePath: String? = nil) {
         precondition(states.rank == 2 && states.rows > 0, "PublicStateSet needs a non-empty n × d matrix, got \(states.shape)")
         self.states = states
         self.source = source
+        self.filePath = filePath
     }
 
     /// The number of states.
@@ -45,7 +49,8 @@ public struct PublicStateSet: Sendable, Equatable {
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
             throw FederationError.invalidPublicStates(file: url.path, line: 0, column: 0, reason: "cannot be read: \(error.localizedDescription)")
         }
-        return try parse(text, file: url.path, observationSize: observationSize)
+        let parsed = try parse(text, file: url.path, observationSize: observationSize)
+        return PublicStateSet(states: parsed.states, source: url.path, filePath: url.standardizedFileURL.path)
     }
 
     /// Parses CSV text (see `load(from:observationSize:)`); `file` is used in error messages.

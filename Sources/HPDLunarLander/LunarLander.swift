@@ -48,7 +48,7 @@ public final class LunarLander: Environment {
     /// The stream index combined with every seed given to `reset(seed:)`.
     public let stream: UInt64
     /// The random stream behind terrain, initial force and engine dispersion.
-    public private(set) var generator: RandomGenerator
+    public var generator: RandomGenerator
     /// The number of steps taken since the last `reset` (the no-op step inside `reset` is not counted).
     public private(set) var elapsedSteps = 0
 

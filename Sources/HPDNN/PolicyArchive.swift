@@ -97,14 +97,21 @@ public enum PolicyArchive {
     }
 
     static func append<T: FixedWidthInteger>(_ value: T, to data: inout Data) {
+        appendInteger(value, to: &data)
+    }
+
+    /// Appends `value` in little-endian byte order (shared by the package's binary file formats).
+    public static func appendInteger<T: FixedWidthInteger>(_ value: T, to data: inout Data) {
         withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
     }
 
-    static func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+    /// Reads a little-endian UInt32 at `offset`.
+    public static func readUInt32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
         (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * UInt32($1)) }
     }
 
-    static func readUInt64(_ bytes: [UInt8], at offset: Int) -> UInt64 {
+    /// Reads a little-endian UInt64 at `offset`.
+    public static func readUInt64(_ bytes: [UInt8], at offset: Int) -> UInt64 {
         (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[offset + $1]) << (8 * UInt64($1)) }
     }
 }

@@ -69,3 +69,10 @@ extension Environment {
     /// Starts a new episode continuing the current random stream.
     public mutating func reset() -> [Float] { reset(seed: nil) }
 }
+
+/// An environment whose random stream can be read and restored, so a run can be checkpointed between episodes and
+/// resumed exactly: at an episode boundary the next `reset(seed: nil)` depends only on this stream.
+public protocol RandomStateEnvironment: Environment {
+    /// The environment's random stream.
+    var randomState: RandomGenerator { get set }
+}

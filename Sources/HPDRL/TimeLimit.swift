@@ -31,3 +31,10 @@ public struct TimeLimit<Wrapped: Environment>: Environment {
         return result
     }
 }
+
+extension TimeLimit: RandomStateEnvironment where Wrapped: RandomStateEnvironment {
+    public var randomState: RandomGenerator {
+        get { wrapped.randomState }
+        set { wrapped.randomState = newValue }
+    }
+}

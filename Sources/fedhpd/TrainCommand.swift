@@ -40,10 +40,15 @@ struct TrainCommand: ParsableCommand {
     var partSize: Int?
     @Option(help: "A JSON file holding any of these options (flags given on the command line win).")
     var config: String?
+    @Option(name: .customLong("checkpoint-every"), help: "Write a checkpoint every N episodes (0: never).")
+    var checkpointEvery = 100
+    @Option(help: "Resume the run in this run folder (the one holding config.json) from its newest valid checkpoint.")
+    var resume: String?
     @Flag(help: "Print only errors and the final table.")
     var quiet = false
 
     func run() throws {
+        if let resume { return try resumeRun(at: resume) }
         let options = try resolvedOptions()
         let catalog = Catalog.all
         let environment = try catalog.specification(for: options.env)
@@ -77,20 +82,24 @@ struct TrainCommand: ParsableCommand {
                     publicStates: publicStateSet.map(PublicStatesRecord.init))
                 do { try configuration.validate() } catch { throw ValidationError("\(error)") }
                 let folder = RunFolder(root: root, configuration: configuration)
-                if folder.isComplete, let existing = try? folder.readConfiguration(), existing == configuration {
-                    log("skipping \(configuration.runName): already complete")
-                    finished.append(folder.url)
-                    continue
+                if let existing = try? folder.readConfiguration() {
+                    guard existing == configuration else {
+                        throw ValidationError(
+                            "\(folder.url.path) holds a run with another configuration (differs in: "
+                                + ConfigurationDifference.fields(existing, configuration).joined(separator: ", ")
+                                + "); choose another --out or remove it")
+                    }
+                    if folder.isComplete {
+                        log("skipping \(configuration.runName): already complete")
+                        finished.append(folder.url)
+                        continue
+                    }
+                } else {
+                    try folder.writeConfiguration(configuration)
                 }
-                try folder.writeConfiguration(configuration)
                 let training = try FederatedTraining(
                     configuration: configuration, environment: environment, publicStates: publicStateSet, threads: options.threads)
-                let progress = ProgressReporter(label: configuration.runName, total: episodes, quiet: quiet)
-                training.run { done in progress.update(done: done, returns: training.returns) }
-                progress.finish()
-                try folder.writeResults(of: training, thresholds: environment.thresholds)
-                let summary = RunSummary(configuration: configuration, returns: training.returns, thresholds: environment.thresholds, exclusions: training.exclusions)
-                log(String(format: "%@: system whole-run %.1f, last-100 %.1f  (%@)", configuration.runName, summary.system.wholeRunMean, summary.system.last100Mean, folder.url.path))
+                guard try execute(training, in: folder, environment: environment) else { throw ExitCode(130) }
                 finished.append(folder.url)
             }
         }
@@ -99,6 +108,87 @@ struct TrainCommand: ParsableCommand {
             print("\n" + comparison.table())
         }
         log(String(format: "total wall time %.1f s", Date().timeIntervalSince(startTime)))
+    }
+
+    /// Resumes (if checkpoints exist), trains to the end with periodic checkpoints and writes the results.
+    /// Returns false when stopped by SIGINT/SIGTERM (after writing a checkpoint).
+    func execute(_ training: FederatedTraining, in folder: RunFolder, environment: EnvironmentSpecification) throws -> Bool {
+        let configuration = training.configuration
+        let resumedFrom = try folder.restoreNewestCheckpoint(into: training, log: log)
+        if resumedFrom > 0 { log("\(configuration.runName): resuming after episode \(resumedFrom)") }
+        let stop = StopSignal.shared
+        let progress = ProgressReporter(label: configuration.runName, total: configuration.episodes, quiet: quiet)
+        var checkpointError: Error?
+        training.run(
+            progress: { done in
+                progress.update(done: done, returns: training.returns)
+                if checkpointEvery > 0 && done % checkpointEvery == 0 && done < configuration.episodes {
+                    do { try folder.writeCheckpoint(of: training) } catch { checkpointError = error }
+                }
+            },
+            shouldContinue: { !stop.isRequested && checkpointError == nil })
+        progress.finish()
+        if let checkpointError { throw checkpointError }
+        if !training.isFinished {
+            let written = try folder.writeCheckpoint(of: training)
+            log("stopped after episode \(training.returns.count); checkpoint \(written.url.path). Continue with: fedhpd train --resume \(folder.url.path)")
+            return false
+        }
+        try folder.writeResults(of: training, thresholds: environment.thresholds)
+        let summary = RunSummary(configuration: configuration, returns: training.returns, thresholds: environment.thresholds, exclusions: training.exclusions)
+        log(String(format: "%@: system whole-run %.1f, last-100 %.1f  (%@)", configuration.runName, summary.system.wholeRunMean, summary.system.last100Mean, folder.url.path))
+        return true
+    }
+
+    /// `--resume RUN_DIR`: rebuilds the run from its config.json and continues from the newest valid checkpoint.
+    func resumeRun(at path: String) throws {
+        let folder = RunFolder(url: URL(fileURLWithPath: path))
+        let configuration: FederationConfiguration
+        do { configuration = try folder.readConfiguration() } catch {
+            throw ValidationError("--resume \(path): no readable config.json (\(error.localizedDescription))")
+        }
+        var given: [String] = []
+        if env != nil { given.append("env") }
+        if agents != nil { given.append("agents") }
+        if method != nil { given.append("method") }
+        if interval != nil { given.append("interval") }
+        if seeds != nil { given.append("seeds") }
+        if publicStates != nil { given.append("public-states") }
+        if loops != nil { given.append("loops") }
+        if partSize != nil { given.append("part-size") }
+        if episodes != nil { given.append("episodes") }
+        if !given.isEmpty {
+            var requested = configuration
+            if let episodes { requested.episodes = episodes }
+            if let loops { requested.loops = loops }
+            if let partSize { requested.partSize = partSize }
+            if let interval, let value = Int(interval) { requested.interval = value }
+            if let seeds, let value = UInt64(seeds) { requested.seed = value }
+            if let method, let value = FederationConfiguration.Method(rawValue: method) { requested.method = value }
+            if let env { requested.environment = (try? Catalog.all.specification(for: env).id) ?? env }
+            let differing = ConfigurationDifference.fields(configuration, requested)
+            guard differing.isEmpty else {
+                throw ValidationError("--resume: the run folder's configuration differs from the flags given in: \(differing.joined(separator: ", "))")
+            }
+        }
+        if folder.isComplete {
+            log("\(configuration.runName) is already complete")
+            return
+        }
+        let environment = try Catalog.all.specification(for: configuration.environment)
+        var publicStateSet: PublicStateSet?
+        if let record = configuration.publicStates {
+            guard let file = record.path else { throw ValidationError("--resume: config.json does not say where the public state set is") }
+            let loaded = try PublicStateSet.load(from: URL(fileURLWithPath: file), observationSize: environment.observationSize)
+            guard loaded.checksum == record.checksum else {
+                throw ValidationError("--resume: \(file) has changed since the run started (checksum \(loaded.checksum), expected \(record.checksum))")
+            }
+            publicStateSet = PublicStateSet(states: loaded.states, source: record.source, filePath: file)
+        }
+        let training = try FederatedTraining(
+            configuration: configuration, environment: environment, publicStates: publicStateSet,
+            threads: threads ?? ParallelExecutor.coreCount)
+        guard try execute(training, in: folder, environment: environment) else { throw ExitCode(130) }
     }
 
     func log(_ message: String) {
@@ -144,13 +234,13 @@ struct TrainCommand: ParsableCommand {
             .appendingPathComponent("\(environment.id)__\(selection.rawValue)__seed\(seed)__\(environment.publicStateCount).csv")
         if FileManager.default.fileExists(atPath: cache.path) {
             let loaded = try PublicStateSet.load(from: cache, observationSize: environment.observationSize)
-            return PublicStateSet(states: loaded.states, source: "auto (cached \(cache.path))")
+            return PublicStateSet(states: loaded.states, source: "auto (cached \(cache.standardizedFileURL.path))", filePath: cache.standardizedFileURL.path)
         }
         log("building the public state set for seed \(seed) (virtual agent \(environment.publicStateRecipe.agent.label), \(environment.publicStateRecipe.episodes) episodes)…")
         let built = try PublicStateBuilder(environment: environment).build(
             count: environment.publicStateCount, method: selection, seed: seed)
         try built.write(to: cache)
-        return PublicStateSet(states: built.states, source: "auto (cached \(cache.path))")
+        return PublicStateSet(states: built.states, source: "auto (cached \(cache.standardizedFileURL.path))", filePath: cache.standardizedFileURL.path)
     }
 
     struct Options: Codable {

@@ -1,0 +1,190 @@
+import Foundation
+import HPDNN
+import HPDRL
+import HPDTensor
+
+/// The whole state of a training run between two episodes, so a resumed run continues bit-identically.
+///
+/// It holds every agent's parameters and Adam state (moments, step counts, learning rate, StepLR position), every
+/// random stream (sampling, environment), episode counters, the rows already logged, and the DPA server's episode
+/// seed and actions (its environment is rebuilt by replay). File layout (little-endian):
+///
+///     "FHPDCKP\0" · UInt32 version · UInt32 JSON length · JSON metadata · Float32 blob · UInt64 FNV-1a checksum
+///
+/// The blob holds, agent by agent and parameter by parameter, θ, then m, then v.
+public struct Checkpoint {
+    static let magic: [UInt8] = Array("FHPDCKP\0".utf8)
+    /// The format version written.
+    public static let version: UInt32 = 1
+
+    struct AgentState: Codable {
+        var samplingState: [UInt64]
+        var environmentState: [UInt64]?
+        var episodesPlayed: Int
+        var learningRate: Float
+        var schedulerEpoch: Int?
+        var stepCounts: [Int]
+        var shapes: [[Int]]
+    }
+
+    enum ServerAction: Codable {
+        case discrete(Int)
+        case continuous([Float])
+    }
+
+    struct Metadata: Codable {
+        var runName: String
+        var configuration: FederationConfiguration
+        var episodesDone: Int
+        var returns: [[Double]]
+        var distillationEpisodes: [Int]
+        var distillationSteps: [DistillationStep]
+        var exclusions: [String]
+        var agents: [AgentState]
+        var serverSamplingState: [UInt64]
+        var serverSeedState: [UInt64]
+        var serverEpisodeSeed: UInt64
+        var serverActions: [ServerAction]
+    }
+
+    /// Serialises `training`'s state.
+    public static func encode(_ training: FederatedTraining) throws -> Data {
+        var blob: [Float] = []
+        var agentStates: [AgentState] = []
+        for agent in training.agents {
+            let learner = agent.learner
+            let optimizer = learner.optimizer
+            for index in optimizer.parameters.indices {
+                blob += optimizer.parameters[index].value.scalars
+                blob += optimizer.firstMoments[index].scalars
+                blob += optimizer.secondMoments[index].scalars
+            }
+            agentStates.append(AgentState(
+                samplingState: learner.generator.state,
+                environmentState: (learner.environment as? any RandomStateEnvironment)?.randomState.state,
+                episodesPlayed: learner.episodesPlayed, learningRate: optimizer.learningRate,
+                schedulerEpoch: learner.scheduler?.epoch, stepCounts: optimizer.stepCounts,
+                shapes: optimizer.parameters.map(\.value.shape)))
+        }
+        let metadata = Metadata(
+            runName: training.configuration.runName, configuration: training.configuration, episodesDone: training.returns.count,
+            returns: training.returns, distillationEpisodes: training.distillationRecords.map(\.episode),
+            distillationSteps: training.distillationRecords.map(\.step), exclusions: training.exclusions, agents: agentStates,
+            serverSamplingState: training.dpaGenerator.state, serverSeedState: training.dpaSeedStream.state,
+            serverEpisodeSeed: training.dpaEpisodeSeed,
+            serverActions: training.dpaActions.map { action in
+                switch action {
+                case .discrete(let value): return .discrete(value)
+                case .continuous(let values): return .continuous(values)
+                }
+            })
+        let json = try jsonEncoder().encode(metadata)
+        var data = Data(magic)
+        PolicyArchive.appendInteger(version, to: &data)
+        PolicyArchive.appendInteger(UInt32(json.count), to: &data)
+        data.append(json)
+        data.reserveCapacity(data.count + blob.count * 4 + 8)
+        for value in blob { PolicyArchive.appendInteger(value.bitPattern, to: &data) }
+        PolicyArchive.appendInteger(Checksum.fnv1a(data), to: &data)
+        return data
+    }
+
+    static func jsonEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    static func jsonDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+
+    /// Restores a checkpoint into a freshly built `training` with the same configuration. Throws (never traps) on a
+    /// corrupt, truncated or mismatching file.
+    public static func restore(_ data: Data, into training: FederatedTraining, path: String) throws {
+        func fail(_ reason: String) -> FederationError { .invalidConfiguration("\(path): \(reason)") }
+        let bytes = [UInt8](data)
+        guard bytes.count >= 24, Array(bytes[0..<8]) == magic else { throw fail("not a checkpoint (bad magic or truncated)") }
+        guard Checksum.fnv1a(Data(bytes[0..<(bytes.count - 8)])) == PolicyArchive.readUInt64(bytes, at: bytes.count - 8) else {
+            throw fail("checksum mismatch: the checkpoint is corrupt or truncated")
+        }
+        let fileVersion = PolicyArchive.readUInt32(bytes, at: 8)
+        guard fileVersion == version else { throw fail("checkpoint version \(fileVersion) is not supported") }
+        let jsonLength = Int(PolicyArchive.readUInt32(bytes, at: 12))
+        guard 16 + jsonLength <= bytes.count - 8 else { throw fail("truncated metadata") }
+        let metadata: Metadata
+        do { metadata = try jsonDecoder().decode(Metadata.self, from: Data(bytes[16..<(16 + jsonLength)])) } catch {
+            throw fail("unreadable metadata: \(error)")
+        }
+        guard metadata.configuration == training.configuration else {
+            throw fail("the checkpoint belongs to another configuration: \(ConfigurationDifference.fields(metadata.configuration, training.configuration).joined(separator: ", "))")
+        }
+        guard metadata.agents.count == training.agents.count else { throw fail("agent count differs") }
+        var offset = 16 + jsonLength
+        func readTensor(shape: [Int]) throws -> Tensor {
+            let count = shape.reduce(1, *)
+            guard offset + count * 4 <= bytes.count - 8 else { throw fail("truncated parameter data") }
+            var values = [Float](repeating: 0, count: count)
+            for index in 0..<count { values[index] = Float(bitPattern: PolicyArchive.readUInt32(bytes, at: offset + 4 * index)) }
+            offset += count * 4
+            return Tensor(shape: shape, scalars: values)
+        }
+        for (agent, state) in zip(training.agents, metadata.agents) {
+            let learner = agent.learner
+            let optimizer = learner.optimizer
+            guard state.shapes == optimizer.parameters.map(\.value.shape) else { throw fail("parameter shapes differ") }
+            var first: [Tensor] = []
+            var second: [Tensor] = []
+            for (index, shape) in state.shapes.enumerated() {
+                optimizer.parameters[index].assign(try readTensor(shape: shape))
+                first.append(try readTensor(shape: shape))
+                second.append(try readTensor(shape: shape))
+            }
+            optimizer.restoreState(firstMoments: first, secondMoments: second, stepCounts: state.stepCounts)
+            if let epoch = state.schedulerEpoch { learner.restoreScheduler(epoch: epoch) }
+            optimizer.learningRate = state.learningRate
+            learner.restoreProgress(generator: RandomGenerator(state: state.samplingState), episodesPlayed: state.episodesPlayed)
+            if let environmentState = state.environmentState {
+                guard var environment = learner.environment as? any RandomStateEnvironment else { throw fail("environment state cannot be restored") }
+                environment.randomState = RandomGenerator(state: environmentState)
+                learner.environment = environment
+            }
+        }
+        guard offset == bytes.count - 8 else { throw fail("unexpected trailing data") }
+        training.returns = metadata.returns
+        training.distillationRecords = zip(metadata.distillationEpisodes, metadata.distillationSteps).map { ($0, $1) }
+        training.exclusions = metadata.exclusions
+        training.dpaGenerator = RandomGenerator(state: metadata.serverSamplingState)
+        training.dpaSeedStream = RandomGenerator(state: metadata.serverSeedState)
+        if training.dpaEnvironment != nil {
+            training.replayServerEpisode(
+                seed: metadata.serverEpisodeSeed,
+                actions: metadata.serverActions.map { action in
+                    switch action {
+                    case .discrete(let value): return .discrete(value)
+                    case .continuous(let values): return .continuous(values)
+                    }
+                })
+        }
+    }
+}
+
+/// Names the fields in which two configurations differ.
+public enum ConfigurationDifference {
+    public static func fields(_ left: FederationConfiguration, _ right: FederationConfiguration) -> [String] {
+        var differing: [String] = []
+        if left.environment != right.environment { differing.append("environment (\(left.environment) vs \(right.environment))") }
+        if left.method != right.method { differing.append("method (\(left.method.rawValue) vs \(right.method.rawValue))") }
+        if left.interval != right.interval { differing.append("interval (\(left.interval) vs \(right.interval))") }
+        if left.episodes != right.episodes { differing.append("episodes (\(left.episodes) vs \(right.episodes))") }
+        if left.seed != right.seed { differing.append("seed (\(left.seed) vs \(right.seed))") }
+        if left.loops != right.loops { differing.append("loops (\(left.loops) vs \(right.loops))") }
+        if left.partSize != right.partSize { differing.append("partSize (\(left.partSize) vs \(right.partSize))") }
+        if left.agents != right.agents { differing.append("agents") }
+        if left.publicStates?.checksum != right.publicStates?.checksum { differing.append("publicStates") }
+        if left.aggregation != right.aggregation { differing.append("aggregation") }
+        return differing
+    }
+}

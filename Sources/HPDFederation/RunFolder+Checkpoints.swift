@@ -1,0 +1,42 @@
+import Foundation
+import HPDNN
+
+/// Checkpoints inside a run folder: `checkpoints/checkpoint-<episode>.bin`, written atomically; the previous one is
+/// kept until a newer one is complete, older ones are removed.
+extension RunFolder {
+    public var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
+
+    /// Writes a checkpoint of `training` and prunes all but the two newest. Returns the file and its size.
+    @discardableResult
+    public func writeCheckpoint(of training: FederatedTraining) throws -> (url: URL, bytes: Int) {
+        let data = try Checkpoint.encode(training)
+        let file = checkpointsURL.appendingPathComponent(String(format: "checkpoint-%08d.bin", training.returns.count))
+        try AtomicFile.write(data, to: file)
+        let existing = checkpointFiles()
+        for old in existing.dropFirst(2) { try? FileManager.default.removeItem(at: old) }
+        return (file, data.count)
+    }
+
+    /// Checkpoint files, newest first.
+    public func checkpointFiles() -> [URL] {
+        let files = (try? FileManager.default.contentsOfDirectory(at: checkpointsURL, includingPropertiesForKeys: nil)) ?? []
+        return files.filter { $0.lastPathComponent.hasPrefix("checkpoint-") && $0.pathExtension == "bin" }
+            .sorted { $0.lastPathComponent > $1.lastPathComponent }
+    }
+
+    /// Restores the newest valid checkpoint into `training`; a corrupt newer one is reported through `log` and the
+    /// previous one is used. Returns the episode resumed from (0 when there is no valid checkpoint).
+    public func restoreNewestCheckpoint(into training: FederatedTraining, log: (String) -> Void) throws -> Int {
+        for file in checkpointFiles() {
+            do {
+                let data = try Data(contentsOf: file)
+                try Checkpoint.restore(data, into: training, path: file.path)
+                return training.returns.count
+            } catch let error as FederationError {
+                if case .invalidConfiguration(let reason) = error, reason.contains("another configuration") { throw error }
+                log("warning: \(error); trying the previous checkpoint")
+            }
+        }
+        return 0
+    }
+}

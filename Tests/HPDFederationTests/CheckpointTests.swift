@@ -1,0 +1,82 @@
+import Foundation
+import HPDFederation
+import HPDTensor
+import Testing
+
+@Suite struct CheckpointTests {
+    func outputs(of training: FederatedTraining, in folder: URL) throws -> [Data] {
+        let run = RunFolder(url: folder)
+        try run.writeConfiguration(training.configuration)
+        try run.writeResults(of: training, thresholds: [195, 475])
+        return try [run.rewardsURL, run.distillationLossesURL, run.summaryURL].map { try Data(contentsOf: $0) }
+    }
+
+    /// Interrupt after `stopAfter` episodes, checkpoint, rebuild from scratch, restore, finish: the outputs equal an
+    /// uninterrupted run's, byte for byte.
+    func expectResumeIsBitIdentical(method: FederationConfiguration.Method, interval: Int, stopAfter: Int) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-resume-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let configuration = FederationTests.configuration(method: method, episodes: 16, interval: interval)
+        let publicStates = method == .fedhpd ? FederationTests.smallPublicStates() : nil
+        let uninterrupted = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: publicStates, threads: 2)
+        uninterrupted.run()
+        let expected = try outputs(of: uninterrupted, in: root.appendingPathComponent("uninterrupted"))
+
+        let folder = RunFolder(url: root.appendingPathComponent("interrupted"))
+        let first = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: publicStates, threads: 2)
+        first.run(shouldContinue: { first.returns.count < stopAfter })
+        try folder.writeCheckpoint(of: first)
+        let second = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: publicStates, threads: 1)
+        #expect(try folder.restoreNewestCheckpoint(into: second, log: { _ in }) == stopAfter)
+        second.run()
+        #expect(try outputs(of: second, in: folder.url) == expected)
+    }
+
+    @Test func resumingRightAfterADistillationEventIsBitIdentical() throws {
+        try expectResumeIsBitIdentical(method: .fedhpd, interval: 5, stopAfter: 10)
+    }
+
+    @Test func resumingBetweenDistillationEventsIsBitIdentical() throws {
+        try expectResumeIsBitIdentical(method: .fedhpd, interval: 5, stopAfter: 7)
+    }
+
+    @Test func resumingDPAMidServerEpisodeIsBitIdentical() throws {
+        try expectResumeIsBitIdentical(method: .dpa, interval: 1, stopAfter: 9)
+    }
+
+    @Test func aCorruptNewestCheckpointFallsBackToThePreviousOne() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-corrupt-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let configuration = FederationTests.configuration(method: .nofed, episodes: 8)
+        let folder = RunFolder(url: root)
+        let training = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
+        training.run(shouldContinue: { training.returns.count < 3 })
+        try folder.writeCheckpoint(of: training)
+        training.run(shouldContinue: { training.returns.count < 5 })
+        let newest = try folder.writeCheckpoint(of: training)
+        // Truncate the newest, as a kill -9 during a non-atomic write would.
+        let bytes = try Data(contentsOf: newest.url)
+        try bytes.prefix(bytes.count / 2).write(to: newest.url)
+        var messages: [String] = []
+        let restored = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
+        #expect(try folder.restoreNewestCheckpoint(into: restored, log: { messages.append($0) }) == 3)
+        #expect(messages.count == 1 && messages[0].contains("checksum"))
+    }
+
+    @Test func aCheckpointOfAnotherConfigurationIsRefusedNamingTheFields() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-mismatch-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = RunFolder(url: root)
+        let training = try FederatedTraining(configuration: FederationTests.configuration(method: .nofed, episodes: 4), environment: .cartPole, publicStates: nil, threads: 1)
+        training.run(shouldContinue: { training.returns.count < 2 })
+        try folder.writeCheckpoint(of: training)
+        var other = FederationTests.configuration(method: .nofed, episodes: 6)
+        other.seed = 21
+        let different = try FederatedTraining(configuration: other, environment: .cartPole, publicStates: nil, threads: 1)
+        #expect {
+            _ = try folder.restoreNewestCheckpoint(into: different, log: { _ in })
+        } throws: { error in
+            "\(error)".contains("episodes (4 vs 6)") && "\(error)".contains("seed (20 vs 21)")
+        }
+    }
+}
