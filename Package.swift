@@ -63,6 +63,7 @@ let package = Package(
         .testTarget(
             name: "HPDRLTests", dependencies: ["HPDRL", "HPDEnvironments", "HPDNN", "HPDTensor"],
             swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["fedhpd"], swiftSettings: swiftSettings),
         .testTarget(name: "HPDNNTests", dependencies: ["HPDNN", "HPDTensor"], swiftSettings: swiftSettings),
         .testTarget(name: "HPDTensorTests", dependencies: ["HPDTensor"], swiftSettings: swiftSettings),
     ],

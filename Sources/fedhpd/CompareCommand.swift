@@ -28,10 +28,10 @@ struct CompareCommand: ParsableCommand {
                 folders += children.filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("rewards.csv").path) }
                     .sorted { $0.path < $1.path }
             } else {
-                throw ValidationError("\(path): not a run folder or a folder of runs")
+                throw CommandError("\(path): not a run folder or a folder of runs")
             }
         }
-        guard !folders.isEmpty else { throw ValidationError("no run folders found in \(runs.joined(separator: " "))") }
+        guard !folders.isEmpty else { throw CommandError("no run folders found in \(runs.joined(separator: " "))") }
         let first = try RunFolder(url: folders[0]).readConfiguration()
         let environment = try Catalog.all.specification(for: first.environment)
         let comparison = try Comparison(runFolders: folders, thresholds: environment.thresholds)

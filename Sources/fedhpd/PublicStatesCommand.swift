@@ -16,17 +16,26 @@ struct PublicStatesCommand: ParsableCommand {
     var method = "cluster"
     @Option(help: "Seed of the virtual agent and the selection.")
     var seed: UInt64 = 0
+    @Option(name: .customLong("virtual-agent-episodes"), help: "Override the recipe's training episodes (checkpoints are spread over the second half).")
+    var virtualAgentEpisodes: Int?
     @Option(help: "Output CSV (written atomically).")
     var out: String
 
     func run() throws {
         let environment = try Catalog.all.specification(for: env)
         guard let selection = PublicStateBuilder.SelectionMethod(rawValue: method) else {
-            throw ValidationError("--method must be cluster or random, got '\(method)'")
+            throw CommandError("--method must be cluster or random, got '\(method)'")
         }
         let total = count ?? environment.publicStateCount
-        guard total > 0 else { throw ValidationError("--count must be positive") }
-        let set = try PublicStateBuilder(environment: environment).build(count: total, method: selection, seed: seed) { message in
+        guard total > 0 else { throw CommandError("--count must be positive") }
+        var recipe = environment.publicStateRecipe
+        if let virtualAgentEpisodes {
+            guard virtualAgentEpisodes >= 2 else { throw CommandError("--virtual-agent-episodes must be at least 2") }
+            recipe.episodes = virtualAgentEpisodes
+            recipe.firstCheckpoint = virtualAgentEpisodes / 2
+            recipe.checkpointEvery = max(1, virtualAgentEpisodes / 20)
+        }
+        let set = try PublicStateBuilder(environment: environment, recipe: recipe).build(count: total, method: selection, seed: seed) { message in
             FileHandle.standardError.write(Data((message + "\n").utf8))
         }
         try set.write(to: URL(fileURLWithPath: out))

@@ -55,7 +55,7 @@ struct TrainCommand: ParsableCommand {
         let agents = try loadAgents(options.agents, environment: environment)
         let methods = try options.method.split(separator: ",").map { name -> FederationConfiguration.Method in
             guard let method = FederationConfiguration.Method(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw ValidationError("unknown method '\(name)'; use fedhpd, nofed or dpa")
+                throw CommandError("unknown method '\(name)'; use fedhpd, nofed or dpa")
             }
             return method
         }
@@ -80,11 +80,11 @@ struct TrainCommand: ParsableCommand {
                     environment: environment.id, method: method, interval: interval, episodes: episodes, seed: seed,
                     loops: options.loops, partSize: options.partSize, agents: agents,
                     publicStates: publicStateSet.map(PublicStatesRecord.init))
-                do { try configuration.validate() } catch { throw ValidationError("\(error)") }
+                do { try configuration.validate() } catch { throw CommandError("\(error)") }
                 let folder = RunFolder(root: root, configuration: configuration)
                 if let existing = try? folder.readConfiguration() {
                     guard existing == configuration else {
-                        throw ValidationError(
+                        throw CommandError(
                             "\(folder.url.path) holds a run with another configuration (differs in: "
                                 + ConfigurationDifference.fields(existing, configuration).joined(separator: ", ")
                                 + "); choose another --out or remove it")
@@ -145,7 +145,7 @@ struct TrainCommand: ParsableCommand {
         let folder = RunFolder(url: URL(fileURLWithPath: path))
         let configuration: FederationConfiguration
         do { configuration = try folder.readConfiguration() } catch {
-            throw ValidationError("--resume \(path): no readable config.json (\(error.localizedDescription))")
+            throw CommandError("--resume \(path): no readable config.json (\(error.localizedDescription))")
         }
         var given: [String] = []
         if env != nil { given.append("env") }
@@ -168,7 +168,7 @@ struct TrainCommand: ParsableCommand {
             if let env { requested.environment = (try? Catalog.all.specification(for: env).id) ?? env }
             let differing = ConfigurationDifference.fields(configuration, requested)
             guard differing.isEmpty else {
-                throw ValidationError("--resume: the run folder's configuration differs from the flags given in: \(differing.joined(separator: ", "))")
+                throw CommandError("--resume: the run folder's configuration differs from the flags given in: \(differing.joined(separator: ", "))")
             }
         }
         if folder.isComplete {
@@ -178,10 +178,10 @@ struct TrainCommand: ParsableCommand {
         let environment = try Catalog.all.specification(for: configuration.environment)
         var publicStateSet: PublicStateSet?
         if let record = configuration.publicStates {
-            guard let file = record.path else { throw ValidationError("--resume: config.json does not say where the public state set is") }
+            guard let file = record.path else { throw CommandError("--resume: config.json does not say where the public state set is") }
             let loaded = try PublicStateSet.load(from: URL(fileURLWithPath: file), observationSize: environment.observationSize)
             guard loaded.checksum == record.checksum else {
-                throw ValidationError("--resume: \(file) has changed since the run started (checksum \(loaded.checksum), expected \(record.checksum))")
+                throw CommandError("--resume: \(file) has changed since the run started (checksum \(loaded.checksum), expected \(record.checksum))")
             }
             publicStateSet = PublicStateSet(states: loaded.states, source: record.source, filePath: file)
         }
@@ -198,7 +198,7 @@ struct TrainCommand: ParsableCommand {
     func parseList(_ text: String, name: String) throws -> [UInt64] {
         try text.split(separator: ",").map { item in
             guard let value = UInt64(item.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--\(name): '\(item)' is not a non-negative integer")
+                throw CommandError("--\(name): '\(item)' is not a non-negative integer")
             }
             return value
         }
@@ -208,15 +208,15 @@ struct TrainCommand: ParsableCommand {
         if source == "paper" { return environment.presetAgents }
         let url = URL(fileURLWithPath: source)
         let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw ValidationError("--agents \(source): cannot be read (\(error.localizedDescription))") }
+        do { data = try Data(contentsOf: url) } catch { throw CommandError("--agents \(source): cannot be read (\(error.localizedDescription))") }
         let entries: [AgentFileEntry]
         do { entries = try JSONDecoder().decode([AgentFileEntry].self, from: data) } catch {
-            throw ValidationError("--agents \(source): not a JSON array of agents (\(error))")
+            throw CommandError("--agents \(source): not a JSON array of agents (\(error))")
         }
-        guard !entries.isEmpty else { throw ValidationError("--agents \(source): the array is empty") }
+        guard !entries.isEmpty else { throw CommandError("--agents \(source): the array is empty") }
         do {
             return try entries.enumerated().map { try $0.element.specification(defaults: environment.agentDefaults, index: $0.offset) }
-        } catch { throw ValidationError("--agents \(source): \(error)") }
+        } catch { throw CommandError("--agents \(source): \(error)") }
     }
 
     func resolvePublicStates(
@@ -224,11 +224,11 @@ struct TrainCommand: ParsableCommand {
     ) throws -> PublicStateSet {
         if source != "auto" {
             do { return try PublicStateSet.load(from: URL(fileURLWithPath: source), observationSize: environment.observationSize) } catch {
-                throw ValidationError("--public-states: \(error)")
+                throw CommandError("--public-states: \(error)")
             }
         }
         guard let selection = PublicStateBuilder.SelectionMethod(rawValue: method) else {
-            throw ValidationError("--public-states-method must be cluster or random, got '\(method)'")
+            throw CommandError("--public-states-method must be cluster or random, got '\(method)'")
         }
         let cache = root.appendingPathComponent("public-states")
             .appendingPathComponent("\(environment.id)__\(selection.rawValue)__seed\(seed)__\(environment.publicStateCount).csv")
@@ -266,15 +266,15 @@ struct TrainCommand: ParsableCommand {
                 let data = try Data(contentsOf: URL(fileURLWithPath: config))
                 let file = try JSONDecoder().decode(PartialOptions.self, from: data)
                 file.apply(to: &options)
-            } catch { throw ValidationError("--config \(config): \(error)") }
+            } catch { throw CommandError("--config \(config): \(error)") }
         }
         PartialOptions(
             env: env, agents: agents, method: method, interval: interval, episodes: episodes, seeds: seeds,
             publicStates: publicStates, publicStatesMethod: publicStatesMethod, threads: threads, out: out, loops: loops,
             partSize: partSize
         ).apply(to: &options)
-        guard options.threads > 0 else { throw ValidationError("--threads must be positive") }
-        if let episodes = options.episodes, episodes <= 0 { throw ValidationError("--episodes must be positive") }
+        guard options.threads > 0 else { throw CommandError("--threads must be positive") }
+        if let episodes = options.episodes, episodes <= 0 { throw CommandError("--episodes must be positive") }
         return options
     }
 

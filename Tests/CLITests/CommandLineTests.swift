@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+
+/// End-to-end tests of the real `fedhpd` executable with tiny budgets.
+@Suite struct CommandLineTests {
+    struct Outcome {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static var executable: URL {
+        // The test bundle sits next to the package's products in the build folder.
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [folder, folder.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("fedhpd")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return folder.appendingPathComponent("fedhpd")
+    }
+
+    func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self), error: String(decoding: errorData, as: UTF8.self))
+    }
+
+    func temporaryFolder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-cli-\(UUID())")
+    }
+
+    /// A small public state file in the reference implementation's layout.
+    func writeFixtureStates(to url: URL, count: Int = 300) throws {
+        var text = "State\n"
+        for index in 0..<count {
+            let x = Double(index % 17) / 10 - 0.8
+            text += "\"\(x),\(Double(index % 5) / 10 - 0.2),\(Double(index % 7) / 50 - 0.06),\(Double(index % 11) / 10 - 0.5)\"\n"
+        }
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    @Test func trainWritesTheRunFolderAndComparePrintsTheTable() throws {
+        let root = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let states = root.appendingPathComponent("states.csv")
+        try writeFixtureStates(to: states)
+        let outcome = try run(["train", "--env", "CartPole-v1", "--method", "fedhpd,nofed", "--interval", "5", "--episodes", "12",
+                               "--seeds", "20,25", "--public-states", states.path, "--part-size", "100", "--threads", "2",
+                               "--out", root.appendingPathComponent("runs").path])
+        #expect(outcome.status == 0, "\(outcome.error)")
+        #expect(outcome.output.contains("FedHPD d=5") && outcome.output.contains("NoFed") && outcome.output.contains("baseline"))
+        let runFolder = root.appendingPathComponent("runs/CartPole-v1__fedhpd-d5__seed20")
+        for file in ["config.json", "rewards.csv", "kd_losses.csv", "summary.json", "curves.svg", "timings.json"] {
+            #expect(FileManager.default.fileExists(atPath: runFolder.appendingPathComponent(file).path), "\(file)")
+        }
+        let rewards = try String(contentsOf: runFolder.appendingPathComponent("rewards.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(rewards.count == 13 && rewards[0].hasPrefix("Agent 1,Agent 2"))
+        // 300 states in parts of 100 → 3 parts × 5 loops × 2 events (after episodes 5 and 10).
+        let losses = try String(contentsOf: runFolder.appendingPathComponent("kd_losses.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(losses.count == 1 + 30)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: runFolder.appendingPathComponent("summary.json"))) as! [String: Any]
+        #expect((summary["system"] as? [String: Any])?["wholeRunMean"] is Double)
+
+        let compared = try run(["compare", root.appendingPathComponent("runs").path, "--svg", root.appendingPathComponent("compare.svg").path])
+        #expect(compared.status == 0, "\(compared.error)")
+        #expect(compared.output.contains("FedHPD d=5") && compared.output.contains("NoFed") && compared.output.contains("/2)"))
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("compare.svg").path))
+
+        // Rerunning skips the complete runs.
+        let again = try run(["train", "--env", "CartPole-v1", "--method", "nofed", "--episodes", "12", "--seeds", "20",
+                             "--part-size", "100", "--out", root.appendingPathComponent("runs").path])
+        #expect(again.status == 0 && again.error.contains("already complete"), "\(again.error)")
+    }
+
+    @Test func badInputFailsWithAClearMessageAndWritesNothing() throws {
+        let root = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let bad = root.appendingPathComponent("bad.csv")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try "State\n\"1,2,3,4\"\n\"1,2,3\"\n".write(to: bad, atomically: true, encoding: .utf8)
+        let out = root.appendingPathComponent("runs")
+        let outcomes = try [
+            run(["train", "--public-states", bad.path, "--episodes", "5", "--out", out.path]),
+            run(["train", "--env", "Pong-v5", "--episodes", "5", "--out", out.path]),
+            run(["train", "--method", "fedavg", "--episodes", "5", "--out", out.path]),
+            run(["train", "--agents", root.appendingPathComponent("missing.json").path, "--episodes", "5", "--out", out.path]),
+            run(["train", "--episodes", "0", "--out", out.path]),
+        ]
+        #expect(outcomes[0].error.contains("bad.csv:3: has 3 values, expected 4"))
+        #expect(outcomes[1].error.contains("unknown environment 'Pong-v5'"))
+        #expect(outcomes[2].error.contains("unknown method 'fedavg'"))
+        #expect(outcomes[3].error.contains("missing.json: cannot be read"))
+        #expect(outcomes[4].error.contains("--episodes must be positive"))
+        for outcome in outcomes { #expect(outcome.status != 0) }
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    @Test func customAgentsFromJSONAndResumeRefusesAnotherConfiguration() throws {
+        let root = temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let agents = root.appendingPathComponent("agents.json")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try #"[{"hiddenSizes": [16], "activation": "tanh", "learningRate": 0.002}, {"hiddenSizes": [8, 8], "activations": ["relu", "tanh"], "learningRate": 0.001}]"#
+            .write(to: agents, atomically: true, encoding: .utf8)
+        let out = root.appendingPathComponent("runs")
+        let trained = try run(["train", "--agents", agents.path, "--method", "nofed", "--episodes", "6", "--seeds", "3",
+                               "--checkpoint-every", "2", "--out", out.path])
+        #expect(trained.status == 0, "\(trained.error)")
+        let folder = out.appendingPathComponent("CartPole-v1__nofed__seed3")
+        let header = try String(contentsOf: folder.appendingPathComponent("rewards.csv"), encoding: .utf8).split(separator: "\n")[0]
+        #expect(header == "Agent 1,Agent 2")
+        let refused = try run(["train", "--resume", folder.path, "--episodes", "9"])
+        #expect(refused.status != 0 && refused.error.contains("episodes (6 vs 9)"))
+    }
+
+    @Test func networkSubcommandsSayHowToEnableThem() throws {
+        let outcome = try run(["serve", "--port", "50051"])
+        #expect(outcome.status != 0 && outcome.error.contains("Network"))
+    }
+}
