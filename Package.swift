@@ -6,6 +6,7 @@ let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 let package = Package(
     name: "FedHPD",
     products: [
+        .library(name: "FedHPD", targets: ["FedHPD"]),
         .executable(name: "fedhpd", targets: ["fedhpd"]),
         .executable(name: "fedhpd-bench", targets: ["fedhpd-bench"]),
         .library(name: "HPDTensor", targets: ["HPDTensor"]),
@@ -30,6 +31,22 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+        .target(
+            name: "FedHPD", dependencies: ["HPDEnvironments", "HPDFederation", "HPDNN", "HPDRL", "HPDTensor"],
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "CustomEnvironmentReinforce", dependencies: ["FedHPD"], path: "Examples/CustomEnvironmentReinforce",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "HeterogeneousFederation", dependencies: ["FedHPD"], path: "Examples/HeterogeneousFederation",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "RegressionWithAdam", dependencies: ["HPDNN", "HPDTensor"], path: "Examples/RegressionWithAdam",
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExamplesTests",
+            dependencies: ["CustomEnvironmentReinforce", "HeterogeneousFederation", "RegressionWithAdam"],
+            swiftSettings: swiftSettings),
         .target(name: "CMemory"),
         .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
         .executableTarget(
