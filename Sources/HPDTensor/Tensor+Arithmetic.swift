@@ -27,7 +27,8 @@ extension Tensor {
         let template = broadcastResult(left, right, operation: operation)
         let rows = template.rows
         let columns = template.columns
-        var values = [Float](repeating: 0, count: rows * columns)
+        let total = rows * columns
+        var values = [Float](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
         if left.rows == right.rows && left.columns == right.columns {
             left.scalars.withUnsafeBufferPointer { l in
                 right.scalars.withUnsafeBufferPointer { r in

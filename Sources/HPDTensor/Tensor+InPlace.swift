@@ -34,7 +34,7 @@ extension Tensor {
     /// x ← tanh x.
     public mutating func formTanh() {
         scalars.withUnsafeMutableBufferPointer { buffer in
-            for index in 0..<buffer.count { buffer[index] = tanhf(buffer[index]) }
+            for index in 0..<buffer.count { buffer[index] = Tensor.fastTanh(buffer[index]) }
         }
     }
 

@@ -10,8 +10,8 @@ extension Tensor {
     public func exp() -> Tensor { map { expf($0) } }
     /// ln x elementwise.
     public func log() -> Tensor { map { logf($0) } }
-    /// tanh x elementwise.
-    public func tanh() -> Tensor { map { tanhf($0) } }
+    /// tanh x elementwise (a rational approximation accurate to 3.2e-7, see `fastTanh`).
+    public func tanh() -> Tensor { map { Tensor.fastTanh($0) } }
     /// max(x, 0) elementwise.
     public func relu() -> Tensor { map { $0 > 0 ? $0 : 0 } }
     /// softplus(x) = ln(1 + eˣ), returning x itself when x > 20 (PyTorch's threshold).
@@ -22,6 +22,27 @@ extension Tensor {
     public func squareRoot() -> Tensor { map { $0.squareRoot() } }
     /// The logistic sigmoid 1/(1 + e⁻ˣ) elementwise (the derivative of softplus).
     public func sigmoid() -> Tensor { map { Tensor.sigmoid($0) } }
+
+    /// tanh x as x·P(x²)/Q(x²) on x clamped to ±7.905 (the odd rational approximation Eigen uses for float):
+    /// max absolute and relative error 3.2e-7 against the exact value (checked by a test), about 5× faster than
+    /// glibc's `tanhf`, which dominated Gaussian-policy distillation in profiles.
+    @inline(__always) public static func fastTanh(_ input: Float) -> Float {
+        let x = min(max(input, -7.90531110763549805), 7.90531110763549805)
+        let x2 = x * x
+        var p: Float = -2.76076847742355e-16
+        p = p * x2 + 2.00018790482477e-13
+        p = p * x2 - 8.60467152213735e-11
+        p = p * x2 + 5.12229709037114e-08
+        p = p * x2 + 1.48572235717979e-05
+        p = p * x2 + 6.37261928875436e-04
+        p = p * x2 + 4.89352455891786e-03
+        p = p * x
+        var q: Float = 1.19825839466702e-06
+        q = q * x2 + 1.18534705686654e-04
+        q = q * x2 + 2.26843463243900e-03
+        q = q * x2 + 4.89352518554385e-03
+        return abs(input) < 0.0004 ? input : p / q
+    }
 
     @inline(__always) static func softplus(_ x: Float) -> Float { x > 20 ? x : log1pf(expf(x)) }
     @inline(__always) static func sigmoid(_ x: Float) -> Float {
@@ -44,9 +65,13 @@ extension Tensor {
     /// Σ over rows for each column: shape [columns].
     public func columnSums() -> Tensor {
         var totals = [Float](repeating: 0, count: columns)
+        let columns = self.columns
         scalars.withUnsafeBufferPointer { buffer in
-            for row in 0..<rows {
-                for column in 0..<columns { totals[column] += buffer[row * columns + column] }
+            totals.withUnsafeMutableBufferPointer { sums in
+                for row in 0..<rows {
+                    let start = row * columns
+                    for column in 0..<columns { sums[column] += buffer[start + column] }
+                }
             }
         }
         return Tensor(shape: [columns], scalars: totals)

@@ -7,7 +7,7 @@ extension Tensor {
     ) -> Tensor {
         let m = transposeLeft ? left.columns : left.rows
         let n = transposeRight ? right.rows : right.columns
-        var output = Tensor.zeros([m, n])
+        var output = Tensor.uninitialized([m, n])
         matmul(left, right, transposeLeft: transposeLeft, transposeRight: transposeRight, into: &output)
         return output
     }
@@ -30,7 +30,7 @@ extension Tensor {
         if m == 0 || n == 0 { return }
         if k == 0 {
             output.scalars.withUnsafeMutableBufferPointer { buffer in
-                for index in 0..<buffer.count { buffer[index] *= beta }
+                for index in 0..<buffer.count { buffer[index] = beta == 0 ? 0 : buffer[index] * beta }
             }
             return
         }
@@ -75,7 +75,7 @@ extension Tensor {
 
     /// The fused affine map x·Wᵀ + b (PyTorch's `Linear`): `input` n×in, `weight` out×in, `bias` [out] → n×out.
     public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor) -> Tensor {
-        var output = Tensor.zeros([input.rows, weight.rows])
+        var output = Tensor.uninitialized([input.rows, weight.rows])
         linear(input, weight: weight, bias: bias, into: &output)
         return output
     }

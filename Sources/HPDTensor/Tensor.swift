@@ -55,6 +55,12 @@ public struct Tensor: Sendable, Equatable {
         self.init(shape: shape, scalars: [Float](repeating: value, count: shape.reduce(1, *)))
     }
 
+    /// A tensor whose elements are unspecified (to be overwritten at once): skips zero-filling large outputs.
+    static func uninitialized(_ shape: [Int]) -> Tensor {
+        let count = shape.reduce(1, *)
+        return Tensor(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count })
+    }
+
     /// A tensor of zeros.
     public static func zeros(_ shape: [Int]) -> Tensor { Tensor(repeating: 0, shape: shape) }
 

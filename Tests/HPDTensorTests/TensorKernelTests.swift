@@ -1,3 +1,4 @@
+import Foundation
 import HPDTensor
 import Testing
 
@@ -93,5 +94,25 @@ import Testing
         #expect(abs(abs(top[2]) - 1) < 1e-12)
         let middle = decomposition.eigenvector(1)
         #expect(abs(abs(middle[0]) - 0.5.squareRoot()) < 1e-12 && abs(middle[0] - middle[1]) < 1e-12)
+    }
+}
+
+@Suite struct FastTanhTests {
+    /// The rational tanh stays within 4e-7 (absolute and relative) of the exact value over [−12, 12], is odd,
+    /// and saturates to ±1.
+    @Test func fastTanhMatchesTheExactFunction() {
+        var worstAbsolute = 0.0
+        var worstRelative = 0.0
+        var x: Float = -12
+        while x < 12 {
+            let exact = Foundation.tanh(Double(x))
+            let error = abs(Double(Tensor.fastTanh(x)) - exact)
+            worstAbsolute = max(worstAbsolute, error)
+            if abs(x) > 1e-3 { worstRelative = max(worstRelative, error / abs(exact)) }
+            #expect(Tensor.fastTanh(-x) == -Tensor.fastTanh(x))
+            x += 0.00037
+        }
+        #expect(worstAbsolute < 4e-7 && worstRelative < 4e-7, "absolute \(worstAbsolute), relative \(worstRelative)")
+        #expect(Tensor.fastTanh(50) == 1 && Tensor.fastTanh(-50) == -1 && Tensor.fastTanh(0) == 0)
     }
 }
