@@ -63,21 +63,8 @@ public final class FederatedTraining {
         executor = ParallelExecutor(threadCount: threads)
         var agents: [ReinforceAgent] = []
         for (index, specification) in configuration.agents.enumerated() {
-            var weights = RandomGenerator(seed: configuration.seed, stream: 2000 + UInt64(index))
-            let architecture = specification.architecture(
-                observationSize: environment.observationSize, actionSpace: environment.actionSpace)
-            do { try architecture.validate() } catch {
-                throw FederationError.invalidConfiguration("agent \(index + 1): \(error)")
-            }
-            let policy: Policy = architecture.family == .categorical
-                ? CategoricalPolicy(architecture: architecture, generator: &weights)
-                : GaussianPolicy(architecture: architecture, generator: &weights)
-            let learner = ReinforceLearner(
-                policy: policy, environment: try environment.makeEnvironment(UInt64(index)),
-                configuration: specification.reinforce,
-                environmentSeed: Self.environmentSeed(runSeed: configuration.seed, agentIndex: index),
-                generator: RandomGenerator(seed: configuration.seed, stream: 3000 + UInt64(index)))
-            agents.append(ReinforceAgent(learner: learner))
+            agents.append(try Self.makeAgent(
+                index: index, specification: specification, environment: environment, runSeed: configuration.seed))
         }
         self.agents = agents
         dpaGenerator = RandomGenerator(seed: configuration.seed, stream: 1)
@@ -99,6 +86,29 @@ public final class FederatedTraining {
         case .nofed:
             server = nil
         }
+    }
+
+    /// Builds agent `index` exactly as every trainer does — in process or in a remote client — so agent k's
+    /// results depend only on (run seed, k): weights from stream (seed, 2000 + k), environment seed from
+    /// (seed, 1000 + k), sampling from (seed, 3000 + k).
+    public static func makeAgent(
+        index: Int, specification: AgentSpecification, environment: EnvironmentSpecification, runSeed: UInt64
+    ) throws -> ReinforceAgent {
+        var weights = RandomGenerator(seed: runSeed, stream: 2000 + UInt64(index))
+        let architecture = specification.architecture(
+            observationSize: environment.observationSize, actionSpace: environment.actionSpace)
+        do { try architecture.validate() } catch {
+            throw FederationError.invalidConfiguration("agent \(index + 1): \(error)")
+        }
+        let policy: Policy = architecture.family == .categorical
+            ? CategoricalPolicy(architecture: architecture, generator: &weights)
+            : GaussianPolicy(architecture: architecture, generator: &weights)
+        let learner = ReinforceLearner(
+            policy: policy, environment: try environment.makeEnvironment(UInt64(index)),
+            configuration: specification.reinforce,
+            environmentSeed: environmentSeed(runSeed: runSeed, agentIndex: index),
+            generator: RandomGenerator(seed: runSeed, stream: 3000 + UInt64(index)))
+        return ReinforceAgent(learner: learner)
     }
 
     /// Runs the remaining episodes; `progress` is called after each one with the episode count done. Stops early
