@@ -57,7 +57,7 @@ enum BLAS {
 
     static var configuration: String {
         guard let text = openblas_get_config() else { return "OpenBLAS" }
-        return "OpenBLAS " + String(cString: text)
+        return String(cString: text)
     }
 
     static var coreName: String {
