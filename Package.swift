@@ -45,7 +45,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ExamplesTests",
-            dependencies: ["CustomEnvironmentReinforce", "HeterogeneousFederation", "RegressionWithAdam"],
+            dependencies: ["FedHPD", "CustomEnvironmentReinforce", "HeterogeneousFederation", "RegressionWithAdam"],
             swiftSettings: swiftSettings),
         .target(name: "CMemory"),
         .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),

@@ -15,16 +15,25 @@ import HPDTensor
 /// |θ| > 12°; every step, the terminating one included, pays reward 1. Resets draw the state from U(−0.05, 0.05)⁴.
 /// Use `CartPole.makeV1()` for the registered version with the 500-step time limit.
 public struct CartPole: RandomStateEnvironment {
+    /// g, the gravitational acceleration (m/s²).
     public static let gravity = 9.8
+    /// m_c, the cart's mass (kg).
     public static let cartMass = 1.0
+    /// m_p, the pole's mass (kg).
     public static let poleMass = 0.1
+    /// m_c + m_p.
     public static let totalMass = cartMass + poleMass
+    /// l, half the pole's length (m).
     public static let halfPoleLength = 0.5
+    /// m_p·l.
     public static let poleMassLength = poleMass * halfPoleLength
+    /// |F|, the force of one push (N).
     public static let forceMagnitude = 10.0
+    /// τ, the Euler integration step (s).
     public static let timeStep = 0.02
     /// 12° in radians.
     public static let angleThreshold = 12 * 2 * Double.pi / 360
+    /// The cart position |x| beyond which the episode terminates (m).
     public static let positionThreshold = 2.4
     /// CartPole-v1's time limit.
     public static let maxEpisodeSteps = 500
@@ -34,14 +43,18 @@ public struct CartPole: RandomStateEnvironment {
     private var generator = RandomGenerator(seed: 0)
     private var observationBuffer: [Float] = [0, 0, 0, 0]
 
+    /// A cart-pole at rest at the origin; call `reset(seed:)` before the first step. No time limit (see `makeV1()`).
     public init() {}
 
     /// CartPole-v1: CartPole wrapped in its 500-step time limit.
     public static func makeV1() -> TimeLimit<CartPole> { TimeLimit(CartPole(), maxEpisodeSteps: maxEpisodeSteps) }
 
+    /// 4: (x, ẋ, θ, θ̇).
     public var observationSize: Int { 4 }
+    /// Two actions: 0 pushes left, 1 pushes right.
     public var actionSpace: ActionSpace { .discrete(count: 2) }
 
+    /// Reseeds when `seed` is given, then draws (x, ẋ, θ, θ̇) from U(−0.05, 0.05)⁴ and returns it as the observation.
     public mutating func reset(seed: UInt64?) -> [Float] {
         if let seed { generator = RandomGenerator(seed: seed) }
         for index in 0..<4 { state[index] = generator.uniform(-0.05, 0.05) }
@@ -60,6 +73,8 @@ public struct CartPole: RandomStateEnvironment {
         set { generator = newValue }
     }
 
+    /// Pushes the cart (action 0 left, 1 right), integrates one Euler step and pays reward 1; terminates past the
+    /// position or angle threshold. Any other action is a programmer error.
     public mutating func step(_ action: EnvironmentAction) -> StepResult {
         guard case .discrete(let choice) = action, choice == 0 || choice == 1 else {
             preconditionFailure("CartPole takes action 0 or 1, got \(action)")

@@ -61,9 +61,12 @@ public enum ActionDistribution: Sendable, Equatable {
 
 /// A distribution family and its width.
 public enum DistributionFamily: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
+    /// A categorical distribution over `actionCount` discrete actions.
     case categorical(actionCount: Int)
+    /// A diagonal Gaussian over `dimensions` continuous action dimensions.
     case gaussian(dimensions: Int)
 
+    /// E.g. "categorical over 2 actions".
     public var description: String {
         switch self {
         case .categorical(let count): return "categorical over \(count) actions"
@@ -83,6 +86,7 @@ public enum FederationError: Error, Equatable, CustomStringConvertible {
     /// An unknown environment id.
     case unknownEnvironment(String, known: [String])
 
+    /// The message shown to a user.
     public var description: String {
         switch self {
         case .invalidDistribution(let reason): return "invalid action distribution: \(reason)"

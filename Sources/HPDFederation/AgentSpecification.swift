@@ -10,6 +10,7 @@ public struct AgentSpecification: Codable, Equatable, Hashable, Sendable {
     /// The REINFORCE learner's hyperparameters (learning rate, γ, optimiser, schedule…).
     public var reinforce: ReinforceConfiguration
 
+    /// An agent with `hiddenSizes.count` hidden layers (one activation each) trained with `reinforce`.
     public init(hiddenSizes: [Int], activations: [Activation], reinforce: ReinforceConfiguration) {
         self.hiddenSizes = hiddenSizes
         self.activations = activations
@@ -37,15 +38,25 @@ public struct AgentSpecification: Codable, Equatable, Hashable, Sendable {
 /// (`gamma`, `normalizeReturns`, `optimizer`, `weightDecay`, `schedulerStepSize`, `schedulerGamma`); omitted fields
 /// take the environment's defaults.
 public struct AgentFileEntry: Codable, Sendable {
+    /// Hidden-layer widths.
     public var hiddenSizes: [Int]
+    /// One activation for every hidden layer (give this or `activations`).
     public var activation: Activation?
+    /// One activation per hidden layer (wins over `activation`).
     public var activations: [Activation]?
+    /// The learning rate η₀ (required).
     public var learningRate: Float
+    /// The discount γ, if not the default.
     public var gamma: Double?
+    /// Whether returns are normalised per episode, if not the default.
     public var normalizeReturns: Bool?
+    /// The optimiser, if not the default.
     public var optimizer: ReinforceConfiguration.OptimizerKind?
+    /// AdamW's weight decay λ, if not the default.
     public var weightDecay: Float?
+    /// StepLR's step size in episodes (0 or less: no scheduler), if not the default.
     public var schedulerStepSize: Int?
+    /// StepLR's γ, if not the default.
     public var schedulerGamma: Float?
 
     /// The full specification, filling omitted fields from `defaults`.

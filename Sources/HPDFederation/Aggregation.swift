@@ -11,8 +11,10 @@ public protocol AggregationStrategy: Sendable {
 /// means and, separately, the mean of the standard deviations. Sums run in agent-index order, so the result never
 /// depends on which agent answered first.
 public struct ArithmeticMean: AggregationStrategy {
+    /// The (stateless) arithmetic mean.
     public init() {}
 
+    /// P̄ = (1/K) Σ_k P_k (categorical), or (1/K) Σ_k μ_k and (1/K) Σ_k σ_k (Gaussian).
     public func aggregate(_ distributions: [ActionDistribution]) -> ActionDistribution {
         precondition(!distributions.isEmpty, "aggregate: no distributions")
         let weight = 1 / Float(distributions.count)

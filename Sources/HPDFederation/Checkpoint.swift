@@ -173,6 +173,7 @@ public struct Checkpoint {
 
 /// Names the fields in which two configurations differ.
 public enum ConfigurationDifference {
+    /// Human-readable descriptions of every field that differs between `left` and `right` (empty when equal).
     public static func fields(_ left: FederationConfiguration, _ right: FederationConfiguration) -> [String] {
         var differing: [String] = []
         if left.environment != right.environment { differing.append("environment (\(left.environment) vs \(right.environment))") }

@@ -5,8 +5,11 @@ import HPDRL
 public struct Comparison {
     /// One run read back from disk.
     public struct Run {
+        /// The run's configuration (config.json).
         public var configuration: FederationConfiguration
+        /// returns[e][k]: agent k's return in episode e (rewards.csv).
         public var returns: [[Double]]
+        /// The system reward per episode: the mean of the agents' returns.
         public var systemReturns: [Double] { returns.map { LearningCurve.mean($0) } }
     }
 

@@ -16,6 +16,8 @@ public struct DistillationServer: Sendable {
     /// How reports are combined.
     public let aggregation: AggregationStrategy
 
+    /// Splits `publicStates` into contiguous parts of at most `partSize` states; each event makes `loops` passes over
+    /// them, combining reports with `aggregation`.
     public init(publicStates: PublicStateSet, partSize: Int, loops: Int, aggregation: AggregationStrategy = ArithmeticMean()) {
         self.parts = publicStates.parts(partSize: partSize)
         self.loops = loops
@@ -69,6 +71,7 @@ public struct DistillationStep: Sendable, Equatable, Codable {
 
 /// The outcome of one distillation event.
 public struct DistillationEventResult: Sendable, Equatable {
+    /// One row per (loop, part), in the order they ran.
     public var steps: [DistillationStep]
     /// Human-readable notes about reports left out of the consensus.
     public var exclusions: [String]

@@ -9,6 +9,7 @@ public struct PublicStateRecipe: Codable, Equatable, Sendable {
     public var episodes: Int
     /// Checkpoints are rolled out every `checkpointEvery` episodes from `firstCheckpoint` to `episodes`.
     public var firstCheckpoint: Int
+    /// The spacing of the checkpoints, in episodes.
     public var checkpointEvery: Int
     /// Rollouts per checkpoint (one per test seed).
     public var testSeeds: Int
@@ -21,6 +22,8 @@ public struct PublicStateRecipe: Codable, Equatable, Sendable {
     /// k-means clusters; the set takes `count / clusters` states from each.
     public var clusters: Int
 
+    /// A recipe: train `agent` for `episodes` episodes, roll it out on `testSeeds` seeds at every checkpoint, project
+    /// onto `principalComponents` (after optional standardisation) and take states evenly from `clusters` clusters.
     public init(
         agent: AgentSpecification, episodes: Int, firstCheckpoint: Int, checkpointEvery: Int, testSeeds: Int,
         greedy: Bool, standardize: Bool, principalComponents: Int, clusters: Int
@@ -62,6 +65,8 @@ public struct EnvironmentSpecification: Sendable {
     /// Creates one environment instance; `stream` distinguishes instances (agents) that share a seed.
     public let makeEnvironment: @Sendable (_ stream: UInt64) throws -> any Environment
 
+    /// A task description. `makeEnvironment(stream)` must return a fresh, independent instance on every call (each
+    /// agent gets its own); `observationSize` and `actionSpace` must match what it returns.
     public init(
         id: String, aliases: [String], observationSize: Int, actionSpace: ActionSpace, thresholds: [Double],
         defaultEpisodes: Int, publicStateCount: Int, presetAgents: [AgentSpecification],
@@ -96,8 +101,10 @@ public struct EnvironmentSpecification: Sendable {
 /// (LunarLander on Box2D, InvertedPendulum on MuJoCo) live in their own products and are registered by the
 /// program that links them (the `fedhpd` CLI registers both).
 public struct EnvironmentCatalog: Sendable {
+    /// The registered tasks, in registration order.
     public private(set) var specifications: [EnvironmentSpecification]
 
+    /// A catalog holding `specifications` (CartPole-v1 by default).
     public init(_ specifications: [EnvironmentSpecification] = [.cartPole]) {
         self.specifications = specifications
     }

@@ -40,6 +40,7 @@ public struct EpisodeReport: Sendable, Equatable {
     /// Seconds spent in the REINFORCE update.
     public var updateSeconds: Double
 
+    /// A report of one episode.
     public init(episodeReturn: Double, steps: Int, rolloutSeconds: Double, updateSeconds: Double) {
         self.episodeReturn = episodeReturn
         self.steps = steps

@@ -203,10 +203,16 @@ public final class FederatedTraining {
 /// Where the time went (seconds; rollout and update are summed over agents, so they exceed wall time when agents run
 /// in parallel).
 public struct TrainingTimings: Sendable, Codable, Equatable {
+    /// Wall seconds of the local-training phases (all agents together).
     public var localSeconds = 0.0
+    /// Seconds acting in environments, summed over agents.
     public var rolloutSeconds = 0.0
+    /// Seconds in REINFORCE updates, summed over agents.
     public var updateSeconds = 0.0
+    /// Wall seconds of federation steps (distillation events or DPA alignment).
     public var distillationSeconds = 0.0
+    /// The number of federation steps run.
     public var distillationEvents = 0
+    /// Environment steps, summed over agents.
     public var environmentSteps = 0
 }

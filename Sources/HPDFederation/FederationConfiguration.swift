@@ -36,6 +36,7 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
     /// The aggregation strategy's name.
     public var aggregation: String = "arithmetic-mean"
 
+    /// A configuration; `loops` and `partSize` default to the paper's 5 and 2500. Check it with `validate()`.
     public init(
         environment: String, method: Method, interval: Int, episodes: Int, seed: UInt64, loops: Int = 5,
         partSize: Int = 2500, agents: [AgentSpecification], publicStates: PublicStatesRecord? = nil
@@ -90,6 +91,7 @@ public struct PublicStatesRecord: Codable, Equatable, Sendable {
     /// The file the states were read from, if any (used to resume a run).
     public var path: String?
 
+    /// A record with explicit fields.
     public init(source: String, count: Int, checksum: String, path: String? = nil) {
         self.source = source
         self.count = count
@@ -97,6 +99,7 @@ public struct PublicStatesRecord: Codable, Equatable, Sendable {
         self.path = path
     }
 
+    /// The record of `set` (its source, count, checksum and file path).
     public init(_ set: PublicStateSet) {
         self.init(source: set.source, count: set.count, checksum: set.checksum, path: set.filePath)
     }

@@ -7,6 +7,7 @@ public final class ParallelExecutor: @unchecked Sendable {
     /// The maximum number of concurrent jobs.
     public let threadCount: Int
 
+    /// An executor running at most `threadCount` jobs at once (values below 1 mean 1).
     public init(threadCount: Int) {
         self.threadCount = max(1, threadCount)
     }

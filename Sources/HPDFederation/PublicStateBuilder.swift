@@ -13,13 +13,18 @@ import HPDTensor
 public struct PublicStateBuilder {
     /// How states are chosen from the rollout pool.
     public enum SelectionMethod: String, Codable, Sendable, CaseIterable {
+        /// k-means++ clusters of the principal-component projections, equal shares per cluster (the reference's way).
         case cluster
+        /// Uniformly at random from the whole pool.
         case random
     }
 
+    /// The task whose states are collected.
     public let environment: EnvironmentSpecification
+    /// How the virtual agent is trained and its states selected.
     public let recipe: PublicStateRecipe
 
+    /// A builder for `environment`, with its own recipe unless `recipe` is given.
     public init(environment: EnvironmentSpecification, recipe: PublicStateRecipe? = nil) {
         self.environment = environment
         self.recipe = recipe ?? environment.publicStateRecipe

@@ -15,6 +15,7 @@ public struct PublicStateSet: Sendable, Equatable {
     /// The absolute path of the file the states came from, if any.
     public let filePath: String?
 
+    /// A set from an n × observationSize matrix (n > 0) and a description of its origin.
     public init(states: Tensor, source: String, filePath: String? = nil) {
         precondition(states.rank == 2 && states.rows > 0, "PublicStateSet needs a non-empty n × d matrix, got \(states.shape)")
         self.states = states

@@ -13,16 +13,19 @@ public final class ReinforceAgent: LocalLearningAgent {
     /// only ever sees this object through `FederatedAgent`.
     public let learner: ReinforceLearner
 
+    /// Wraps `learner`; the agent digests with the learner's own optimiser.
     public init(learner: ReinforceLearner) {
         self.learner = learner
     }
 
+    /// Categorical over the policy's actions, or Gaussian over its action dimensions.
     public var distributionFamily: DistributionFamily {
         let architecture = learner.policy.architecture
         return architecture.family == .categorical
             ? .categorical(actionCount: architecture.actionSize) : .gaussian(dimensions: architecture.actionSize)
     }
 
+    /// `runEpisode()` then `update()` on the learner, timed.
     public func trainOneEpisode() -> EpisodeReport {
         let start = monotonicSeconds()
         let episodeReturn = learner.runEpisode()
@@ -34,6 +37,7 @@ public final class ReinforceAgent: LocalLearningAgent {
             updateSeconds: end - middle)
     }
 
+    /// π(·|s) (categorical) or (μ(s), σ(s)) (Gaussian, σ without the 10⁻⁶ offset) on the tape-free path.
     public func actionDistribution(on states: Tensor) -> ActionDistribution {
         if let policy = learner.policy as? CategoricalPolicy {
             return .categorical(probabilities: policy.probabilities(states))
@@ -42,6 +46,14 @@ public final class ReinforceAgent: LocalLearningAgent {
         return .gaussian(mean: mean, standardDeviation: deviation)
     }
 
+    /// One optimiser step on the digestion loss, returning its value before the step:
+    ///
+    ///     klDivergence, categorical:  L = (1/n) Σ_s Σ_a p̄(a|s) (ln p̄(a|s) − ln π(a|s))      KL(consensus ‖ local)
+    ///     klDivergence, Gaussian:     L = mean_{s,d} KL(N(μ, σ²) ‖ N(μ̄, σ̄²))                KL(local ‖ consensus)
+    ///     squaredError, categorical:  L = Σ_s Σ_a (π(a|s) − p̄(a|s))²
+    ///     squaredError, Gaussian:     L = Σ_{s,d} (μ − μ̄)² + (σ − σ̄)²
+    ///
+    /// The consensus is a constant (no gradient flows into it).
     public func digest(consensus: ActionDistribution, on states: Tensor, loss kind: DigestionLoss) -> Float {
         let input = Variable(states)
         let loss: Variable

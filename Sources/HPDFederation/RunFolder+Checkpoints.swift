@@ -4,6 +4,7 @@ import HPDNN
 /// Checkpoints inside a run folder: `checkpoints/checkpoint-<episode>.bin`, written atomically; the previous one is
 /// kept until a newer one is complete, older ones are removed.
 extension RunFolder {
+    /// `<run folder>/checkpoints`.
     public var checkpointsURL: URL { url.appendingPathComponent("checkpoints") }
 
     /// Writes a checkpoint of `training` and prunes all but the two newest. Returns the file and its size.

@@ -8,6 +8,7 @@ public struct RunFolder {
     /// The folder.
     public let url: URL
 
+    /// The run folder at `url`.
     public init(url: URL) {
         self.url = url
     }
@@ -17,11 +18,17 @@ public struct RunFolder {
         url = root.appendingPathComponent(configuration.runName)
     }
 
+    /// `config.json`: the configuration, written before training.
     public var configurationURL: URL { url.appendingPathComponent("config.json") }
+    /// `rewards.csv`: one row per episode, one column per agent.
     public var rewardsURL: URL { url.appendingPathComponent("rewards.csv") }
+    /// `kd_losses.csv`: one row per digestion step.
     public var distillationLossesURL: URL { url.appendingPathComponent("kd_losses.csv") }
+    /// `summary.json`: whole-run and last-100 means and episodes to thresholds.
     public var summaryURL: URL { url.appendingPathComponent("summary.json") }
+    /// `curves.svg`: 100-episode moving averages of the system and every agent.
     public var curvesURL: URL { url.appendingPathComponent("curves.svg") }
+    /// `timings.json`: where the time went.
     public var timingsURL: URL { url.appendingPathComponent("timings.json") }
 
     /// Whether the run has completed (its summary exists).

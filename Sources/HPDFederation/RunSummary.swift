@@ -10,6 +10,7 @@ public struct PerformanceSummary: Codable, Equatable, Sendable {
     /// (complete windows only), or nil if never.
     public var episodesToThreshold: [String: Int?]
 
+    /// Summarises one return series against `thresholds`.
     public init(returns: [Double], thresholds: [Double]) {
         wholeRunMean = LearningCurve.mean(returns)
         last100Mean = LearningCurve.lastMean(returns)
@@ -24,6 +25,7 @@ public struct PerformanceSummary: Codable, Equatable, Sendable {
         threshold == threshold.rounded() ? String(Int(threshold)) : String(threshold)
     }
 
+    /// Encodes the thresholds as an object with keys in sorted order (nil as `null`).
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(wholeRunMean, forKey: .wholeRunMean)
@@ -34,6 +36,7 @@ public struct PerformanceSummary: Codable, Equatable, Sendable {
         }
     }
 
+    /// Decodes what `encode(to:)` writes.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         wholeRunMean = try container.decode(Double.self, forKey: .wholeRunMean)
@@ -56,19 +59,27 @@ public struct PerformanceSummary: Codable, Equatable, Sendable {
 
 /// The content of summary.json.
 public struct RunSummary: Codable, Equatable, Sendable {
+    /// One agent's line of the summary.
     public struct AgentEntry: Codable, Equatable, Sendable {
         /// 1-based agent index.
         public var agent: Int
+        /// The agent's architecture label, e.g. `[128] relu lr=0.001`.
         public var architecture: String
+        /// The agent's own performance.
         public var performance: PerformanceSummary
     }
 
+    /// The environment id.
     public var environment: String
+    /// The setting label, e.g. `FedHPD d=5`.
     public var setting: String
+    /// The run seed.
     public var seed: UInt64
+    /// The number of episodes run.
     public var episodes: Int
     /// The system reward: per episode, the mean of the agents' returns.
     public var system: PerformanceSummary
+    /// One entry per agent, in index order.
     public var agents: [AgentEntry]
     /// Notes about distributions excluded from a consensus (empty in a healthy run).
     public var exclusions: [String]

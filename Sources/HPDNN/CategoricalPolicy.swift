@@ -6,6 +6,7 @@ import HPDTensor
 /// a **tape-free** path (`probabilities(_:)`, `sample`, `greedyAction`) that reuses preallocated workspaces — the
 /// batch-1 call made at every environment step allocates nothing.
 public final class CategoricalPolicy: Policy {
+    /// The architecture this policy was built from (family `.categorical`).
     public let architecture: PolicyArchitecture
     /// The hidden layers.
     public let body: MLP
@@ -36,6 +37,7 @@ public final class CategoricalPolicy: Policy {
             generator: &generator)
     }
 
+    /// [W₀, b₀, …, W_head, b_head]: the body's parameters, then the head's.
     public var parameters: [Variable] { body.parameters + head.parameters }
 
     /// Logits z(s) for a batch of states (n × observationSize) on the tape.

@@ -8,6 +8,7 @@ public final class GaussianPolicy: Policy {
     /// The offset added to μ and σ before sampling and evaluating densities.
     public static let offset: Float = 1e-6
 
+    /// The architecture this policy was built from (family `.gaussian`).
     public let architecture: PolicyArchitecture
     /// The shared hidden layers.
     public let body: MLP
@@ -30,6 +31,7 @@ public final class GaussianPolicy: Policy {
             inputCount: body.outputCount, outputCount: architecture.actionSize, generator: &generator)
     }
 
+    /// The body's parameters, then the mean head's [W_μ, b_μ], then the deviation head's [W_σ, b_σ].
     public var parameters: [Variable] { body.parameters + meanHead.parameters + standardDeviationHead.parameters }
 
     /// μ(s) and σ(s) for a batch of states on the tape (each n × actionSize; σ = softplus, without the offset).

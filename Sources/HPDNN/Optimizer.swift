@@ -20,14 +20,18 @@ extension Optimizer {
 
 /// Plain stochastic gradient descent: θ ← θ − η·g.
 public final class SGD: Optimizer {
+    /// The parameters updated by `step()`.
     public let parameters: [Variable]
+    /// The learning rate η.
     public var learningRate: Float
 
+    /// SGD over `parameters` with learning rate η.
     public init(parameters: [Variable], learningRate: Float) {
         self.parameters = parameters
         self.learningRate = learningRate
     }
 
+    /// θ ← θ − η·g for every parameter with a gradient g.
     public func step() {
         for parameter in parameters {
             guard let gradient = parameter.gradient else { continue }
@@ -44,7 +48,9 @@ public final class SGD: Optimizer {
 ///
 /// Each parameter keeps its own step count t (a parameter without a gradient is skipped and does not advance).
 public final class Adam: Optimizer {
+    /// The parameters updated by `step()`.
     public let parameters: [Variable]
+    /// The learning rate η.
     public var learningRate: Float
     /// β₁, the first-moment decay (0.9).
     public let beta1: Float
@@ -61,6 +67,7 @@ public final class Adam: Optimizer {
     /// Step counts t, one per parameter.
     public internal(set) var stepCounts: [Int]
 
+    /// Adam over `parameters` with PyTorch's defaults; `weightDecay` > 0 makes it AdamW. Moments start at zero.
     public init(
         parameters: [Variable], learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999,
         epsilon: Float = 1e-8, weightDecay: Float = 0
@@ -92,6 +99,7 @@ public final class Adam: Optimizer {
         self.stepCounts = stepCounts
     }
 
+    /// One update of every parameter that has a gradient, as in the type's description.
     public func step() {
         for index in parameters.indices {
             guard let gradient = parameters[index].gradient else { continue }
@@ -134,6 +142,7 @@ public struct StepLR: Codable, Sendable, Equatable {
     /// The number of `step` calls so far.
     public private(set) var epoch: Int = 0
 
+    /// A schedule starting at η₀ = `initialLearningRate`, multiplied by `gamma` every `stepSize` calls of `step`.
     public init(initialLearningRate: Float, stepSize: Int, gamma: Float) {
         precondition(stepSize > 0, "StepLR stepSize must be positive, got \(stepSize)")
         self.initialLearningRate = initialLearningRate

@@ -21,6 +21,7 @@ public struct PolicyArchitecture: Codable, Equatable, Hashable, Sendable {
     /// One activation per hidden layer.
     public var activations: [Activation]
 
+    /// A description; check it with `validate()` before building a policy from it.
     public init(
         family: Family, observationSize: Int, actionSize: Int, hiddenSizes: [Int], activations: [Activation]
     ) {
@@ -85,6 +86,7 @@ public enum PolicyError: Error, Equatable, CustomStringConvertible {
     /// A policy file is unreadable, truncated, corrupt or of another version.
     case invalidFile(path: String, reason: String)
 
+    /// The message shown to a user.
     public var description: String {
         switch self {
         case .invalidArchitecture(let reason): return "invalid policy architecture: \(reason)"

@@ -20,7 +20,9 @@ public enum ActionSpace: Sendable, Equatable, Codable {
 ///
 /// For continuous spaces pass a reused array (`.continuous(buffer)`): passing an existing array does not allocate.
 public enum EnvironmentAction: Sendable, Equatable {
+    /// A discrete action index in 0..<count.
     case discrete(Int)
+    /// One value per continuous action dimension (environments clamp to their bounds).
     case continuous([Float])
 }
 
@@ -35,6 +37,7 @@ public struct StepResult: Sendable, Equatable {
     /// The episode was cut short from outside the MDP (e.g. a time limit).
     public var truncated: Bool
 
+    /// A step result with Gymnasium's fields.
     public init(observation: [Float], reward: Double, terminated: Bool, truncated: Bool) {
         self.observation = observation
         self.reward = reward

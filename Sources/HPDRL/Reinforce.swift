@@ -29,6 +29,7 @@ public struct ReinforceConfiguration: Codable, Equatable, Hashable, Sendable {
     /// continuous task), instead of seeding once per run.
     public var reseedEveryEpisode: Bool = false
 
+    /// A configuration; every field but the learning rate defaults to the reference's discrete-task value.
     public init(
         learningRate: Float, gamma: Double = 0.99, normalizeReturns: Bool = true, optimizer: OptimizerKind = .adam,
         weightDecay: Float = 0.01, schedulerStepSize: Int? = 100, schedulerGamma: Float = 0.95,

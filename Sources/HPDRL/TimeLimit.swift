@@ -10,20 +10,25 @@ public struct TimeLimit<Wrapped: Environment>: Environment {
     /// Steps taken in the current episode.
     public private(set) var elapsedSteps = 0
 
+    /// Wraps `wrapped`, truncating episodes after `maxEpisodeSteps` steps (must be positive).
     public init(_ wrapped: Wrapped, maxEpisodeSteps: Int) {
         precondition(maxEpisodeSteps > 0, "TimeLimit needs a positive step limit, got \(maxEpisodeSteps)")
         self.wrapped = wrapped
         self.maxEpisodeSteps = maxEpisodeSteps
     }
 
+    /// The wrapped environment's observation size.
     public var observationSize: Int { wrapped.observationSize }
+    /// The wrapped environment's action space.
     public var actionSpace: ActionSpace { wrapped.actionSpace }
 
+    /// Resets the step count and the wrapped environment.
     public mutating func reset(seed: UInt64?) -> [Float] {
         elapsedSteps = 0
         return wrapped.reset(seed: seed)
     }
 
+    /// Steps the wrapped environment; sets `truncated` on the step that reaches the limit.
     public mutating func step(_ action: EnvironmentAction) -> StepResult {
         var result = wrapped.step(action)
         elapsedSteps += 1
@@ -33,6 +38,7 @@ public struct TimeLimit<Wrapped: Environment>: Environment {
 }
 
 extension TimeLimit: RandomStateEnvironment where Wrapped: RandomStateEnvironment {
+    /// The wrapped environment's random stream.
     public var randomState: RandomGenerator {
         get { wrapped.randomState }
         set { wrapped.randomState = newValue }

@@ -84,17 +84,30 @@ extension Tensor {
         preconditionFailure("summed(toShapeOf:): cannot reduce \(shape) to \(target.shape)")
     }
 
+    /// Elementwise a + b with broadcasting.
     public static func + (left: Tensor, right: Tensor) -> Tensor { broadcasting(left, right, operation: "+") { $0 + $1 } }
+    /// Elementwise a − b with broadcasting.
     public static func - (left: Tensor, right: Tensor) -> Tensor { broadcasting(left, right, operation: "-") { $0 - $1 } }
+    /// Elementwise a ⊙ b with broadcasting.
     public static func * (left: Tensor, right: Tensor) -> Tensor { broadcasting(left, right, operation: "*") { $0 * $1 } }
+    /// Elementwise a / b with broadcasting.
     public static func / (left: Tensor, right: Tensor) -> Tensor { broadcasting(left, right, operation: "/") { $0 / $1 } }
+    /// x + c for every element.
     public static func + (left: Tensor, right: Float) -> Tensor { left.map { $0 + right } }
+    /// x − c for every element.
     public static func - (left: Tensor, right: Float) -> Tensor { left.map { $0 - right } }
+    /// c·x for every element.
     public static func * (left: Tensor, right: Float) -> Tensor { left.map { $0 * right } }
+    /// x / c for every element.
     public static func / (left: Tensor, right: Float) -> Tensor { left.map { $0 / right } }
+    /// c + x for every element.
     public static func + (left: Float, right: Tensor) -> Tensor { right.map { left + $0 } }
+    /// c − x for every element.
     public static func - (left: Float, right: Tensor) -> Tensor { right.map { left - $0 } }
+    /// c·x for every element.
     public static func * (left: Float, right: Tensor) -> Tensor { right.map { left * $0 } }
+    /// c / x for every element.
     public static func / (left: Float, right: Tensor) -> Tensor { right.map { left / $0 } }
+    /// −x for every element.
     public static prefix func - (operand: Tensor) -> Tensor { operand.map { -$0 } }
 }

@@ -198,6 +198,7 @@ public struct Tensor: Sendable, Equatable {
 }
 
 extension Tensor: CustomStringConvertible {
+    /// The shape and values; a matrix prints one row per line.
     public var description: String {
         if rank < 2 { return "Tensor(\(shape), \(scalars))" }
         let lines = (0..<rows).map { row in
