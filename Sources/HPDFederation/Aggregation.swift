@@ -3,8 +3,23 @@ import HPDTensor
 /// How the server turns the agents' distributions on one part of the public state set into a consensus.
 /// Implement it to plug in weighted or robust means.
 public protocol AggregationStrategy: Sendable {
+    /// A short name recorded in config.json (e.g. `arithmetic-mean`).
+    var name: String { get }
+
     /// The consensus of `distributions`, given in agent-index order (all of one family and shape).
     func aggregate(_ distributions: [ActionDistribution]) -> ActionDistribution
+
+    /// The consensus of the reports of the agents `agentIndices` (0-based, ascending; agents whose report was
+    /// rejected are absent). The default ignores the indices and calls `aggregate(_:)`; weighted strategies use them.
+    func aggregate(_ distributions: [ActionDistribution], agentIndices: [Int]) -> ActionDistribution
+}
+
+extension AggregationStrategy {
+    public var name: String { String(describing: Self.self) }
+
+    public func aggregate(_ distributions: [ActionDistribution], agentIndices: [Int]) -> ActionDistribution {
+        aggregate(distributions)
+    }
 }
 
 /// The arithmetic mean (FedHPD's aggregation): P̄ = (1/K) Σ_k P_k for probabilities; for Gaussians the mean of the
@@ -13,6 +28,8 @@ public protocol AggregationStrategy: Sendable {
 public struct ArithmeticMean: AggregationStrategy {
     /// The (stateless) arithmetic mean.
     public init() {}
+
+    public var name: String { "arithmetic-mean" }
 
     /// P̄ = (1/K) Σ_k P_k (categorical), or (1/K) Σ_k μ_k and (1/K) Σ_k σ_k (Gaussian).
     public func aggregate(_ distributions: [ActionDistribution]) -> ActionDistribution {

@@ -51,7 +51,10 @@ public struct Checkpoint {
     public static func encode(_ training: FederatedTraining) throws -> Data {
         var blob: [Float] = []
         var agentStates: [AgentState] = []
-        for agent in training.agents {
+        for (index, anyAgent) in training.agents.enumerated() {
+            guard let agent = anyAgent as? ReinforceAgent else {
+                throw FederationError.invalidConfiguration("checkpoints support ReinforceAgent only; agent \(index + 1) is \(type(of: anyAgent))")
+            }
             let learner = agent.learner
             let optimizer = learner.optimizer
             for index in optimizer.parameters.indices {
@@ -131,7 +134,8 @@ public struct Checkpoint {
             offset += count * 4
             return Tensor(shape: shape, scalars: values)
         }
-        for (agent, state) in zip(training.agents, metadata.agents) {
+        for (anyAgent, state) in zip(training.agents, metadata.agents) {
+            guard let agent = anyAgent as? ReinforceAgent else { throw fail("checkpoints support ReinforceAgent only") }
             let learner = agent.learner
             let optimizer = learner.optimizer
             guard state.shapes == optimizer.parameters.map(\.value.shape) else { throw fail("parameter shapes differ") }

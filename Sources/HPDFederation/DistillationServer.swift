@@ -47,7 +47,7 @@ public struct DistillationServer: Sendable {
                     rows.append(DistillationStep(loop: loop + 1, part: partIndex + 1, losses: Array(repeating: .nan, count: agents.count)))
                     continue
                 }
-                let consensus = aggregation.aggregate(accepted)
+                let consensus = aggregation.aggregate(accepted, agentIndices: acceptedIndices)
                 let losses = executor.map(agents.count) { index -> Float in
                     guard acceptedIndices.contains(index) else { return .nan }
                     return agents[index].digest(consensus: consensus, on: part, loss: .klDivergence)

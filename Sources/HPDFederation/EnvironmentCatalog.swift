@@ -86,6 +86,31 @@ public struct EnvironmentSpecification: Sendable {
         self.makeEnvironment = makeEnvironment
     }
 
+    /// A custom task with defaults for the paper-only fields: thresholds none, 1000 episodes, a public state set of
+    /// 5000 states built by a [64,64] tanh virtual agent (greedy rollouts, PCA 2, 5 clusters), and agents that
+    /// use `agentDefaults` (the discrete REINFORCE defaults unless given).
+    public init(
+        id: String, observationSize: Int, actionSpace: ActionSpace, agentDefaults: ReinforceConfiguration? = nil,
+        thresholds: [Double] = [], makeEnvironment: @escaping @Sendable (_ stream: UInt64) throws -> any Environment
+    ) {
+        let defaults: ReinforceConfiguration
+        if let agentDefaults {
+            defaults = agentDefaults
+        } else if case .discrete = actionSpace {
+            defaults = AgentPresets.discreteDefaults()
+        } else {
+            defaults = AgentPresets.continuousDefaults()
+        }
+        let virtualAgent = AgentSpecification(hiddenSizes: [64, 64], activations: [.tanh, .tanh], reinforce: defaults)
+        self.init(
+            id: id, aliases: [], observationSize: observationSize, actionSpace: actionSpace, thresholds: thresholds,
+            defaultEpisodes: 1000, publicStateCount: 5000, presetAgents: [], agentDefaults: defaults,
+            publicStateRecipe: PublicStateRecipe(
+                agent: virtualAgent, episodes: 1000, firstCheckpoint: 500, checkpointEvery: 50, testSeeds: 10,
+                greedy: true, standardize: true, principalComponents: 2, clusters: 5),
+            makeEnvironment: makeEnvironment)
+    }
+
     /// CartPole-v1 (pure Swift).
     public static let cartPole = EnvironmentSpecification(
         id: "CartPole-v1", aliases: ["CartPole", "cartpole"], observationSize: 4, actionSpace: .discrete(count: 2),

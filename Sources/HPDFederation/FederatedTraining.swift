@@ -15,7 +15,7 @@ public final class FederatedTraining {
     /// The run's configuration.
     public let configuration: FederationConfiguration
     /// The agents, in index order.
-    public let agents: [ReinforceAgent]
+    public let agents: [any LocalLearningAgent]
     /// The FedHPD server (nil for NoFed and DPA).
     public let server: DistillationServer?
     private let executor: ParallelExecutor
@@ -53,19 +53,36 @@ public final class FederatedTraining {
     }
 
     /// Builds every agent from the configuration (black box: each builds its own network and optimiser).
-    public init(
+    public convenience init(
         configuration: FederationConfiguration, environment: EnvironmentSpecification,
         publicStates: PublicStateSet?, aggregation: AggregationStrategy = ArithmeticMean(), threads: Int
     ) throws {
         try configuration.validate()
-        self.configuration = configuration
-        self.aggregation = aggregation
-        executor = ParallelExecutor(threadCount: threads)
         var agents: [ReinforceAgent] = []
         for (index, specification) in configuration.agents.enumerated() {
             agents.append(try Self.makeAgent(
                 index: index, specification: specification, environment: environment, runSeed: configuration.seed))
         }
+        try self.init(
+            configuration: configuration, environment: environment, agents: agents, publicStates: publicStates,
+            aggregation: aggregation, threads: threads)
+    }
+
+    /// A run over agents you built yourself — any `LocalLearningAgent`, e.g. with a custom policy architecture.
+    /// `configuration.agents` should still describe them (it is what config.json records); the trainer only uses
+    /// its count. Checkpoints support `ReinforceAgent`s only.
+    public init(
+        configuration: FederationConfiguration, environment: EnvironmentSpecification, agents: [any LocalLearningAgent],
+        publicStates: PublicStateSet?, aggregation: AggregationStrategy = ArithmeticMean(), threads: Int
+    ) throws {
+        try configuration.validate()
+        guard agents.count == configuration.agents.count else {
+            throw FederationError.invalidConfiguration(
+                "\(agents.count) agents given but the configuration describes \(configuration.agents.count)")
+        }
+        self.configuration = configuration
+        self.aggregation = aggregation
+        executor = ParallelExecutor(threadCount: threads)
         self.agents = agents
         dpaGenerator = RandomGenerator(seed: configuration.seed, stream: 1)
         dpaSeedStream = RandomGenerator(seed: configuration.seed, stream: 2)
@@ -159,7 +176,7 @@ public final class FederatedTraining {
     private func dpaAlignmentStep() -> [Float] {
         let state = Tensor(rows: 1, columns: dpaObservation.count, scalars: dpaObservation)
         let reports = executor.map(agents.count) { agents[$0].actionDistribution(on: state) }
-        let consensus = aggregation.aggregate(reports)
+        let consensus = aggregation.aggregate(reports, agentIndices: Array(reports.indices))
         let losses = executor.map(agents.count) { agents[$0].digest(consensus: consensus, on: state, loss: .squaredError) }
         let action: EnvironmentAction
         switch consensus {

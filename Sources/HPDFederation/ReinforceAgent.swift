@@ -8,7 +8,7 @@ import Glibc
 
 /// A federated agent that learns with REINFORCE and digests consensus distributions with its own optimiser
 /// (same Adam moments, current learning rate; the scheduler is not stepped by digestion).
-public final class ReinforceAgent: LocalLearningAgent {
+public final class ReinforceAgent: LocalLearningAgent, @unchecked Sendable {
     /// The local learner (policy, optimiser, environment, sampling stream). Private to the agent's owner: the server
     /// only ever sees this object through `FederatedAgent`.
     public let learner: ReinforceLearner

@@ -1,4 +1,4 @@
-import CMuJoCo
+internal import CMuJoCo
 import Foundation
 
 /// One MuJoCo model and its simulation data: the only place in the module that touches MuJoCo's C pointers.

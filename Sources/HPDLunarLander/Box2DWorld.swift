@@ -1,4 +1,4 @@
-import CBox2D
+internal import CBox2D
 
 /// The one file that calls the CBox2D C interface: owns a `LunarLanderPhysics` handle and frees it in `deinit`.
 ///

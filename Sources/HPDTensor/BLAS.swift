@@ -1,4 +1,4 @@
-import CBLAS
+internal import CBLAS
 
 /// The one file that calls OpenBLAS's CBLAS interface. Everything here works on raw buffers of `Tensor` storage;
 /// callers above see only tensors.

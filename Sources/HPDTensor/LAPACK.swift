@@ -1,4 +1,4 @@
-import CBLAS
+internal import CBLAS
 
 /// The one file that calls LAPACKE.
 enum LAPACK {

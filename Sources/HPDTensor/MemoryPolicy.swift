@@ -1,4 +1,4 @@
-import CMemory
+internal import CMemory
 
 /// How the process's allocator treats large blocks.
 ///

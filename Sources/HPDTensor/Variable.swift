@@ -34,6 +34,18 @@ public final class Variable {
         self.backwardRule = needsGradient ? rule : nil
     }
 
+    /// A custom differentiable operation: `value` computed from `parents`, and `backward`, which receives ∂L/∂value
+    /// and must call `accumulateGradient(_:)` on each parent with its share (shape of that parent's value).
+    public convenience init(value: Tensor, parents: [Variable], backward: @escaping (Tensor) -> Void) {
+        self.init(value, parents: parents, rule: backward)
+    }
+
+    /// Adds `contribution` (the shape of `value`) to this variable's gradient; for custom operations' rules.
+    public func accumulateGradient(_ contribution: Tensor) {
+        precondition(contribution.count == value.count, "accumulateGradient: \(contribution.shape) for a value of shape \(value.shape)")
+        accumulate(contribution)
+    }
+
     /// Replaces a leaf's value (used by optimisers and parameter loading).
     public func assign(_ newValue: Tensor) {
         precondition(

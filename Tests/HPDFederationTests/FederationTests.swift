@@ -55,7 +55,7 @@ import Testing
     @Test func digestionTakesOneStepOnTheBatchMeanKLDivergence() {
         let training = try! FederatedTraining(
             configuration: Self.configuration(method: .nofed), environment: .cartPole, publicStates: nil, threads: 1)
-        let agent = training.agents[3]
+        let agent = training.agents[3] as! ReinforceAgent
         let states = Self.smallPublicStates(count: 100).states
         let consensus = ArithmeticMean().aggregate(training.agents.map { $0.actionDistribution(on: states) })
         guard case .categorical(let target) = consensus, case .categorical(let local) = agent.actionDistribution(on: states) else {
