@@ -19,7 +19,7 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-downstream-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
         // The dependency is reached through a link named like a clone of the repository, so the manifest below reads
-        // exactly like docs/LIBRARY.md's (the package identity is the last path component).
+        // exactly like the README's "Use it as a library" section (the package identity is the last path component).
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(
             at: root.appendingPathComponent("FedHPD-Swift"), withDestinationURL: ProcessRunner.packageRoot)

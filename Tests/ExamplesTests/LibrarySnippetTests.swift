@@ -2,10 +2,10 @@ import FedHPD
 import Foundation
 import Testing
 
-/// The "A first program" example of docs/LIBRARY.md (pasted into the README as "Use it as a library"), compiled and run
+/// The "A first program" example of README.md's "Use it as a library" section, compiled and run
 /// here so that it cannot rot.
 ///
-/// KEEP THE CODE BETWEEN THE MARKERS IDENTICAL TO THE SWIFT BLOCK IN docs/LIBRARY.md (without its `import FedHPD`
+/// KEEP THE CODE BETWEEN THE MARKERS IDENTICAL TO THE SWIFT BLOCK IN README.md (without its `import FedHPD`
 /// line): `snippetMatchesTheDocument` fails when the two differ.
 @Suite struct LibrarySnippetTests {
     @Test func snippetCompilesAndTrains() throws {
@@ -34,13 +34,13 @@ import Testing
 
     @Test func snippetMatchesTheDocument() throws {
         let document = try String(
-            contentsOf: ProcessRunner.packageRoot.appendingPathComponent("docs/LIBRARY.md"), encoding: .utf8)
+            contentsOf: ProcessRunner.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let test = try String(contentsOf: URL(fileURLWithPath: #filePath), encoding: .utf8)
         let documented = try #require(Self.swiftBlock(startingWith: "import FedHPD", in: document))
             .filter { $0 != "import FedHPD" }
         let tested = try #require(
             Self.lines(between: "// BEGIN LIBRARY SNIPPET", and: "// END LIBRARY SNIPPET", in: test))
-        #expect(Self.trimmed(documented) == Self.trimmed(tested), "docs/LIBRARY.md and this test's snippet differ")
+        #expect(Self.trimmed(documented) == Self.trimmed(tested), "README.md's library snippet and this test's snippet differ")
     }
 
     /// The lines of the first ```swift block whose first line is `firstLine`.
