@@ -18,9 +18,12 @@ public struct Comparison {
     /// The thresholds reported.
     public let thresholds: [Double]
 
-    /// Reads every run folder (each needs config.json and rewards.csv).
+    /// Reads every run folder (each needs config.json and rewards.csv). Runs are grouped by setting and by the kind
+    /// of public state set (a file's name, or `built` for sets built per seed); groups are ordered NoFed, FedHPD by
+    /// interval, DPA-FedRL.
     public init(runFolders: [URL], thresholds: [Double]) throws {
         self.thresholds = thresholds
+        var groups: [(key: String, label: String, order: Int, runs: [Run])] = []
         for url in runFolders {
             let folder = RunFolder(url: url)
             let configuration: FederationConfiguration
@@ -28,11 +31,28 @@ public struct Comparison {
                 throw FederationError.invalidConfiguration("\(folder.configurationURL.path): not a run folder (\(error.localizedDescription))")
             }
             let run = Run(configuration: configuration, returns: try RunFolder.readRewards(from: folder.rewardsURL))
-            if let index = settings.firstIndex(where: { $0.label == configuration.settingLabel }) {
-                settings[index].runs.append(run)
-            } else {
-                settings.append((configuration.settingLabel, [run]))
+            let statesKind = configuration.publicStates.map { record -> String in
+                record.source.hasPrefix("auto") || record.source.hasPrefix("built")
+                    ? "built" : URL(fileURLWithPath: record.path ?? record.source).lastPathComponent
             }
+            let key = configuration.settingLabel + "|" + (statesKind ?? "")
+            if let index = groups.firstIndex(where: { $0.key == key }) {
+                groups[index].runs.append(run)
+            } else {
+                let order: Int
+                switch configuration.method {
+                case .nofed: order = 0
+                case .fedhpd: order = 1 + configuration.interval
+                case .dpa: order = 1_000_000 + configuration.interval
+                }
+                groups.append((key, configuration.settingLabel, order, [run]))
+            }
+        }
+        groups.sort { ($0.order, $0.key) < ($1.order, $1.key) }
+        for group in groups {
+            let shared = groups.filter { $0.label == group.label }.count > 1
+            let kind = String(group.key.split(separator: "|", omittingEmptySubsequences: false).last ?? "")
+            settings.append((shared && !kind.isEmpty ? "\(group.label) [\(kind)]" : group.label, group.runs))
         }
     }
 
