@@ -99,6 +99,25 @@ public final class Adam: Optimizer {
         self.stepCounts = stepCounts
     }
 
+    /// The elementwise update on raw buffers: constants arrive as values (in registers), so the loop vectorises.
+    @inline(never)
+    static func update(
+        count: Int, gradient g: UnsafePointer<Float>, first m: UnsafeMutablePointer<Float>,
+        second v: UnsafeMutablePointer<Float>, value theta: UnsafeMutablePointer<Float>, beta1: Float, beta2: Float,
+        epsilon: Float, stepSize: Float, biasCorrection2Root: Float, decay: Float
+    ) {
+        let (oneMinusBeta1, oneMinusBeta2) = (1 - beta1, 1 - beta2)
+        for i in 0..<count {
+            let gradientValue = g[i]
+            let firstValue = beta1 * m[i] + oneMinusBeta1 * gradientValue
+            let secondValue = beta2 * v[i] + oneMinusBeta2 * gradientValue * gradientValue
+            m[i] = firstValue
+            v[i] = secondValue
+            let denominator = secondValue.squareRoot() / biasCorrection2Root + epsilon
+            theta[i] = theta[i] * decay - stepSize * firstValue / denominator
+        }
+    }
+
     /// One update of every parameter that has a gradient, as in the type's description.
     public func step() {
         for index in parameters.indices {
@@ -110,17 +129,21 @@ public final class Adam: Optimizer {
             let stepSize = learningRate / biasCorrection1
             let decay = 1 - learningRate * weightDecay
             let (b1, b2, eps, decoupled) = (beta1, beta2, epsilon, weightDecay != 0)
-            firstMoments[index].modifyScalars { m in
-                secondMoments[index].modifyScalars { v in
+            firstMoments[index].modifyScalars { firstStorage in
+                secondMoments[index].modifyScalars { secondStorage in
                     parameters[index].updateValue { value in
-                        value.modifyScalars { theta in
-                            gradient.scalars.withUnsafeBufferPointer { g in
-                                for i in 0..<g.count {
-                                    if decoupled { theta[i] *= decay }
-                                    m[i] = b1 * m[i] + (1 - b1) * g[i]
-                                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                    let denominator = v[i].squareRoot() / biasCorrection2Root + eps
-                                    theta[i] -= stepSize * m[i] / denominator
+                        value.modifyScalars { valueStorage in
+                            firstStorage.withUnsafeMutableBufferPointer { m in
+                                secondStorage.withUnsafeMutableBufferPointer { v in
+                                    valueStorage.withUnsafeMutableBufferPointer { theta in
+                                        gradient.scalars.withUnsafeBufferPointer { g in
+                                            Adam.update(
+                                                count: g.count, gradient: g.baseAddress!, first: m.baseAddress!,
+                                                second: v.baseAddress!, value: theta.baseAddress!, beta1: b1, beta2: b2,
+                                                epsilon: eps, stepSize: stepSize, biasCorrection2Root: biasCorrection2Root,
+                                                decay: decoupled ? decay : 1)
+                                        }
+                                    }
                                 }
                             }
                         }

@@ -27,7 +27,7 @@ extension Tensor {
     /// x ← max(x, 0).
     public mutating func formReLU() {
         scalars.withUnsafeMutableBufferPointer { buffer in
-            for index in 0..<buffer.count where buffer[index] < 0 { buffer[index] = 0 }
+            for index in 0..<buffer.count { buffer[index] = max(buffer[index], 0) }
         }
     }
 

@@ -68,9 +68,10 @@ extension Tensor {
         let columns = self.columns
         scalars.withUnsafeBufferPointer { buffer in
             totals.withUnsafeMutableBufferPointer { sums in
-                for row in 0..<rows {
-                    let start = row * columns
-                    for column in 0..<columns { sums[column] += buffer[start + column] }
+                guard var row = buffer.baseAddress, let total = sums.baseAddress else { return }
+                for _ in 0..<rows {
+                    for column in 0..<columns { total[column] += row[column] }
+                    row += columns
                 }
             }
         }

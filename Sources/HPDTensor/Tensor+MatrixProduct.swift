@@ -90,10 +90,13 @@ extension Tensor {
             output.rows == input.rows && output.columns == weight.rows,
             "linear: output \(output.shape) is not [\(input.rows), \(weight.rows)]")
         let columns = weight.rows
+        let rows = input.rows
         output.scalars.withUnsafeMutableBufferPointer { out in
             bias.scalars.withUnsafeBufferPointer { b in
-                for row in 0..<input.rows {
-                    for column in 0..<columns { out[row * columns + column] = b[column] }
+                guard var row = out.baseAddress, let source = b.baseAddress else { return }
+                for _ in 0..<rows {
+                    row.update(from: source, count: columns)
+                    row += columns
                 }
             }
         }

@@ -135,6 +135,7 @@ struct TrainCommand: ParsableCommand {
             return false
         }
         try folder.writeResults(of: training, thresholds: environment.thresholds)
+        try? FileManager.default.removeItem(at: folder.checkpointsURL)  // the run is complete: results are final
         let summary = RunSummary(configuration: configuration, returns: training.returns, thresholds: environment.thresholds, exclusions: training.exclusions)
         log(String(format: "%@: system whole-run %.1f, last-100 %.1f  (%@)", configuration.runName, summary.system.wholeRunMean, summary.system.last100Mean, folder.url.path))
         return true
