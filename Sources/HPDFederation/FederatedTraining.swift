@@ -28,7 +28,7 @@ public final class FederatedTraining {
     /// Notes about reports excluded from a consensus.
     public internal(set) var exclusions: [String] = []
     /// Accumulated timings.
-    public private(set) var timings = TrainingTimings()
+    public internal(set) var timings = TrainingTimings()
 
     var dpaEnvironment: (any Environment)?
     var dpaObservation: [Float] = []
@@ -232,4 +232,10 @@ public struct TrainingTimings: Sendable, Codable, Equatable {
     public var distillationEvents = 0
     /// Environment steps, summed over agents.
     public var environmentSteps = 0
+    /// Checkpoints written.
+    public var checkpoints = 0
+    /// Seconds spent writing checkpoints (encode + write + fsync + rename).
+    public var checkpointSeconds = 0.0
+    /// The size of the last checkpoint in bytes.
+    public var checkpointBytes = 0
 }

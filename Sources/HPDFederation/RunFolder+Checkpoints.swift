@@ -10,9 +10,13 @@ extension RunFolder {
     /// Writes a checkpoint of `training` and prunes all but the two newest. Returns the file and its size.
     @discardableResult
     public func writeCheckpoint(of training: FederatedTraining) throws -> (url: URL, bytes: Int) {
+        let start = monotonicSeconds()
         let data = try Checkpoint.encode(training)
         let file = checkpointsURL.appendingPathComponent(String(format: "checkpoint-%08d.bin", training.returns.count))
         try AtomicFile.write(data, to: file)
+        training.timings.checkpoints += 1
+        training.timings.checkpointSeconds += monotonicSeconds() - start
+        training.timings.checkpointBytes = data.count
         let existing = checkpointFiles()
         for old in existing.dropFirst(2) { try? FileManager.default.removeItem(at: old) }
         return (file, data.count)
