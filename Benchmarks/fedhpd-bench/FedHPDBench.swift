@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// `fedhpd-bench`: kernel timings against the BLAS roofline, heap allocations per call, end-to-end FedHPD
+/// throughput, and side-by-side comparison with the PyTorch reference (`Benchmarks/Reference`).
+@main
+struct FedHPDBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fedhpd-bench",
+        abstract: "FedHPD-Swift benchmarks: kernels vs the sgemm roofline, allocations, end-to-end training.",
+        discussion: """
+            `fedhpd-bench` (or `fedhpd-bench run`) measures; `fedhpd-bench compare ours.json torch.json …` prints \
+            speed ratios against the PyTorch reference and the status of the performance targets.
+            """,
+        subcommands: [RunCommand.self, CompareCommand.self],
+        defaultSubcommand: RunCommand.self)
+}

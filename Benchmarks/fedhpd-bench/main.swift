@@ -1,2 +1,0 @@
-// Placeholder: the benchmark executable is being written.
-print("fedhpd-bench: not yet implemented")
