@@ -14,6 +14,11 @@ public final class ReinforceAgent: LocalLearningAgent, @unchecked Sendable {
     public let learner: ReinforceLearner
 
     /// Wraps `learner`; the agent digests with the learner's own optimiser.
+    /// The optimiser's total step count when the last extraction ran (nil after a digestion).
+    private var extractionStamp: Int?
+
+    private var optimizerStepTotal: Int { learner.optimizer.stepCounts.reduce(0, +) }
+
     public init(learner: ReinforceLearner) {
         self.learner = learner
     }
@@ -40,6 +45,7 @@ public final class ReinforceAgent: LocalLearningAgent, @unchecked Sendable {
     /// π(·|s) (categorical) or (μ(s), σ(s)) (Gaussian, σ without the 10⁻⁶ offset) on the tape-free path.
     public func actionDistribution(on states: Tensor) -> ActionDistribution {
         if let policy = learner.policy as? CategoricalPolicy {
+            extractionStamp = optimizerStepTotal
             return .categorical(probabilities: policy.probabilities(states))
         }
         let (mean, deviation) = (learner.policy as! GaussianPolicy).distribution(states)
@@ -59,7 +65,9 @@ public final class ReinforceAgent: LocalLearningAgent, @unchecked Sendable {
         let loss: Variable
         switch (consensus, learner.policy) {
         case (.categorical(let target), let policy as CategoricalPolicy):
-            let logits = policy.logits(input)
+            // Digestion right after extraction on the same part reuses that forward (bit-identical gradients).
+            let reused = extractionStamp == optimizerStepTotal ? policy.logitsReusingLastForward(states) : nil
+            let logits = reused ?? policy.logits(input)
             switch kind {
             case .klDivergence:
                 loss = Variable.klDivergenceBatchMean(target: target, logits: logits)
@@ -81,6 +89,7 @@ public final class ReinforceAgent: LocalLearningAgent, @unchecked Sendable {
         learner.optimizer.zeroGradients()
         loss.backward()
         learner.optimizer.step()
+        extractionStamp = nil
         return loss.value.scalarValue
     }
 

@@ -109,14 +109,14 @@ extension Variable {
     public func tanh() -> Variable {
         let output = value.tanh()
         return Variable(output, parents: [self]) { [self] gradient in
-            accumulate(Tensor.broadcasting(gradient, output, operation: "tanh′") { $0 * (1 - $1 * $1) })
+            accumulate(Tensor.tanhGradient(gradient, output: output))
         }
     }
 
     /// y = max(x, 0). Rule: x̄ = ȳ where x > 0, else 0.
     public func relu() -> Variable {
         Variable(value.relu(), parents: [self]) { [self] gradient in
-            accumulate(Tensor.broadcasting(gradient, value, operation: "relu′") { $1 > 0 ? $0 : 0 })
+            accumulate(Tensor.reluGradient(gradient, output: value))
         }
     }
 
@@ -251,5 +251,18 @@ extension Variable {
             }
             logits.accumulate(result)
         }
+    }
+}
+
+extension Tensor {
+    /// ReLU's backward rule, ȳ where the activation is positive, else 0 — from either the input x or the output
+    /// max(x, 0) (x > 0 ⇔ max(x, 0) > 0).
+    public static func reluGradient(_ gradient: Tensor, output: Tensor) -> Tensor {
+        broadcasting(gradient, output, operation: "relu′") { $1 > 0 ? $0 : 0 }
+    }
+
+    /// tanh's backward rule, ȳ ⊙ (1 − y²), from the output y = tanh x.
+    public static func tanhGradient(_ gradient: Tensor, output: Tensor) -> Tensor {
+        broadcasting(gradient, output, operation: "tanh′") { $0 * (1 - $1 * $1) }
     }
 }

@@ -78,6 +78,30 @@ import Testing
         #expect(after < loss)
     }
 
+    /// Digesting right after extraction reuses that forward; the step must equal a digestion that recomputes it,
+    /// bit for bit, for relu and tanh networks.
+    @Test func digestionReusingTheExtractionForwardIsBitIdentical() throws {
+        let states = Self.smallPublicStates(count: 300).states
+        for agentIndex in [0, 2, 3] {  // [128] relu, [16,16,32] tanh, [8,8,8] relu
+            let configuration = Self.configuration(method: .nofed)
+            let reusing = try FederatedTraining.makeAgent(
+                index: agentIndex, specification: configuration.agents[agentIndex], environment: .cartPole, runSeed: 5)
+            let recomputing = try FederatedTraining.makeAgent(
+                index: agentIndex, specification: configuration.agents[agentIndex], environment: .cartPole, runSeed: 5)
+            let consensus = ActionDistribution.categorical(
+                probabilities: Tensor(rows: 300, columns: 2, scalars: (0..<600).map { $0 % 2 == 0 ? 0.3 : 0.7 }))
+            for _ in 0..<3 {
+                _ = reusing.actionDistribution(on: states)
+                let first = reusing.digest(consensus: consensus, on: states, loss: .klDivergence)
+                let second = recomputing.digest(consensus: consensus, on: states, loss: .klDivergence)
+                #expect(first == second)
+            }
+            #expect(reusing.learner.policy.parameters.map(\.value) == recomputing.learner.policy.parameters.map(\.value))
+            // The cached forward is not reused for other states or after the parameters changed.
+            #expect((reusing.learner.policy as! CategoricalPolicy).logitsReusingLastForward(states.rows(0..<10)) == nil)
+        }
+    }
+
     /// The schedule: events after every d-th episode, each `loops × parts` digestion steps on contiguous parts.
     @Test func distillationFollowsTheReferenceSchedule() throws {
         let configuration = Self.configuration(method: .fedhpd, episodes: 12, interval: 5)

@@ -1,0 +1,106 @@
+#if Network
+import HPDFederation
+import HPDTensor
+
+/// Conversions between the core types and the protocol's messages. Decoding checks shapes (a hostile peer may send
+/// anything); value checks (finite, normalised…) are `ActionDistribution.validate`'s job.
+enum WireFormat {
+    /// A malformed message: the reason names the field.
+    struct Malformed: Error, CustomStringConvertible {
+        var description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    static func matrix(_ tensor: Tensor) -> Fedhpd_Network_V1_PackedMatrix {
+        var message = Fedhpd_Network_V1_PackedMatrix()
+        message.rows = UInt32(tensor.rows)
+        message.columns = UInt32(tensor.columns)
+        message.values = tensor.scalars
+        return message
+    }
+
+    static func tensor(_ message: Fedhpd_Network_V1_PackedMatrix, field: String) throws(Malformed) -> Tensor {
+        let rows = Int(message.rows)
+        let columns = Int(message.columns)
+        let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
+        guard rows > 0, columns > 0, !overflow else {
+            throw Malformed("\(field): shape \(rows) × \(columns) is not a positive matrix shape")
+        }
+        guard message.values.count == count else {
+            throw Malformed("\(field): \(message.values.count) values for shape \(rows) × \(columns) (expected \(count))")
+        }
+        return Tensor(rows: rows, columns: columns, scalars: message.values)
+    }
+
+    static func family(_ family: DistributionFamily) -> Fedhpd_Network_V1_DistributionFamily {
+        var message = Fedhpd_Network_V1_DistributionFamily()
+        switch family {
+        case .categorical(let count):
+            message.kind = .categorical
+            message.width = UInt32(count)
+        case .gaussian(let dimensions):
+            message.kind = .gaussian
+            message.width = UInt32(dimensions)
+        }
+        return message
+    }
+
+    static func family(_ message: Fedhpd_Network_V1_DistributionFamily) throws(Malformed) -> DistributionFamily {
+        guard message.width > 0 && message.width <= 65_536 else { throw Malformed("distribution width \(message.width) is out of range") }
+        switch message.kind {
+        case .categorical: return .categorical(actionCount: Int(message.width))
+        case .gaussian: return .gaussian(dimensions: Int(message.width))
+        default: throw Malformed("unknown distribution family \(message.kind.rawValue)")
+        }
+    }
+
+    static func distribution(_ distribution: ActionDistribution) -> Fedhpd_Network_V1_ActionDistribution {
+        var message = Fedhpd_Network_V1_ActionDistribution()
+        switch distribution {
+        case .categorical(let probabilities):
+            var categorical = Fedhpd_Network_V1_ActionDistribution.Categorical()
+            categorical.probabilities = matrix(probabilities)
+            message.distribution = .categorical(categorical)
+        case .gaussian(let mean, let deviation):
+            var gaussian = Fedhpd_Network_V1_ActionDistribution.Gaussian()
+            gaussian.mean = matrix(mean)
+            gaussian.standardDeviation = matrix(deviation)
+            message.distribution = .gaussian(gaussian)
+        }
+        return message
+    }
+
+    static func distribution(_ message: Fedhpd_Network_V1_ActionDistribution) throws(Malformed) -> ActionDistribution {
+        switch message.distribution {
+        case .categorical(let categorical)?:
+            return .categorical(probabilities: try tensor(categorical.probabilities, field: "probabilities"))
+        case .gaussian(let gaussian)?:
+            return .gaussian(
+                mean: try tensor(gaussian.mean, field: "mean"),
+                standardDeviation: try tensor(gaussian.standardDeviation, field: "standard_deviation"))
+        case nil:
+            throw Malformed("no distribution")
+        }
+    }
+
+    /// The family a task's action space calls for.
+    static func family(for environment: EnvironmentSpecification) -> DistributionFamily {
+        if case .discrete(let count) = environment.actionSpace { return .categorical(actionCount: count) }
+        return .gaussian(dimensions: environment.actionSpace.size)
+    }
+}
+
+/// `1, 3–5, 9` (1-based) for a list of 0-based agent indices.
+func agentList(_ indices: some Sequence<Int>) -> String {
+    let sorted = Array(Set(indices)).sorted()
+    var parts: [String] = []
+    var start = 0
+    while start < sorted.count {
+        var end = start
+        while end + 1 < sorted.count && sorted[end + 1] == sorted[end] + 1 { end += 1 }
+        parts.append(end == start ? "\(sorted[start] + 1)" : "\(sorted[start] + 1)–\(sorted[end] + 1)")
+        start = end + 1
+    }
+    return parts.joined(separator: ", ")
+}
+#endif
