@@ -7,7 +7,7 @@ public enum CurvePlot {
     /// An SVG with one MA100 line per series (`emphasised` series drawn thick and black when there is one, coloured
     /// otherwise), dashed horizontal lines at `thresholds`, axes and a legend.
     public static func svg(title: String, series: [(name: String, values: [Double], emphasised: Bool)], thresholds: [Double]) -> String {
-        let width = 900.0, height = 520.0, left = 70.0, right = 200.0, top = 40.0, bottom = 50.0
+        let width = 1000.0, height = 520.0, left = 70.0, right = 300.0, top = 40.0, bottom = 50.0
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
         let averaged = series.map { ($0.name, LearningCurve.movingAverage($0.values), $0.emphasised) }
@@ -47,9 +47,10 @@ public enum CurvePlot {
             let colour = emphasised && hasEmphasis ? "black" : palette[index % palette.count]
             let strokeWidth = emphasised ? 2.5 : (hasEmphasis ? 1 : 1.8)
             let opacity = hasEmphasis && !emphasised ? 0.55 : 1
-            svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(strokeWidth)\" stroke-opacity=\"\(opacity)\" points=\"\(points.joined(separator: " "))\"/>\n"
+            let dash = name.hasPrefix("reference") ? " stroke-dasharray=\"6 3\"" : ""
+            svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(strokeWidth)\" stroke-opacity=\"\(opacity)\"\(dash) points=\"\(points.joined(separator: " "))\"/>\n"
             let legendY = top + 16 * Double(index)
-            svg += "<line x1=\"\(left + plotWidth + 12)\" y1=\"\(legendY)\" x2=\"\(left + plotWidth + 32)\" y2=\"\(legendY)\" stroke=\"\(colour)\" stroke-width=\"\(strokeWidth)\"/>\n"
+            svg += "<line x1=\"\(left + plotWidth + 12)\" y1=\"\(legendY)\" x2=\"\(left + plotWidth + 32)\" y2=\"\(legendY)\" stroke=\"\(colour)\" stroke-width=\"\(strokeWidth)\"\(dash)/>\n"
             svg += "<text x=\"\(left + plotWidth + 38)\" y=\"\(legendY + 4)\">\(escape(name))</text>\n"
         }
         return svg + "</svg>\n"
