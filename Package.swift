@@ -17,8 +17,19 @@ let package = Package(
         .library(name: "HPDLunarLander", targets: ["HPDLunarLander"]),
         .library(name: "HPDFederation", targets: ["HPDFederation"]),
     ],
+    // BEGIN Network trait (multi-process federation over gRPC; see docs/NETWORK.md)
+    traits: [
+        .trait(name: "Network", description: "fedhpd serve/join: federation across processes over gRPC (HPDNetwork)."),
+    ],
+    // END Network trait
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // BEGIN Network dependencies (built only with --traits Network)
+        .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        // END Network dependencies
     ],
     targets: [
         .executableTarget(
@@ -26,6 +37,9 @@ let package = Package(
             dependencies: [
                 "HPDFederation", "HPDLunarLander", "HPDInvertedPendulum", "HPDRL", "HPDNN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // BEGIN Network: serve/join
+                .target(name: "HPDNetwork", condition: .when(traits: ["Network"])),
+                // END Network
             ],
             swiftSettings: swiftSettings),
         .systemLibrary(
@@ -83,6 +97,25 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["fedhpd"], swiftSettings: swiftSettings),
         .testTarget(name: "HPDNNTests", dependencies: ["HPDNN", "HPDTensor"], swiftSettings: swiftSettings),
         .testTarget(name: "HPDTensorTests", dependencies: ["HPDTensor"], swiftSettings: swiftSettings),
+        // BEGIN Network targets: without the trait both compile to empty modules (sources are `#if Network`) and
+        // no gRPC code is built.
+        .target(
+            name: "HPDNetwork",
+            dependencies: [
+                "HPDFederation", "HPDRL", "HPDNN", "HPDTensor",
+                .product(name: "GRPCCore", package: "grpc-swift-2", condition: .when(traits: ["Network"])),
+                .product(
+                    name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport",
+                    condition: .when(traits: ["Network"])),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf", condition: .when(traits: ["Network"])),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf", condition: .when(traits: ["Network"])),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "NetworkTests",
+            dependencies: [.target(name: "fedhpd", condition: .when(traits: ["Network"]))],
+            swiftSettings: swiftSettings),
+        // END Network targets
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -67,6 +67,12 @@ public struct DistillationStep: Sendable, Equatable, Codable {
     public var part: Int
     /// Each agent's loss before its step (NaN when excluded).
     public var losses: [Float]
+
+    public init(loop: Int, part: Int, losses: [Float]) {
+        self.loop = loop
+        self.part = part
+        self.losses = losses
+    }
 }
 
 /// The outcome of one distillation event.

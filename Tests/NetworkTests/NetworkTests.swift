@@ -136,7 +136,9 @@ import Glibc
                  "--threads", "1", "--connect-timeout", "60"],
                 name: "join-\(range)", folder: root)
         }
-        usleep(1_500_000)
+        // Start the server once both clients have failed to reach it at least once.
+        let limit = Date().addingTimeInterval(60)
+        while !clients.allSatisfy({ $0.error.contains("no server at 127.0.0.1:\(port) yet") }) && Date() < limit { usleep(50_000) }
         let server = try Running(
             ["serve"] + Self.run + ["--seed", "20", "--agents-expected", "10", "--port", "\(port)",
                                     "--out", root.appendingPathComponent("serve").path] + common,
