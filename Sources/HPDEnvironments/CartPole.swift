@@ -63,7 +63,7 @@ public struct CartPole: RandomStateEnvironment {
 
     /// Sets the physical state directly (tests and checkpoints).
     public mutating func setState(_ newState: [Double]) {
-        precondition(newState.count == 4, "CartPole state has 4 components, got \(newState.count)")
+        Precondition.check(newState.count == 4, "CartPole state has 4 components, got \(newState.count)")
         state = newState
     }
 
@@ -77,7 +77,7 @@ public struct CartPole: RandomStateEnvironment {
     /// position or angle threshold. Any other action is a programmer error.
     public mutating func step(_ action: EnvironmentAction) -> StepResult {
         guard case .discrete(let choice) = action, choice == 0 || choice == 1 else {
-            preconditionFailure("CartPole takes action 0 or 1, got \(action)")
+            Precondition.failure("CartPole takes action 0 or 1, got \(action)")
         }
         let force = choice == 1 ? Self.forceMagnitude : -Self.forceMagnitude
         let (x, xDot, theta, thetaDot) = (state[0], state[1], state[2], state[3])

@@ -33,13 +33,13 @@ public struct ArithmeticMean: AggregationStrategy {
 
     /// P̄ = (1/K) Σ_k P_k (categorical), or (1/K) Σ_k μ_k and (1/K) Σ_k σ_k (Gaussian).
     public func aggregate(_ distributions: [ActionDistribution]) -> ActionDistribution {
-        precondition(!distributions.isEmpty, "aggregate: no distributions")
+        Precondition.check(!distributions.isEmpty, "aggregate: no distributions")
         let weight = 1 / Float(distributions.count)
         switch distributions[0] {
         case .categorical:
             var total: Tensor?
             for distribution in distributions {
-                guard case .categorical(let probabilities) = distribution else { preconditionFailure("mixed families") }
+                guard case .categorical(let probabilities) = distribution else { Precondition.failure("mixed families") }
                 if total == nil { total = probabilities } else { total!.add(probabilities) }
             }
             return .categorical(probabilities: total! * weight)
@@ -47,7 +47,7 @@ public struct ArithmeticMean: AggregationStrategy {
             var meanTotal: Tensor?
             var deviationTotal: Tensor?
             for distribution in distributions {
-                guard case .gaussian(let mean, let deviation) = distribution else { preconditionFailure("mixed families") }
+                guard case .gaussian(let mean, let deviation) = distribution else { Precondition.failure("mixed families") }
                 if meanTotal == nil {
                     (meanTotal, deviationTotal) = (mean, deviation)
                 } else {

@@ -141,7 +141,7 @@ public final class FederatedTraining {
 
     /// One system episode: every agent trains one episode, then the method's federation step if it is due.
     public func runNextEpisode() {
-        precondition(!isFinished, "runNextEpisode: all \(configuration.episodes) episodes have run")
+        Precondition.check(!isFinished, "runNextEpisode: all \(configuration.episodes) episodes have run")
         let episode = returns.count
         let start = monotonicSeconds()
         let reports = executor.map(agents.count) { agents[$0].trainOneEpisode() }

@@ -17,7 +17,7 @@ public struct PublicStateSet: Sendable, Equatable {
 
     /// A set from an n × observationSize matrix (n > 0) and a description of its origin.
     public init(states: Tensor, source: String, filePath: String? = nil) {
-        precondition(states.rank == 2 && states.rows > 0, "PublicStateSet needs a non-empty n × d matrix, got \(states.shape)")
+        Precondition.check(states.rank == 2 && states.rows > 0, "PublicStateSet needs a non-empty n × d matrix, got \(states.shape)")
         self.states = states
         self.source = source
         self.filePath = filePath
@@ -28,7 +28,7 @@ public struct PublicStateSet: Sendable, Equatable {
 
     /// The contiguous parts of at most `partSize` states, in file order.
     public func parts(partSize: Int) -> [Tensor] {
-        precondition(partSize > 0, "partSize must be positive, got \(partSize)")
+        Precondition.check(partSize > 0, "partSize must be positive, got \(partSize)")
         return stride(from: 0, to: count, by: partSize).map { states.rows($0..<min($0 + partSize, count)) }
     }
 

@@ -84,7 +84,7 @@ public final class ReinforceAgent: LocalLearningAgent, @unchecked Sendable {
                 loss = ((mean - Variable(globalMean)).squared() + (deviation - Variable(globalDeviation)).squared()).sum()
             }
         default:
-            preconditionFailure("digest: consensus family \(consensus.family) does not match the agent's \(distributionFamily)")
+            Precondition.failure("digest: consensus family \(consensus.family) does not match the agent's \(distributionFamily)")
         }
         learner.optimizer.zeroGradients()
         loss.backward()

@@ -62,7 +62,7 @@ public final class InvertedPendulum: Environment {
     public init(modelXML: String, seed: UInt64 = 0, maxEpisodeSteps: Int = InvertedPendulum.defaultMaxEpisodeSteps)
         throws
     {
-        precondition(maxEpisodeSteps > 0, "maxEpisodeSteps must be positive, got \(maxEpisodeSteps)")
+        Precondition.check(maxEpisodeSteps > 0, "maxEpisodeSteps must be positive, got \(maxEpisodeSteps)")
         let simulation = try MuJoCoSimulation(modelXML: modelXML)
         guard simulation.positionCount == 2, simulation.velocityCount == 2, simulation.controlCount == 1 else {
             throw MuJoCoModelError.incompatibleModel(
@@ -109,7 +109,7 @@ public final class InvertedPendulum: Environment {
     /// error and stops the program.
     public func step(_ action: EnvironmentAction) -> StepResult {
         guard case .continuous(let values) = action, values.count == 1 else {
-            preconditionFailure("InvertedPendulum expects .continuous([force]) with one value, got \(action)")
+            Precondition.failure("InvertedPendulum expects .continuous([force]) with one value, got \(action)")
         }
         simulation.setControl(Double(values[0]), actuator: 0)
         simulation.advance(frames: Self.frameSkip)

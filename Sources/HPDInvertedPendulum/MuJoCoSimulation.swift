@@ -1,4 +1,5 @@
 internal import CMuJoCo
+import HPDTensor
 import Foundation
 
 /// One MuJoCo model and its simulation data: the only place in the module that touches MuJoCo's C pointers.
@@ -55,7 +56,7 @@ final class MuJoCoSimulation {
 
     /// The control range of actuator `index`, or nil when its control is not limited.
     func controlRange(actuator index: Int) -> (low: Double, high: Double)? {
-        precondition(index >= 0 && index < controlCount, "actuator \(index) out of 0..<\(controlCount)")
+        Precondition.check(index >= 0 && index < controlCount, "actuator \(index) out of 0..<\(controlCount)")
         guard model.pointee.actuator_ctrllimited[index] != 0 else { return nil }
         return (model.pointee.actuator_ctrlrange[2 * index], model.pointee.actuator_ctrlrange[2 * index + 1])
     }
@@ -67,8 +68,8 @@ final class MuJoCoSimulation {
 
     /// Sets the joint positions and velocities, then recomputes derived quantities (`mj_forward`).
     func setState(positions: [Double], velocities: [Double]) {
-        precondition(positions.count == positionCount, "expected \(positionCount) positions, got \(positions.count)")
-        precondition(velocities.count == velocityCount, "expected \(velocityCount) velocities, got \(velocities.count)")
+        Precondition.check(positions.count == positionCount, "expected \(positionCount) positions, got \(positions.count)")
+        Precondition.check(velocities.count == velocityCount, "expected \(velocityCount) velocities, got \(velocities.count)")
         for index in 0..<positionCount { data.pointee.qpos[index] = positions[index] }
         for index in 0..<velocityCount { data.pointee.qvel[index] = velocities[index] }
         mj_forward(model, data)
@@ -76,7 +77,7 @@ final class MuJoCoSimulation {
 
     /// Sets the control of actuator `index`; MuJoCo clamps it to the control range when the actuator is limited.
     func setControl(_ value: Double, actuator index: Int) {
-        precondition(index >= 0 && index < controlCount, "actuator \(index) out of 0..<\(controlCount)")
+        Precondition.check(index >= 0 && index < controlCount, "actuator \(index) out of 0..<\(controlCount)")
         data.pointee.ctrl[index] = value
     }
 
@@ -87,13 +88,13 @@ final class MuJoCoSimulation {
 
     /// The generalised coordinate `index` (`qpos[index]`).
     func position(_ index: Int) -> Double {
-        precondition(index >= 0 && index < positionCount, "position \(index) out of 0..<\(positionCount)")
+        Precondition.check(index >= 0 && index < positionCount, "position \(index) out of 0..<\(positionCount)")
         return data.pointee.qpos[index]
     }
 
     /// The velocity of degree of freedom `index` (`qvel[index]`).
     func velocity(_ index: Int) -> Double {
-        precondition(index >= 0 && index < velocityCount, "velocity \(index) out of 0..<\(velocityCount)")
+        Precondition.check(index >= 0 && index < velocityCount, "velocity \(index) out of 0..<\(velocityCount)")
         return data.pointee.qvel[index]
     }
 

@@ -1,4 +1,5 @@
 internal import CBox2D
+import HPDTensor
 
 /// The one file that calls the CBox2D C interface: owns a `LunarLanderPhysics` handle and frees it in `deinit`.
 ///
@@ -20,7 +21,7 @@ final class Box2DWorld {
     /// `initialForce` during the first step.
     func buildEpisode(terrain: LunarLanderTerrain, start: (x: Double, y: Double), initialForce: (x: Double, y: Double))
     {
-        precondition(terrain.pointX.count == terrain.pointY.count, "terrain needs as many x as y coordinates")
+        Precondition.check(terrain.pointX.count == terrain.pointY.count, "terrain needs as many x as y coordinates")
         terrain.pointX.withUnsafeBufferPointer { xs in
             terrain.pointY.withUnsafeBufferPointer { ys in
                 lunar_lander_physics_build_episode(

@@ -1,3 +1,5 @@
+import HPDTensor
+
 extension LunarLander {
     /// Gymnasium's hand-written pilot (`heuristic()` in lunar_lander.py) for discrete actions.
     ///
@@ -12,7 +14,7 @@ extension LunarLander {
     /// it fires the main engine (2) if h > |a| and h > 0.05, else the right engine (3) if a < −0.05, else the left
     /// engine (1) if a > 0.05, else nothing (0). Gymnasium reports a mean return of about 264 over seeds 0–19.
     public static func heuristicAction(observation: [Float]) -> Int {
-        precondition(
+        Precondition.check(
             observation.count == observationCount,
             "heuristicAction needs an observation of \(observationCount) values, got \(observation.count)")
         let s = observation.map { Double($0) }

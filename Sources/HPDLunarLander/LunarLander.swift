@@ -59,7 +59,7 @@ public final class LunarLander: Environment {
     /// Creates the environment; the random stream starts as `RandomGenerator(seed: seed, stream: stream)`.
     /// `stream` (e.g. an agent index) is kept for later seeded resets, so equal seeds on different streams differ.
     public init(seed: UInt64 = 0, stream: UInt64 = 0, maxEpisodeSteps: Int = LunarLander.maxEpisodeSteps) {
-        precondition(maxEpisodeSteps > 0, "maxEpisodeSteps must be positive, got \(maxEpisodeSteps)")
+        Precondition.check(maxEpisodeSteps > 0, "maxEpisodeSteps must be positive, got \(maxEpisodeSteps)")
         self.stream = stream
         self.generator = RandomGenerator(seed: seed, stream: stream)
         self.maxEpisodeSteps = maxEpisodeSteps
@@ -94,9 +94,9 @@ public final class LunarLander: Environment {
     /// callers should `reset` instead.
     public func step(_ action: EnvironmentAction) -> StepResult {
         guard case .discrete(let index) = action, (0..<Self.actionCount).contains(index) else {
-            preconditionFailure("LunarLander takes .discrete(0..<\(Self.actionCount)) actions, got \(action)")
+            Precondition.failure("LunarLander takes .discrete(0..<\(Self.actionCount)) actions, got \(action)")
         }
-        precondition(world.hasEpisode, "call LunarLander.reset(seed:) before step")
+        Precondition.check(world.hasEpisode, "call LunarLander.reset(seed:) before step")
         var result = advance(action: index)
         elapsedSteps += 1
         result.truncated = !result.terminated && elapsedSteps >= maxEpisodeSteps

@@ -16,8 +16,8 @@ public final class CategoricalPolicy: Policy {
 
     /// A freshly initialised policy (PyTorch default initialisation from `generator`).
     public init(architecture: PolicyArchitecture, generator: inout RandomGenerator) {
-        precondition(architecture.family == .categorical, "CategoricalPolicy needs a categorical architecture")
-        do { try architecture.validate() } catch { preconditionFailure("\(error)") }
+        Precondition.check(architecture.family == .categorical, "CategoricalPolicy needs a categorical architecture")
+        do { try architecture.validate() } catch { Precondition.failure("\(error)") }
         self.architecture = architecture
         body = MLP(
             inputCount: architecture.observationSize, hiddenSizes: architecture.hiddenSizes,
@@ -97,7 +97,7 @@ public final class CategoricalPolicy: Policy {
     }
 
     private func logitsWithoutTape(_ states: Tensor) -> Tensor {
-        precondition(
+        Precondition.check(
             states.columns == architecture.observationSize,
             "CategoricalPolicy: states \(states.shape) do not have \(architecture.observationSize) columns")
         let workspace = workspaces.workspace(

@@ -20,8 +20,8 @@ public final class GaussianPolicy: Policy {
 
     /// A freshly initialised policy (PyTorch default initialisation from `generator`).
     public init(architecture: PolicyArchitecture, generator: inout RandomGenerator) {
-        precondition(architecture.family == .gaussian, "GaussianPolicy needs a gaussian architecture")
-        do { try architecture.validate() } catch { preconditionFailure("\(error)") }
+        Precondition.check(architecture.family == .gaussian, "GaussianPolicy needs a gaussian architecture")
+        do { try architecture.validate() } catch { Precondition.failure("\(error)") }
         self.architecture = architecture
         body = MLP(
             inputCount: architecture.observationSize, hiddenSizes: architecture.hiddenSizes,
@@ -42,7 +42,7 @@ public final class GaussianPolicy: Policy {
 
     /// μ(s) and σ(s) for a batch of states, without a tape.
     public func distribution(_ states: Tensor) -> (mean: Tensor, standardDeviation: Tensor) {
-        precondition(
+        Precondition.check(
             states.columns == architecture.observationSize,
             "GaussianPolicy: states \(states.shape) do not have \(architecture.observationSize) columns")
         let workspace = workspaces.workspace(
@@ -59,7 +59,7 @@ public final class GaussianPolicy: Policy {
     /// action is not clipped — environments clamp to their own bounds).
     public func sample(_ observation: [Float], generator: inout RandomGenerator, into action: inout [Float]) {
         let size = architecture.actionSize
-        precondition(action.count == size, "GaussianPolicy.sample: action buffer has \(action.count) slots, needs \(size)")
+        Precondition.check(action.count == size, "GaussianPolicy.sample: action buffer has \(action.count) slots, needs \(size)")
         let workspace = workspaces.workspace(
             batch: 1, observationSize: architecture.observationSize, hiddenSizes: architecture.hiddenSizes,
             headSizes: [size, size])

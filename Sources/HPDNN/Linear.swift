@@ -16,7 +16,7 @@ public final class Linear {
 
     /// A layer with PyTorch's default initialisation drawn from `generator`.
     public init(inputCount: Int, outputCount: Int, generator: inout RandomGenerator) {
-        precondition(inputCount > 0 && outputCount > 0, "Linear(\(inputCount), \(outputCount)) needs positive sizes")
+        Precondition.check(inputCount > 0 && outputCount > 0, "Linear(\(inputCount), \(outputCount)) needs positive sizes")
         let bound = 1 / Float(inputCount).squareRoot()
         weight = Variable(
             Tensor.uniform([outputCount, inputCount], low: -bound, high: bound, generator: &generator),
@@ -26,7 +26,7 @@ public final class Linear {
 
     /// A layer with given parameters.
     public init(weight: Tensor, bias: Tensor) {
-        precondition(weight.rank == 2 && bias.count == weight.rows, "Linear: weight \(weight.shape) and bias \(bias.shape) disagree")
+        Precondition.check(weight.rank == 2 && bias.count == weight.rows, "Linear: weight \(weight.shape) and bias \(bias.shape) disagree")
         self.weight = Variable(weight, requiresGradient: true)
         self.bias = Variable(bias.reshaped([bias.count]), requiresGradient: true)
     }

@@ -14,7 +14,7 @@ public final class MLP {
 
     /// Builds `inputCount → hiddenSizes[0] → … → hiddenSizes.last`.
     public init(inputCount: Int, hiddenSizes: [Int], activations: [Activation], generator: inout RandomGenerator) {
-        precondition(
+        Precondition.check(
             hiddenSizes.count == activations.count,
             "MLP: \(hiddenSizes.count) hidden sizes but \(activations.count) activations")
         var layers: [Linear] = []

@@ -90,7 +90,7 @@ public final class Adam: Optimizer {
 
     /// Restores moments and step counts (checkpoints); shapes must match the parameters.
     public func restoreState(firstMoments: [Tensor], secondMoments: [Tensor], stepCounts: [Int]) {
-        precondition(
+        Precondition.check(
             firstMoments.map(\.shape) == parameters.map(\.value.shape)
                 && secondMoments.map(\.shape) == parameters.map(\.value.shape) && stepCounts.count == parameters.count,
             "Adam.restoreState: moment shapes do not match the parameters")
@@ -167,7 +167,7 @@ public struct StepLR: Codable, Sendable, Equatable {
 
     /// A schedule starting at η₀ = `initialLearningRate`, multiplied by `gamma` every `stepSize` calls of `step`.
     public init(initialLearningRate: Float, stepSize: Int, gamma: Float) {
-        precondition(stepSize > 0, "StepLR stepSize must be positive, got \(stepSize)")
+        Precondition.check(stepSize > 0, "StepLR stepSize must be positive, got \(stepSize)")
         self.initialLearningRate = initialLearningRate
         self.stepSize = stepSize
         self.gamma = gamma

@@ -85,10 +85,10 @@ public final class ReinforceLearner {
         policy: Policy, environment: any Environment, configuration: ReinforceConfiguration,
         environmentSeed: UInt64, generator: RandomGenerator
     ) {
-        precondition(
+        Precondition.check(
             policy.architecture.observationSize == environment.observationSize,
             "ReinforceLearner: policy expects \(policy.architecture.observationSize) observations, environment gives \(environment.observationSize)")
-        precondition(
+        Precondition.check(
             policy.architecture.actionSize == environment.actionSpace.size,
             "ReinforceLearner: policy has \(policy.architecture.actionSize) actions, environment \(environment.actionSpace.size)")
         self.policy = policy
@@ -98,7 +98,7 @@ public final class ReinforceLearner {
         self.generator = generator
         discretePolicy = policy as? CategoricalPolicy
         gaussianPolicy = policy as? GaussianPolicy
-        precondition(discretePolicy != nil || gaussianPolicy != nil, "ReinforceLearner supports CategoricalPolicy and GaussianPolicy")
+        Precondition.check(discretePolicy != nil || gaussianPolicy != nil, "ReinforceLearner supports CategoricalPolicy and GaussianPolicy")
         let weightDecay: Float = configuration.optimizer == .adamW ? configuration.weightDecay : 0
         optimizer = Adam(parameters: policy.parameters, learningRate: configuration.learningRate, weightDecay: weightDecay)
         if let stepSize = configuration.schedulerStepSize {
@@ -150,7 +150,7 @@ public final class ReinforceLearner {
     @discardableResult
     public func update() -> Float {
         let steps = recordedRewards.count
-        precondition(steps > 0, "update() needs a recorded episode: call runEpisode() first")
+        Precondition.check(steps > 0, "update() needs a recorded episode: call runEpisode() first")
         var returns = Returns.discounted(rewards: recordedRewards, gamma: configuration.gamma)
         if configuration.normalizeReturns { returns = Returns.normalized(returns) }
         let states = Variable(Tensor(rows: steps, columns: environment.observationSize, scalars: recordedStates))

@@ -12,7 +12,7 @@ public struct TimeLimit<Wrapped: Environment>: Environment {
 
     /// Wraps `wrapped`, truncating episodes after `maxEpisodeSteps` steps (must be positive).
     public init(_ wrapped: Wrapped, maxEpisodeSteps: Int) {
-        precondition(maxEpisodeSteps > 0, "TimeLimit needs a positive step limit, got \(maxEpisodeSteps)")
+        Precondition.check(maxEpisodeSteps > 0, "TimeLimit needs a positive step limit, got \(maxEpisodeSteps)")
         self.wrapped = wrapped
         self.maxEpisodeSteps = maxEpisodeSteps
     }

@@ -42,7 +42,7 @@ enum BLAS {
 
     /// y ← α·x + y.
     static func axpy(_ alpha: Float, _ x: [Float], into y: inout [Float]) {
-        precondition(x.count == y.count, "axpy: \(x.count) vs \(y.count) elements")
+        Precondition.check(x.count == y.count, "axpy: \(x.count) vs \(y.count) elements")
         x.withUnsafeBufferPointer { xBuffer in
             y.withUnsafeMutableBufferPointer { yBuffer in
                 cblas_saxpy(Int32(x.count), alpha, xBuffer.baseAddress, 1, yBuffer.baseAddress, 1)

@@ -204,12 +204,12 @@ extension Variable {
     public static func weightedNegativeLogLikelihood(logits: Variable, actions: [Int], weights: [Float]) -> Variable {
         let rows = logits.value.rows
         let columns = logits.value.columns
-        precondition(actions.count == rows && weights.count == rows,
+        Precondition.check(actions.count == rows && weights.count == rows,
             "weightedNegativeLogLikelihood: \(actions.count) actions, \(weights.count) weights for logits \(logits.value.shape)")
         let logProbabilities = logits.value.logSoftmaxRows()
         var total = 0.0
         for row in 0..<rows {
-            precondition(actions[row] >= 0 && actions[row] < columns, "action \(actions[row]) out of range 0..<\(columns)")
+            Precondition.check(actions[row] >= 0 && actions[row] < columns, "action \(actions[row]) out of range 0..<\(columns)")
             total -= Double(weights[row]) * Double(logProbabilities.scalars[row * columns + actions[row]])
         }
         return Variable(Tensor(scalar: Float(total)), parents: [logits]) { gradient in
@@ -228,7 +228,7 @@ extension Variable {
     /// L = (1/n) Σ_i Σ_a p_ia (ln p_ia − log softmax(z_i)_a), with 0·ln 0 = 0. Computed from log-softmax (no log 0).
     /// Rule: z̄_i = (L̄/n) · (softmax(z_i) · Σ_a p_ia − p_i).
     public static func klDivergenceBatchMean(target: Tensor, logits: Variable) -> Variable {
-        precondition(target.shape == logits.value.shape || (target.rows == logits.value.rows && target.columns == logits.value.columns),
+        Precondition.check(target.shape == logits.value.shape || (target.rows == logits.value.rows && target.columns == logits.value.columns),
             "klDivergenceBatchMean: target \(target.shape) does not match logits \(logits.value.shape)")
         let rows = logits.value.rows
         let columns = logits.value.columns

@@ -31,10 +31,10 @@ public struct SymmetricEigendecomposition: Sendable {
     public init(symmetric matrix: [[Double]]) {
         let size = matrix.count
         for (index, row) in matrix.enumerated() {
-            precondition(row.count == size, "SymmetricEigendecomposition: row \(index) has \(row.count) values, matrix is \(size)×\(size)")
+            Precondition.check(row.count == size, "SymmetricEigendecomposition: row \(index) has \(row.count) values, matrix is \(size)×\(size)")
         }
         guard let result = LAPACK.symmetricEigen(matrix.flatMap { $0 }, size: size) else {
-            preconditionFailure("LAPACKE_dsyev failed to converge on a \(size)×\(size) matrix")
+            Precondition.failure("LAPACKE_dsyev failed to converge on a \(size)×\(size) matrix")
         }
         eigenvalues = result.values
         eigenvectors = (0..<size).map { row in Array(result.vectors[(row * size)..<((row + 1) * size)]) }

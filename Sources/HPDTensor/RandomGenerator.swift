@@ -27,7 +27,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
 
     /// Restores a generator from a previously saved `state` (four words, not all zero).
     public init(state: [UInt64]) {
-        precondition(state.count == 4 && state.contains { $0 != 0 }, "RandomGenerator state must be 4 words, not all zero")
+        Precondition.check(state.count == 4 && state.contains { $0 != 0 }, "RandomGenerator state must be 4 words, not all zero")
         (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
     }
 
@@ -79,7 +79,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
     /// A uniform integer in 0..<upperBound.
     @inlinable
     public mutating func integer(below upperBound: Int) -> Int {
-        precondition(upperBound > 0, "integer(below:) needs a positive bound, got \(upperBound)")
+        Precondition.check(upperBound > 0, "integer(below:) needs a positive bound, got \(upperBound)")
         return Int(next(upperBound: UInt64(upperBound)))
     }
 

@@ -16,7 +16,7 @@ extension Tensor {
         {
             return right
         }
-        preconditionFailure("\(operation): shapes \(left.shape) and \(right.shape) do not broadcast")
+        Precondition.failure("\(operation): shapes \(left.shape) and \(right.shape) do not broadcast")
     }
 
     /// Applies `combine` elementwise with broadcasting.
@@ -71,7 +71,7 @@ extension Tensor {
 
     /// Sums `other` into `self` elementwise (shapes must be equal). Used for gradient accumulation.
     public mutating func add(_ other: Tensor, scaledBy factor: Float = 1) {
-        precondition(count == other.count, "add(_:scaledBy:): shapes \(shape) and \(other.shape) differ")
+        Precondition.check(count == other.count, "add(_:scaledBy:): shapes \(shape) and \(other.shape) differ")
         BLAS.axpy(factor, other.scalars, into: &scalars)
     }
 
@@ -81,7 +81,7 @@ extension Tensor {
         if target.count == 1 { return Tensor(shape: target.shape, scalars: [scalars.reduce(0, +)]) }
         if target.rows == 1 { return Tensor(shape: target.shape, scalars: columnSums().scalars) }
         if target.columns == 1 { return Tensor(shape: target.shape, scalars: rowSums().scalars) }
-        preconditionFailure("summed(toShapeOf:): cannot reduce \(shape) to \(target.shape)")
+        Precondition.failure("summed(toShapeOf:): cannot reduce \(shape) to \(target.shape)")
     }
 
     /// Elementwise a + b with broadcasting.

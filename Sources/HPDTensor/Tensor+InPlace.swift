@@ -9,7 +9,7 @@ import Foundation
 extension Tensor {
     /// Overwrites every element with `values` (same count).
     public mutating func replaceScalars(with values: [Float]) {
-        precondition(values.count == count, "replaceScalars: \(values.count) values for shape \(shape)")
+        Precondition.check(values.count == count, "replaceScalars: \(values.count) values for shape \(shape)")
         scalars.withUnsafeMutableBufferPointer { destination in
             values.withUnsafeBufferPointer { source in
                 for index in 0..<source.count { destination[index] = source[index] }
@@ -21,7 +21,7 @@ extension Tensor {
     public mutating func modifyScalars(_ body: (inout [Float]) -> Void) {
         let expected = count
         body(&scalars)
-        precondition(scalars.count == expected, "modifyScalars changed the element count from \(expected) to \(scalars.count)")
+        Precondition.check(scalars.count == expected, "modifyScalars changed the element count from \(expected) to \(scalars.count)")
     }
 
     /// x ← max(x, 0).

@@ -58,7 +58,7 @@ extension Tensor {
 
     /// The mean of all elements, as a rank-0 tensor.
     public func mean() -> Tensor {
-        precondition(count > 0, "mean of an empty tensor")
+        Precondition.check(count > 0, "mean of an empty tensor")
         return Tensor(scalar: sum().scalars[0] / Float(count))
     }
 
@@ -144,11 +144,11 @@ extension Tensor {
 
     /// Picks element (i, indices[i]) of every row i: shape [rows, 1].
     public func gatheringColumns(_ indices: [Int]) -> Tensor {
-        precondition(indices.count == rows, "gatheringColumns: \(indices.count) indices for shape \(shape)")
+        Precondition.check(indices.count == rows, "gatheringColumns: \(indices.count) indices for shape \(shape)")
         var values = [Float](repeating: 0, count: rows)
         for row in 0..<rows {
             let column = indices[row]
-            precondition(column >= 0 && column < columns, "gatheringColumns: index \(column) out of range for shape \(shape)")
+            Precondition.check(column >= 0 && column < columns, "gatheringColumns: index \(column) out of range for shape \(shape)")
             values[row] = scalars[row * columns + column]
         }
         return Tensor(shape: [rows, 1], scalars: values)

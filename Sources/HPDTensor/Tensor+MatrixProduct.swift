@@ -21,10 +21,10 @@ extension Tensor {
         let k = transposeLeft ? left.rows : left.columns
         let rightInner = transposeRight ? right.columns : right.rows
         let n = transposeRight ? right.rows : right.columns
-        precondition(
+        Precondition.check(
             k == rightInner,
             "matmul: inner dimensions differ, \(left.shape)\(transposeLeft ? "ᵀ" : "") · \(right.shape)\(transposeRight ? "ᵀ" : "")")
-        precondition(
+        Precondition.check(
             output.rows == m && output.columns == n,
             "matmul: output shape \(output.shape) is not [\(m), \(n)] for \(left.shape) · \(right.shape)")
         if m == 0 || n == 0 { return }
@@ -82,11 +82,11 @@ extension Tensor {
 
     /// x·Wᵀ + b written into `output` (n×out), reusing its storage.
     public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor, into output: inout Tensor) {
-        precondition(
+        Precondition.check(
             input.columns == weight.columns,
             "linear: input \(input.shape) has \(input.columns) features, weight \(weight.shape) expects \(weight.columns)")
-        precondition(bias.count == weight.rows, "linear: bias \(bias.shape) does not match weight \(weight.shape)")
-        precondition(
+        Precondition.check(bias.count == weight.rows, "linear: bias \(bias.shape) does not match weight \(weight.shape)")
+        Precondition.check(
             output.rows == input.rows && output.columns == weight.rows,
             "linear: output \(output.shape) is not [\(input.rows), \(weight.rows)]")
         let columns = weight.rows

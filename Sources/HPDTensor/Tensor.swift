@@ -16,10 +16,10 @@ public struct Tensor: Sendable, Equatable {
 
     /// Creates a tensor of `shape` (0, 1 or 2 dimensions) holding `scalars` in row-major order.
     public init(shape: [Int], scalars: [Float]) {
-        precondition(shape.count <= 2, "Tensor supports rank 0...2, got shape \(shape)")
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor shape \(shape) has a negative dimension")
+        Precondition.check(shape.count <= 2, "Tensor supports rank 0...2, got shape \(shape)")
+        Precondition.check(shape.allSatisfy { $0 >= 0 }, "Tensor shape \(shape) has a negative dimension")
         let expected = shape.reduce(1, *)
-        precondition(
+        Precondition.check(
             scalars.count == expected,
             "Tensor of shape \(shape) needs \(expected) scalars, got \(scalars.count)")
         self.scalars = scalars
@@ -40,7 +40,7 @@ public struct Tensor: Sendable, Equatable {
     public init(_ nestedRows: [[Float]]) {
         let columnCount = nestedRows.first?.count ?? 0
         for (index, row) in nestedRows.enumerated() {
-            precondition(row.count == columnCount, "row \(index) has \(row.count) values, expected \(columnCount)")
+            Precondition.check(row.count == columnCount, "row \(index) has \(row.count) values, expected \(columnCount)")
         }
         self.init(shape: [nestedRows.count, columnCount], scalars: nestedRows.flatMap { $0 })
     }
@@ -99,7 +99,7 @@ public struct Tensor: Sendable, Equatable {
 
     /// The single value of a one-element tensor.
     public var scalarValue: Float {
-        precondition(count == 1, "scalarValue needs a one-element tensor, got shape \(shape)")
+        Precondition.check(count == 1, "scalarValue needs a one-element tensor, got shape \(shape)")
         return scalars[0]
     }
 
@@ -119,13 +119,13 @@ public struct Tensor: Sendable, Equatable {
 
     /// One row as a rank-1 tensor.
     public func row(_ index: Int) -> Tensor {
-        precondition(index >= 0 && index < rows, "row \(index) out of range for shape \(shape)")
+        Precondition.check(index >= 0 && index < rows, "row \(index) out of range for shape \(shape)")
         return Tensor(shape: [columns], scalars: Array(scalars[(index * columns)..<((index + 1) * columns)]))
     }
 
     /// The rows in `range` as a rank-2 tensor.
     public func rows(_ range: Range<Int>) -> Tensor {
-        precondition(
+        Precondition.check(
             range.lowerBound >= 0 && range.upperBound <= rows,
             "rows \(range) out of range for shape \(shape)")
         return Tensor(
@@ -135,13 +135,13 @@ public struct Tensor: Sendable, Equatable {
 
     /// Stacks tensors with equal column counts on top of each other.
     public static func concatenatingRows(_ parts: [Tensor]) -> Tensor {
-        precondition(!parts.isEmpty, "concatenatingRows needs at least one tensor")
+        Precondition.check(!parts.isEmpty, "concatenatingRows needs at least one tensor")
         let columnCount = parts[0].columns
         var values: [Float] = []
         values.reserveCapacity(parts.reduce(0) { $0 + $1.count })
         var rowCount = 0
         for part in parts {
-            precondition(
+            Precondition.check(
                 part.columns == columnCount,
                 "concatenatingRows: shape \(part.shape) does not have \(columnCount) columns")
             values.append(contentsOf: part.scalars)
@@ -152,10 +152,10 @@ public struct Tensor: Sendable, Equatable {
 
     /// Places tensors with equal row counts side by side.
     public static func concatenatingColumns(_ parts: [Tensor]) -> Tensor {
-        precondition(!parts.isEmpty, "concatenatingColumns needs at least one tensor")
+        Precondition.check(!parts.isEmpty, "concatenatingColumns needs at least one tensor")
         let rowCount = parts[0].rows
         for part in parts {
-            precondition(part.rows == rowCount, "concatenatingColumns: shape \(part.shape) does not have \(rowCount) rows")
+            Precondition.check(part.rows == rowCount, "concatenatingColumns: shape \(part.shape) does not have \(rowCount) rows")
         }
         let columnCount = parts.reduce(0) { $0 + $1.columns }
         var values = [Float](repeating: 0, count: rowCount * columnCount)

@@ -42,13 +42,13 @@ public final class Variable {
 
     /// Adds `contribution` (the shape of `value`) to this variable's gradient; for custom operations' rules.
     public func accumulateGradient(_ contribution: Tensor) {
-        precondition(contribution.count == value.count, "accumulateGradient: \(contribution.shape) for a value of shape \(value.shape)")
+        Precondition.check(contribution.count == value.count, "accumulateGradient: \(contribution.shape) for a value of shape \(value.shape)")
         accumulate(contribution)
     }
 
     /// Replaces a leaf's value (used by optimisers and parameter loading).
     public func assign(_ newValue: Tensor) {
-        precondition(
+        Precondition.check(
             newValue.shape == value.shape, "assign: new value \(newValue.shape) does not match \(value.shape)")
         value = newValue
     }
@@ -88,13 +88,13 @@ public final class Variable {
     /// Back-propagates from this scalar: sets ∂self/∂self = 1 and applies every recorded rule in reverse
     /// topological order, so each node's gradient is complete before it is passed on.
     public func backward() {
-        precondition(value.count == 1, "backward() needs a scalar output, got shape \(value.shape)")
+        Precondition.check(value.count == 1, "backward() needs a scalar output, got shape \(value.shape)")
         backward(seed: Tensor(shape: value.shape, scalars: [1]))
     }
 
     /// Back-propagates an explicit output gradient `seed` (same shape as `value`).
     public func backward(seed: Tensor) {
-        precondition(seed.shape == value.shape, "backward(seed:): seed \(seed.shape) does not match \(value.shape)")
+        Precondition.check(seed.shape == value.shape, "backward(seed:): seed \(seed.shape) does not match \(value.shape)")
         guard requiresGradient else { return }
         let order = topologicalOrder()
         for node in order where node.backwardRule != nil { node.gradient = nil }
