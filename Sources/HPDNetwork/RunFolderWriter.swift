@@ -43,12 +43,11 @@ enum RunFolderWriter {
     ) throws {
         let agentCount = configuration.agents.count
         try AtomicFile.write(RunFolder.rewardsCSV(returns, agentCount: agentCount), to: folder.rewardsURL)
-        // The layout of RunFolder.distillationLossesCSV (DistillationStep has no public initialiser to reuse it).
-        var losses = "episode,loop,part," + (1...agentCount).map { "Agent \($0)" }.joined(separator: ",") + "\n"
-        for record in records {
-            losses += "\(record.episode),\(record.loop),\(record.part)," + record.losses.map { "\($0)" }.joined(separator: ",") + "\n"
+        let steps = records.map {
+            (episode: $0.episode, step: DistillationStep(loop: $0.loop, part: $0.part, losses: $0.losses))
         }
-        try AtomicFile.write(losses, to: folder.distillationLossesURL)
+        try AtomicFile.write(
+            RunFolder.distillationLossesCSV(steps, agentCount: agentCount), to: folder.distillationLossesURL)
         var csv = "episode,loop,part,agent,reason\n"
         for row in exclusionRows {
             csv += "\(row.episode),\(row.loop),\(row.part),\(row.agent + 1),\"\(row.reason.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
