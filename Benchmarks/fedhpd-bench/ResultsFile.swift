@@ -28,6 +28,16 @@ struct ResultsFile: Codable {
         var quick: Bool?
         var filter: String?
         var allocationHookVerified: Bool?
+        /// The OpenBLAS kernel set of the run and the best one this CPU supports.
+        var blasCore: String?
+        var bestCore: String?
+        var cpuModel: String?
+        var cpuFeatures: [String]?
+        /// sgemm 1024³ GFLOP/s keyed by thread count ("1", "2"): with the run's kernels and with the best set, in the
+        /// same run. The all-core rate is the higher of OpenBLAS's multi-threaded sgemm and the sum of concurrent
+        /// single-threaded sgemms.
+        var sgemmGflops: [String: Double]?
+        var bestCoreSgemmGflops: [String: Double]?
         var notes: String?
 
         enum CodingKeys: String, CodingKey {
@@ -36,6 +46,12 @@ struct ResultsFile: Codable {
             case allocationHookVerified = "allocation_hook_verified"
             case engineRevision = "engine_revision"
             case loadAverage = "load_average"
+            case blasCore = "blas_core"
+            case bestCore = "best_core"
+            case cpuModel = "cpu_model"
+            case cpuFeatures = "cpu_features"
+            case sgemmGflops = "sgemm_gflops"
+            case bestCoreSgemmGflops = "best_core_sgemm_gflops"
         }
     }
 

@@ -45,6 +45,10 @@ struct RunCommand: ParsableCommand {
     var skipKernels = false
     @Flag(name: .customLong("no-end-to-end"), help: "Skip the end-to-end runs.")
     var skipEndToEnd = false
+    @Option(
+        name: .customLong("blas-core"),
+        help: "Pin OpenBLAS's kernel set (e.g. Haswell); default: the best set this CPU supports, verified at start-up.")
+    var blasCore: String?
 
     func validate() throws {
         guard episodes > 0, otherEpisodes > 0 else { throw ValidationError("--episodes and --other-episodes must be positive") }
@@ -59,7 +63,13 @@ struct RunCommand: ParsableCommand {
         let startLoad = MachineDescription.loadAverage
         let revision = MachineDescription.engineRevision
         if !hookVerified { print("warning: the malloc hook does not see Swift allocations; allocation counts are invalid") }
+        if let blasCore {
+            do { try LinearAlgebraLibrary.useKernels(blasCore) } catch { throw ValidationError("--blas-core: \(error)") }
+        }
+        let kernels = KernelRates.measure()
+        for note in kernels.status.notes { print("warning: BLAS kernels: \(note)") }
         print("# \(LinearAlgebraLibrary.description); BLAS threads \(blasThreads); \(MachineDescription.processor)")
+        print("# \(kernels.summary)")
         print("# engine \(revision ?? "revision unknown"); load average \(formatted(startLoad, decimals: 2)); allocation hook \(hookVerified ? "verified" : "NOT working")")
         if flushDenormals { _ = fedhpd_bench_set_flush_denormals(1) }
         var timingBudget = TimingBudget.standard(quick: quick, budgetSeconds: budget)
@@ -81,6 +91,9 @@ struct RunCommand: ParsableCommand {
                 date: MachineDescription.date, engineRevision: revision, loadAverage: startLoad,
                 budgetSecondsPerCase: timingBudget.budgetSeconds, quick: quick, filter: filter,
                 allocationHookVerified: hookVerified,
+                blasCore: kernels.status.core, bestCore: kernels.status.bestCore,
+                cpuModel: LinearAlgebraLibrary.cpu.model, cpuFeatures: LinearAlgebraLibrary.cpu.features,
+                sgemmGflops: kernels.rates, bestCoreSgemmGflops: kernels.bestRates,
                 notes: "FLOPs: matmuls only, forward 1x, backward 2x forward. roofline: the same GEMMs alone via Tensor.matmul. "
                     + "allocations: heap allocations per call after warm-up. end_to_end threads: agent worker threads."
                     + (flushDenormals ? " Kernels ran with flush-to-zero/denormals-are-zero (experiment)." : ""))

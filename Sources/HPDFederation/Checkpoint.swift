@@ -45,6 +45,8 @@ public struct Checkpoint {
         var serverSeedState: [UInt64]
         var serverEpisodeSeed: UInt64
         var serverActions: [ServerAction]
+        /// The BLAS kernel set the run computed with so far (absent in checkpoints from before it was recorded).
+        var blasCore: String?
     }
 
     /// Serialises `training`'s state.
@@ -80,7 +82,8 @@ public struct Checkpoint {
                 case .discrete(let value): return .discrete(value)
                 case .continuous(let values): return .continuous(values)
                 }
-            })
+            },
+            blasCore: LinearAlgebraLibrary.kernelStatus.core)
         let json = try jsonEncoder().encode(metadata)
         var data = Data(magic)
         PolicyArchive.appendInteger(version, to: &data)
@@ -106,7 +109,9 @@ public struct Checkpoint {
 
     /// Restores a checkpoint into a freshly built `training` with the same configuration. Throws (never traps) on a
     /// corrupt, truncated or mismatching file.
-    public static func restore(_ data: Data, into training: FederatedTraining, path: String) throws {
+    /// Returns the BLAS kernel set the checkpointed run computed with (nil for checkpoints that predate the record).
+    @discardableResult
+    public static func restore(_ data: Data, into training: FederatedTraining, path: String) throws -> String? {
         func fail(_ reason: String) -> FederationError { .invalidConfiguration("\(path): \(reason)") }
         let bytes = [UInt8](data)
         guard bytes.count >= 24, Array(bytes[0..<8]) == magic else { throw fail("not a checkpoint (bad magic or truncated)") }
@@ -172,6 +177,7 @@ public struct Checkpoint {
                     }
                 })
         }
+        return metadata.blasCore
     }
 }
 

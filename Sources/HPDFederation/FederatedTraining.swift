@@ -238,4 +238,6 @@ public struct TrainingTimings: Sendable, Codable, Equatable {
     public var checkpointSeconds = 0.0
     /// The size of the last checkpoint in bytes.
     public var checkpointBytes = 0
+    /// The CPU, the BLAS kernel set and its sgemm rate (filled in when the results are written).
+    public var machine: MachineRecord?
 }

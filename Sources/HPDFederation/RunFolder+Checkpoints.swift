@@ -1,5 +1,6 @@
 import Foundation
 import HPDNN
+import HPDTensor
 
 /// Checkpoints inside a run folder: `checkpoints/checkpoint-<episode>.bin`, written atomically; the previous one is
 /// kept until a newer one is complete, older ones are removed.
@@ -35,7 +36,13 @@ extension RunFolder {
         for file in checkpointFiles() {
             do {
                 let data = try Data(contentsOf: file)
-                try Checkpoint.restore(data, into: training, path: file.path)
+                let checkpointCore = try Checkpoint.restore(data, into: training, path: file.path)
+                let core = LinearAlgebraLibrary.kernelStatus.core
+                if let checkpointCore, checkpointCore.lowercased() != core.lowercased() {
+                    log("warning: this run computed with the \(checkpointCore) BLAS kernels until now and continues with "
+                        + "\(core): results are bit-identical only for one kernel set (pin it with --blas-core "
+                        + "\(checkpointCore) or FEDHPD_BLAS_CORE=\(checkpointCore))")
+                }
                 return training.returns.count
             } catch let error as FederationError {
                 if case .invalidConfiguration(let reason) = error, reason.contains("another configuration") { throw error }

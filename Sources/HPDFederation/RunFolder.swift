@@ -82,7 +82,9 @@ public struct RunFolder {
                     + configuration.agents.indices.map { index in ("agent \(index + 1)", training.returns.map { $0[index] }, false) },
                 thresholds: thresholds),
             to: curvesURL)
-        try AtomicFile.write(Self.encoder().encode(training.timings), to: timingsURL)
+        var timings = training.timings
+        timings.machine = MachineRecord.current
+        try AtomicFile.write(Self.encoder().encode(timings), to: timingsURL)
         try AtomicFile.write(Self.encoder().encode(summary), to: summaryURL)
     }
 

@@ -6,6 +6,7 @@ enum LAPACK {
     /// Returns ascending eigenvalues and the row-major matrix whose columns are the matching unit eigenvectors,
     /// or nil when LAPACK reports failure.
     static func symmetricEigen(_ matrix: [Double], size: Int) -> (values: [Double], vectors: [Double])? {
+        _ = BLASKernelSelection.isReady
         var vectors = matrix
         var values = [Double](repeating: 0, count: size)
         let status = vectors.withUnsafeMutableBufferPointer { vectorBuffer in

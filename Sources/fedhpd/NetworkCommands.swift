@@ -65,8 +65,10 @@ struct ServeCommand: ParsableCommand {
     var tlsKey: String?
     @Flag(help: "Print only errors and the result.")
     var quiet = false
+    @OptionGroup var kernels: KernelOptions
 
     func run() throws {
+        try kernels.apply()
         guard let agentsExpected else {
             throw CommandError("fedhpd serve (Network): give --agents-expected N, the number of agents the federation waits for")
         }
@@ -161,8 +163,10 @@ struct JoinCommand: ParsableCommand {
     var injectFault: [String] = []
     @Flag(help: "Print only errors and the result.")
     var quiet = false
+    @OptionGroup var kernels: KernelOptions
 
     func run() throws {
+        try kernels.apply()
         let environment = try Catalog.all.specification(for: env)
         let (host, port) = try NetworkOptions.address(server)
         let (source, numbers) = try NetworkOptions.agentSelection(agents)

@@ -20,8 +20,10 @@ struct PublicStatesCommand: ParsableCommand {
     var virtualAgentEpisodes: Int?
     @Option(help: "Output CSV (written atomically).")
     var out: String
+    @OptionGroup var kernels: KernelOptions
 
     func run() throws {
+        try kernels.apply()
         let environment = try Catalog.all.specification(for: env)
         guard let selection = PublicStateBuilder.SelectionMethod(rawValue: method) else {
             throw CommandError("--method must be cluster or random, got '\(method)'")

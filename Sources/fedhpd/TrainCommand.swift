@@ -46,8 +46,10 @@ struct TrainCommand: ParsableCommand {
     var resume: String?
     @Flag(help: "Print only errors and the final table.")
     var quiet = false
+    @OptionGroup var kernels: KernelOptions
 
     func run() throws {
+        try kernels.apply()
         if let resume { return try resumeRun(at: resume) }
         let options = try resolvedOptions()
         let catalog = Catalog.all
