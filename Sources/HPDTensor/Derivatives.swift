@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Foundation
+#endif
+
 /// Every differentiable operation and its derivative rule, in one place.
 ///
 /// Notation: y is the operation's output, ȳ = ∂L/∂y the incoming gradient, x̄ = ∂L/∂x what is sent to input x.
@@ -226,30 +232,41 @@ extension Variable {
 
     /// KL(p ‖ softmax(z)) averaged over rows ("batchmean"):
     /// L = (1/n) Σ_i Σ_a p_ia (ln p_ia − log softmax(z_i)_a), with 0·ln 0 = 0. Computed from log-softmax (no log 0).
-    /// Rule: z̄_i = (L̄/n) · (softmax(z_i) · Σ_a p_ia − p_i).
+    /// Rule: z̄_i = (L̄/n) · (softmax(z_i) · Σ_a p_ia − p_i) (see `Tensor.klDivergenceRows`).
     public static func klDivergenceBatchMean(target: Tensor, logits: Variable) -> Variable {
-        Precondition.check(target.shape == logits.value.shape || (target.rows == logits.value.rows && target.columns == logits.value.columns),
+        Precondition.check(target.rows == logits.value.rows && target.columns == logits.value.columns,
             "klDivergenceBatchMean: target \(target.shape) does not match logits \(logits.value.shape)")
         let rows = logits.value.rows
-        let columns = logits.value.columns
-        let logProbabilities = logits.value.logSoftmaxRows()
-        var total = 0.0
-        for index in 0..<(rows * columns) {
-            let p = target.scalars[index]
-            if p > 0 { total += Double(p) * (Double(_logFloat(p)) - Double(logProbabilities.scalars[index])) }
+        var gradient = Tensor.uninitialized([rows, logits.value.columns])
+        let total = Tensor.klDivergenceRows(
+            logits: logits.value, target: target, firstTargetRow: 0, scale: 1 / Float(rows), gradient: &gradient)
+        return Variable(Tensor(scalar: Float(total / Double(rows))), parents: [logits]) { outer in
+            let factor = outer.scalars[0]
+            logits.accumulate(factor == 1 ? gradient : gradient * factor)
         }
-        return Variable(Tensor(scalar: Float(total / Double(rows))), parents: [logits]) { gradient in
-            let scale = gradient.scalars[0] / Float(rows)
-            var result = logProbabilities.exp()
-            for row in 0..<rows {
-                var mass: Float = 0
-                for column in 0..<columns { mass += target.scalars[row * columns + column] }
-                for column in 0..<columns {
-                    let index = row * columns + column
-                    result.scalars[index] = scale * (result.scalars[index] * mass - target.scalars[index])
-                }
-            }
-            logits.accumulate(result)
+    }
+
+    /// The closed-form Gaussian KL averaged over entries, with σ′ = σ + `offset` on both sides:
+    /// L = (1/N) Σ [ln(σ′_g/σ′_l) + (σ′_l² + (μ_l − μ_g)²)/(2σ′_g²) − ½]  (KL(local ‖ global), N = rows × columns).
+    /// Rules (see `Tensor.gaussianKLDivergenceRows`): μ̄_l = (L̄/N)(μ_l − μ_g)/σ′_g², σ̄_l = (L̄/N)(σ′_l/σ′_g² − 1/σ′_l).
+    public static func gaussianKLDivergenceMean(
+        localMean: Variable, localDeviation: Variable, globalMean: Tensor, globalDeviation: Tensor, offset: Float
+    ) -> Variable {
+        let shape = localMean.value.shape
+        Precondition.check(localDeviation.value.shape == shape && globalMean.count == localMean.value.count
+            && globalDeviation.count == localMean.value.count,
+            "gaussianKLDivergenceMean: shapes \(shape), \(localDeviation.value.shape), \(globalMean.shape), \(globalDeviation.shape) differ")
+        var meanGradient = Tensor.uninitialized(shape)
+        var deviationGradient = Tensor.uninitialized(shape)
+        let count = localMean.value.count
+        let total = Tensor.gaussianKLDivergenceRows(
+            localMean: localMean.value, localDeviation: localDeviation.value, globalMean: globalMean,
+            globalDeviation: globalDeviation, firstGlobalRow: 0, offset: offset, scale: 1 / Float(count),
+            meanGradient: &meanGradient, deviationGradient: &deviationGradient)
+        return Variable(Tensor(scalar: Float(total / Double(count))), parents: [localMean, localDeviation]) { outer in
+            let factor = outer.scalars[0]
+            localMean.accumulate(factor == 1 ? meanGradient : meanGradient * factor)
+            localDeviation.accumulate(factor == 1 ? deviationGradient : deviationGradient * factor)
         }
     }
 }
@@ -258,11 +275,133 @@ extension Tensor {
     /// ReLU's backward rule, ȳ where the activation is positive, else 0 — from either the input x or the output
     /// max(x, 0) (x > 0 ⇔ max(x, 0) > 0).
     public static func reluGradient(_ gradient: Tensor, output: Tensor) -> Tensor {
-        broadcasting(gradient, output, operation: "relu′") { $1 > 0 ? $0 : 0 }
+        var result = gradient
+        result.formReLUGradient(output: output)
+        return result
     }
 
     /// tanh's backward rule, ȳ ⊙ (1 − y²), from the output y = tanh x.
     public static func tanhGradient(_ gradient: Tensor, output: Tensor) -> Tensor {
-        broadcasting(gradient, output, operation: "tanh′") { $0 * (1 - $1 * $1) }
+        var result = gradient
+        result.formTanhGradient(output: output)
+        return result
+    }
+
+    // MARK: The same rules on caller-owned buffers (tape-free backward passes over chunks of states)
+
+    /// ReLU's rule in place: self ← ȳ where output > 0, else 0.
+    public mutating func formReLUGradient(output: Tensor) {
+        combineInPlace(with: output, operation: "relu′") { $1 > 0 ? $0 : 0 }
+    }
+
+    /// tanh's rule in place: self ← ȳ ⊙ (1 − y²) from the output y.
+    public mutating func formTanhGradient(output: Tensor) {
+        combineInPlace(with: output, operation: "tanh′") { $0 * (1 - $1 * $1) }
+    }
+
+    /// softplus's rule in place: self ← ȳ ⊙ σ(x) (ȳ for x > 20) from the input x.
+    public mutating func formSoftplusGradient(input: Tensor) {
+        combineInPlace(with: input, operation: "softplus′") { $0 * ($1 > 20 ? 1 : Tensor.sigmoid($1)) }
+    }
+
+    /// Linear's parameter rules W̄ = ȳᵀ·x and b̄ = Σ_rows ȳ (of y = x·Wᵀ + b), written over the two buffers.
+    public static func linearParameterGradients(
+        outputGradient: Tensor, input: Tensor, weightGradient: inout Tensor, biasGradient: inout Tensor
+    ) {
+        matmul(outputGradient, input, transposeLeft: true, into: &weightGradient)
+        outputGradient.columnSums(into: &biasGradient)
+    }
+
+    /// Linear's input rule x̄ = ȳ·W, written over `inputGradient` (or added to it when `accumulating`).
+    public static func linearInputGradient(
+        outputGradient: Tensor, weight: Tensor, accumulating: Bool, into inputGradient: inout Tensor
+    ) {
+        matmul(outputGradient, weight, beta: accumulating ? 1 : 0, into: &inputGradient)
+    }
+
+    /// KL(p ‖ softmax(z)) over the rows of `logits` against rows `firstTargetRow…` of `target`: returns
+    /// Σ_i Σ_a p_ia (ln p_ia − log softmax(z_i)_a) (in Double, 0·ln 0 = 0) and writes z̄_i = scale·(softmax(z_i)·Σ_a p_ia − p_i).
+    public static func klDivergenceRows(
+        logits: Tensor, target: Tensor, firstTargetRow: Int, scale: Float, gradient: inout Tensor
+    ) -> Double {
+        let (rows, columns) = (logits.rows, logits.columns)
+        Precondition.check(target.columns == columns && firstTargetRow + rows <= target.rows && gradient.count == logits.count,
+            "klDivergenceRows: logits \(logits.shape), target \(target.shape) from row \(firstTargetRow), gradient \(gradient.shape)")
+        var total = 0.0
+        logits.scalars.withUnsafeBufferPointer { z in
+            target.scalars.withUnsafeBufferPointer { targetBuffer in
+                gradient.scalars.withUnsafeMutableBufferPointer { g in
+                    let p = targetBuffer.baseAddress! + firstTargetRow * columns
+                    for row in 0..<rows {
+                        let start = row * columns
+                        var maximum = -Float.infinity
+                        for column in 0..<columns { maximum = max(maximum, z[start + column]) }
+                        var sum: Float = 0
+                        for column in 0..<columns { sum += expf(z[start + column] - maximum) }
+                        let shift = maximum + logf(sum)
+                        var mass: Float = 0
+                        for column in 0..<columns { mass += p[start + column] }
+                        for column in 0..<columns {
+                            let index = start + column
+                            let logProbability = z[index] - shift
+                            let target = p[index]
+                            if target > 0 { total += Double(target) * (Double(logf(target)) - Double(logProbability)) }
+                            g[index] = scale * (expf(logProbability) * mass - target)
+                        }
+                    }
+                }
+            }
+        }
+        return total
+    }
+
+    /// The Gaussian KL of `Variable.gaussianKLDivergenceMean` summed over the entries of `localMean` /
+    /// `localDeviation` (σ without offset) against rows `firstGlobalRow…` of the global tensors; writes
+    /// μ̄ = scale·(μ_l − μ_g)/σ′_g² and σ̄ = scale·(σ′_l/σ′_g² − 1/σ′_l).
+    public static func gaussianKLDivergenceRows(
+        localMean: Tensor, localDeviation: Tensor, globalMean: Tensor, globalDeviation: Tensor, firstGlobalRow: Int,
+        offset: Float, scale: Float, meanGradient: inout Tensor, deviationGradient: inout Tensor
+    ) -> Double {
+        let (count, columns) = (localMean.count, localMean.columns)
+        Precondition.check(localDeviation.count == count && meanGradient.count == count && deviationGradient.count == count
+            && globalMean.columns == columns && globalDeviation.columns == columns
+            && firstGlobalRow + localMean.rows <= min(globalMean.rows, globalDeviation.rows),
+            "gaussianKLDivergenceRows: local \(localMean.shape) against global \(globalMean.shape) from row \(firstGlobalRow)")
+        var total = 0.0
+        localMean.scalars.withUnsafeBufferPointer { muLocal in
+            localDeviation.scalars.withUnsafeBufferPointer { sigmaLocal in
+                globalMean.scalars.withUnsafeBufferPointer { muGlobalBuffer in
+                    globalDeviation.scalars.withUnsafeBufferPointer { sigmaGlobalBuffer in
+                        meanGradient.scalars.withUnsafeMutableBufferPointer { muBar in
+                            deviationGradient.scalars.withUnsafeMutableBufferPointer { sigmaBar in
+                                let muGlobal = muGlobalBuffer.baseAddress! + firstGlobalRow * columns
+                                let sigmaGlobal = sigmaGlobalBuffer.baseAddress! + firstGlobalRow * columns
+                                for index in 0..<count {
+                                    let local = sigmaLocal[index] + offset
+                                    let global = sigmaGlobal[index] + offset
+                                    let difference = muLocal[index] - muGlobal[index]
+                                    let inverseVariance = 1 / (global * global)
+                                    total += Double(logf(global) - logf(local))
+                                        + Double((local * local + difference * difference) * (0.5 * inverseVariance)) - 0.5
+                                    muBar[index] = scale * difference * inverseVariance
+                                    sigmaBar[index] = scale * (local * inverseVariance - 1 / local)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return total
+    }
+
+    /// self ← f(self, other) elementwise for two tensors of equal size.
+    private mutating func combineInPlace(with other: Tensor, operation: String, _ body: (Float, Float) -> Float) {
+        Precondition.check(count == other.count, "\(operation): \(shape) and \(other.shape) differ")
+        other.scalars.withUnsafeBufferPointer { right in
+            scalars.withUnsafeMutableBufferPointer { left in
+                for index in 0..<left.count { left[index] = body(left[index], right[index]) }
+            }
+        }
     }
 }
