@@ -63,11 +63,11 @@ public final class ChunkedNetwork: @unchecked Sendable {
     public func chunk(_ index: Int) -> NetworkChunk { chunks[index] }
 
     /// Runs the forward pass of chunk `index` on its rows of `states`, unless it already holds that pass for the same
-    /// rows and parameter `version` (a counter the caller advances whenever the parameters change).
-    public func forward(chunk index: Int, states: Tensor, version: Int) {
+    /// rows and parameter `version` (a counter the caller advances whenever the parameters change; nil: always run).
+    public func forward(chunk index: Int, states: Tensor, version: Int?) {
         let range = layout.ranges[index]
         let chunk = chunks[index]
-        if chunk.holdsForward(states: states, range: range, version: version) { return }
+        if let version, chunk.holdsForward(states: states, range: range, version: version) { return }
         chunk.runForward(states: states, range: range, body: body, heads: heads, version: version)
     }
 

@@ -55,7 +55,7 @@ public final class NetworkChunk: @unchecked Sendable {
     public var headOutputs: [Tensor] { forward.heads }
 
     /// Copies rows `range` of `states` in and runs the forward pass; `version` identifies the parameters used.
-    func runForward(states: Tensor, range: Range<Int>, body: MLP, heads: [Linear], version: Int) {
+    func runForward(states: Tensor, range: Range<Int>, body: MLP, heads: [Linear], version: Int?) {
         forward.input.replaceRows(of: states, range: range)
         forward.run(body: body, heads: heads)
         forwardVersion = version

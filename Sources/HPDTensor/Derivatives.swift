@@ -206,27 +206,14 @@ extension Variable {
     // MARK: Fused losses (each with its own checked rule)
 
     /// The REINFORCE loss L = Σ_i −w_i · log softmax(z_i)[a_i] on logits z (n×A), actions a and weights w.
-    /// Rule: z̄_i = L̄ · w_i · (softmax(z_i) − onehot(a_i)).
+    /// Rule: z̄_i = L̄ · w_i · (softmax(z_i) − onehot(a_i)) (see `Tensor.weightedNegativeLogLikelihoodRows`).
     public static func weightedNegativeLogLikelihood(logits: Variable, actions: [Int], weights: [Float]) -> Variable {
-        let rows = logits.value.rows
-        let columns = logits.value.columns
-        Precondition.check(actions.count == rows && weights.count == rows,
-            "weightedNegativeLogLikelihood: \(actions.count) actions, \(weights.count) weights for logits \(logits.value.shape)")
-        let logProbabilities = logits.value.logSoftmaxRows()
-        var total = 0.0
-        for row in 0..<rows {
-            Precondition.check(actions[row] >= 0 && actions[row] < columns, "action \(actions[row]) out of range 0..<\(columns)")
-            total -= Double(weights[row]) * Double(logProbabilities.scalars[row * columns + actions[row]])
-        }
-        return Variable(Tensor(scalar: Float(total)), parents: [logits]) { gradient in
-            let scale = gradient.scalars[0]
-            var result = logProbabilities.exp()
-            for row in 0..<rows {
-                let weight = scale * weights[row]
-                for column in 0..<columns { result.scalars[row * columns + column] *= weight }
-                result.scalars[row * columns + actions[row]] -= weight
-            }
-            logits.accumulate(result)
+        var gradient = Tensor.uninitialized(logits.value.shape)
+        let total = Tensor.weightedNegativeLogLikelihoodRows(
+            logits: logits.value, actions: actions, weights: weights, firstRow: 0, gradient: &gradient)
+        return Variable(Tensor(scalar: Float(total)), parents: [logits]) { outer in
+            let factor = outer.scalars[0]
+            logits.accumulate(factor == 1 ? gradient : gradient * factor)
         }
     }
 
@@ -317,6 +304,77 @@ extension Tensor {
         outputGradient: Tensor, weight: Tensor, accumulating: Bool, into inputGradient: inout Tensor
     ) {
         matmul(outputGradient, weight, beta: accumulating ? 1 : 0, into: &inputGradient)
+    }
+
+    /// The REINFORCE loss over the rows of `logits`, with actions and weights from index `firstRow` on: returns
+    /// Σ_i −w_i · log softmax(z_i)[a_i] (in Double) and writes z̄_i = w_i · (softmax(z_i) − onehot(a_i)).
+    public static func weightedNegativeLogLikelihoodRows(
+        logits: Tensor, actions: [Int], weights: [Float], firstRow: Int, gradient: inout Tensor
+    ) -> Double {
+        let (rows, columns) = (logits.rows, logits.columns)
+        Precondition.check(firstRow + rows <= min(actions.count, weights.count) && gradient.count == logits.count,
+            "weightedNegativeLogLikelihood: \(actions.count) actions, \(weights.count) weights for logits \(logits.shape) from row \(firstRow)")
+        var total = 0.0
+        logits.scalars.withUnsafeBufferPointer { z in
+            gradient.scalars.withUnsafeMutableBufferPointer { g in
+                for row in 0..<rows {
+                    let (action, weight) = (actions[firstRow + row], weights[firstRow + row])
+                    Precondition.check(action >= 0 && action < columns, "action \(action) out of range 0..<\(columns)")
+                    let start = row * columns
+                    var maximum = -Float.infinity
+                    for column in 0..<columns { maximum = max(maximum, z[start + column]) }
+                    var sum: Float = 0
+                    for column in 0..<columns { sum += expf(z[start + column] - maximum) }
+                    let shift = maximum + logf(sum)
+                    total -= Double(weight) * Double(z[start + action] - shift)
+                    for column in 0..<columns { g[start + column] = weight * expf(z[start + column] - shift) }
+                    g[start + action] -= weight
+                }
+            }
+        }
+        return total
+    }
+
+    /// The continuous REINFORCE loss over rows `firstRow…` of `actions`/`weights`, with σ′ = σ + `offset`, μ′ = μ + offset:
+    /// returns Σ_i −w_i (1/D) Σ_d log N(a_id; μ′_id, σ′_id²) (in Double) and writes
+    /// μ̄ = −(w_i/D)(a − μ′)/σ′² and σ̄ = −(w_i/D)((a − μ′)²/σ′³ − 1/σ′).
+    public static func weightedNegativeGaussianLogDensityRows(
+        mean: Tensor, deviation: Tensor, actions: Tensor, weights: [Float], firstRow: Int, offset: Float,
+        meanGradient: inout Tensor, deviationGradient: inout Tensor
+    ) -> Double {
+        let (rows, columns) = (mean.rows, mean.columns)
+        Precondition.check(deviation.count == mean.count && actions.columns == columns && firstRow + rows <= actions.rows
+            && firstRow + rows <= weights.count && meanGradient.count == mean.count && deviationGradient.count == mean.count,
+            "weightedNegativeGaussianLogDensity: mean \(mean.shape), actions \(actions.shape), \(weights.count) weights from row \(firstRow)")
+        let halfLogTwoPi = 0.5 * logf(2 * Float.pi)
+        var total = 0.0
+        mean.scalars.withUnsafeBufferPointer { mu in
+            deviation.scalars.withUnsafeBufferPointer { sigma in
+                actions.scalars.withUnsafeBufferPointer { actionBuffer in
+                    meanGradient.scalars.withUnsafeMutableBufferPointer { muBar in
+                        deviationGradient.scalars.withUnsafeMutableBufferPointer { sigmaBar in
+                            let a = actionBuffer.baseAddress! + firstRow * columns
+                            for row in 0..<rows {
+                                let scale = weights[firstRow + row] / Float(columns)
+                                var rowTotal = 0.0
+                                for column in 0..<columns {
+                                    let index = row * columns + column
+                                    let shiftedDeviation = sigma[index] + offset
+                                    let difference = a[index] - (mu[index] + offset)
+                                    let inverseVariance = 1 / (shiftedDeviation * shiftedDeviation)
+                                    rowTotal += Double(-difference * difference * 0.5 * inverseVariance
+                                        - logf(shiftedDeviation) - halfLogTwoPi)
+                                    muBar[index] = -scale * difference * inverseVariance
+                                    sigmaBar[index] = -scale * (difference * difference * inverseVariance - 1) / shiftedDeviation
+                                }
+                                total -= Double(scale) * rowTotal
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return total
     }
 
     /// KL(p ‖ softmax(z)) over the rows of `logits` against rows `firstTargetRow…` of `target`: returns
