@@ -19,7 +19,7 @@ public final class ChunkedNetwork: @unchecked Sendable {
     /// The current batch's layout (set by `prepare`).
     public private(set) var layout = ChunkLayout(rowCount: 0, multiplyAddsPerState: 1)
     private let architecture: PolicyArchitecture
-    private var chunksByRowCount: [Int: [NetworkChunk]] = [:]
+    private var chunksByRowCount: [Int: (layout: ChunkLayout, chunks: [NetworkChunk])] = [:]
     private var chunks: [NetworkChunk] = []
     private var reductions: [Tensor]
 
@@ -44,19 +44,19 @@ public final class ChunkedNetwork: @unchecked Sendable {
     /// Selects the layout for `rowCount` states and its buffers (kept per batch size, so alternating sizes such as
     /// a short last part allocate only the first time).
     public func prepare(rowCount: Int) {
-        layout = ChunkLayout(rowCount: rowCount, multiplyAddsPerState: architecture.multiplyAddsPerState)
         if let existing = chunksByRowCount[rowCount] {
-            chunks = existing
+            (layout, chunks) = existing
             return
         }
         if chunksByRowCount.count > 8 { chunksByRowCount.removeAll() }
+        layout = ChunkLayout(rowCount: rowCount, multiplyAddsPerState: architecture.multiplyAddsPerState)
         let headSizes = Array(repeating: architecture.actionSize, count: heads.count)
         chunks = layout.ranges.map {
             NetworkChunk(
                 rows: $0.count, observationSize: architecture.observationSize, hiddenSizes: architecture.hiddenSizes,
                 headSizes: headSizes)
         }
-        chunksByRowCount[rowCount] = chunks
+        chunksByRowCount[rowCount] = (layout, chunks)
     }
 
     /// The buffers of chunk `index` of the current layout.

@@ -98,17 +98,22 @@ extension Tensor {
                         let start = row * columns
                         var maximum = -Float.infinity
                         for column in 0..<columns { maximum = max(maximum, z[start + column]) }
+                        // g first holds e^(z − max); softmax = g / Σ g.
                         var sum: Float = 0
-                        for column in 0..<columns { sum += expf(z[start + column] - maximum) }
+                        for column in 0..<columns {
+                            let exponential = expf(z[start + column] - maximum)
+                            g[start + column] = exponential
+                            sum += exponential
+                        }
                         let shift = maximum + logf(sum)
                         var mass: Float = 0
                         for column in 0..<columns { mass += p[start + column] }
+                        let massOverSum = mass / sum
                         for column in 0..<columns {
                             let index = start + column
-                            let logProbability = z[index] - shift
                             let target = p[index]
-                            if target > 0 { total += Double(target) * (Double(logf(target)) - Double(logProbability)) }
-                            g[index] = scale * (expf(logProbability) * mass - target)
+                            if target > 0 { total += Double(target) * (Double(logf(target)) - Double(z[index] - shift)) }
+                            g[index] = scale * (g[index] * massOverSum - target)
                         }
                     }
                 }
