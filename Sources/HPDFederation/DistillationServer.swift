@@ -38,7 +38,7 @@ public struct DistillationServer: Sendable {
             for (partIndex, part) in parts.enumerated() {
                 let extraction = workers.map { Optional($0.beginExtraction(on: part)) }
                 executor.runChunks(extraction) { workers[$0].extract(chunk: $1) }
-                let reports = workers.map { $0.finishExtraction() }
+                let reports = executor.map(workers.count) { workers[$0].finishExtraction() }
                 var accepted: [ActionDistribution] = []
                 var acceptedIndices: [Int] = []
                 for (index, report) in reports.enumerated() {
