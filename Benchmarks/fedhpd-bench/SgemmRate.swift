@@ -43,6 +43,23 @@ enum SgemmRate {
         return Operands.floatingPointOperations / best / 1e9
     }
 
+    /// The best single-call GFLOP/s on one thread counted in the thread's **CPU time** (robust to other processes
+    /// sharing the core), with OpenBLAS single-threaded.
+    static func bestCPURate(repetitions: Int) -> Double {
+        let previous = LinearAlgebraLibrary.threadCount
+        defer { LinearAlgebraLibrary.threadCount = previous }
+        LinearAlgebraLibrary.threadCount = 1
+        var operands = Operands()
+        operands.multiply()
+        var best = Double.infinity
+        for _ in 0..<repetitions {
+            let start = threadCPUSeconds()
+            operands.multiply()
+            best = min(best, threadCPUSeconds() - start)
+        }
+        return Operands.floatingPointOperations / best / 1e9
+    }
+
     /// The sum over `threads` concurrent single-threaded sgemm loops of each one's best GFLOP/s.
     static func concurrentSingleThreadedRate(threads: Int, repetitions: Int) -> Double {
         let rates = RateSlots(count: threads)
@@ -70,6 +87,13 @@ enum SgemmRate {
             blackHole(output.scalars[0])
         }
     }
+}
+
+/// CPU seconds used by the calling thread so far.
+func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
 }
 
 /// Per-thread results written from `concurrentPerform`, each thread to its own slot.
