@@ -1,12 +1,14 @@
 import HPDFederation
 import HPDNN
+import HPDRL
 import HPDTensor
 
 /// Builds one call of each mode for a Gaussian policy (InvertedPendulum), with fixed random inputs.
 enum GaussianKernels {
     /// A zero-argument closure doing one call of `mode` at `batch` states.
     static func makeCall(
-        agent: AgentSpecification, architecture: PolicyArchitecture, batch: Int, mode: KernelMode, seed: UInt64
+        agent: AgentSpecification, environment: EnvironmentSpecification, architecture: PolicyArchitecture, batch: Int,
+        mode: KernelMode, seed: UInt64
     ) -> () -> Void {
         var generator = RandomGenerator(seed: seed)
         let policy = GaussianPolicy(architecture: architecture, generator: &generator)
@@ -25,33 +27,24 @@ enum GaussianKernels {
         case .inference:
             return { blackHole(policy.distribution(states)) }
         case .reinforce:
-            // L = −Σ_t G_t · (1/D) Σ_d log N(a_td; μ_d(s_t), σ_d(s_t)²), as ReinforceLearner.update.
-            let input = Variable(states)
+            // L = −Σ_t G_t · (1/D) Σ_d log N(a_td; μ_d(s_t), σ_d(s_t)²): ReinforceLearner.update's chunked gradient.
             let actions = Tensor.normal([batch, dimensions], generator: &generator)
-            let weights = Variable(Tensor.normal([batch, 1], generator: &generator))
+            let weights = (0..<batch).map { _ in Float(generator.normal()) }
+            let gradient = ReinforceGradient(policy: policy)
             return {
-                policy.zeroGradients()
-                let (mean, deviation) = policy.distribution(input)
-                let logDensity = GaussianPolicy.logDensity(actions: actions, mean: mean, standardDeviation: deviation)
-                let loss = -(logDensity.rowMeans() * weights).sum()
-                loss.backward()
+                blackHole(gradient.compute(states: states, actions: actions, weights: weights))
+                gradient.releaseGradients()
             }
         case .distill:
-            // L = mean KL(N(μ, σ²) ‖ N(μ_g, σ_g²)) against a fixed random consensus; one AdamW step.
-            let input = Variable(states)
+            // L = mean KL(N(μ, σ²) ‖ N(μ_g, σ_g²)) against a fixed random consensus; one AdamW step: the agent's
+            // chunked digestion on one thread.
             let globalMean = Tensor.normal([batch, dimensions], generator: &generator)
             let globalDeviation = Tensor.normal([batch, dimensions], generator: &generator).softplus() + 0.05
-            let optimizer = Adam.adamW(
-                parameters: policy.parameters, learningRate: agent.reinforce.learningRate,
-                weightDecay: agent.reinforce.weightDecay)
-            return {
-                optimizer.zeroGradients()
-                let (mean, deviation) = policy.distribution(input)
-                let loss = ReinforceAgent.gaussianKLDivergence(
-                    localMean: mean, localDeviation: deviation, globalMean: globalMean, globalDeviation: globalDeviation)
-                loss.backward()
-                optimizer.step()
-            }
+            let federated = ReinforceAgent(learner: ReinforceLearner(
+                policy: policy, environment: try! environment.makeEnvironment(0), configuration: agent.reinforce,
+                environmentSeed: 1, generator: RandomGenerator(seed: seed, stream: 2)))
+            let consensus = ActionDistribution.gaussian(mean: globalMean, standardDeviation: globalDeviation)
+            return { blackHole(federated.digest(consensus: consensus, on: states, loss: .klDivergence)) }
         }
     }
 }

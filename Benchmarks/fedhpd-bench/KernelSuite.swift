@@ -71,8 +71,10 @@ struct KernelSuite {
         seed: UInt64, rooflineMicroseconds: Double?
     ) -> KernelRecord {
         let call = architecture.family == .categorical
-            ? CategoricalKernels.makeCall(agent: agent, architecture: architecture, batch: batch, mode: mode, seed: seed)
-            : GaussianKernels.makeCall(agent: agent, architecture: architecture, batch: batch, mode: mode, seed: seed)
+            ? CategoricalKernels.makeCall(
+                agent: agent, environment: set.environment, architecture: architecture, batch: batch, mode: mode, seed: seed)
+            : GaussianKernels.makeCall(
+                agent: agent, environment: set.environment, architecture: architecture, batch: batch, mode: mode, seed: seed)
         let sample = TimingSample.measure(call, budget: budget)
         let allocations = AllocationCounting.perCall(call, calls: batch >= 2500 ? 3 : 10)
         let operations = mode.floatingPointOperations(architecture: architecture, batch: batch)

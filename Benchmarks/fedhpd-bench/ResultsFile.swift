@@ -127,6 +127,15 @@ struct EndToEndRecord: Codable {
     var distillationEventMilliseconds: Double?
     var systemRewardLastTen: Double?
     var allocationsPerEnvironmentStep: Double?
+    /// The matrix-product GFLOP of one distillation event: loops × 3 × 2 × (multiply-adds per state summed over the
+    /// agents) × public states (extraction forward 1×, digestion backward 2×).
+    var eventGigaflop: Double?
+    /// Mean wall milliseconds of the events after the first (the first also builds workspaces).
+    var eventMillisecondsAfterFirst: Double?
+    /// The sgemm 1024³ rate used for the limit: GFLOP/s at this record's thread count, measured in the same run.
+    var sgemmGigaflops: Double?
+    /// event_gflop ÷ sgemm_gflops ÷ (event_ms_after_first / 1000): 1 means the event ran at the machine's GEMM rate.
+    var eventLimitFraction: Double?
 
     enum CodingKeys: String, CodingKey {
         case set, method, threads, episodes
@@ -144,6 +153,10 @@ struct EndToEndRecord: Codable {
         case distillationEventMilliseconds = "distill_event_ms"
         case systemRewardLastTen = "system_reward_last10"
         case allocationsPerEnvironmentStep = "allocations_per_env_step"
+        case eventGigaflop = "event_gflop"
+        case eventMillisecondsAfterFirst = "event_ms_after_first"
+        case sgemmGigaflops = "sgemm_gflops_at_threads"
+        case eventLimitFraction = "event_limit_fraction"
     }
 }
 

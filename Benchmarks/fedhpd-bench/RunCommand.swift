@@ -114,7 +114,11 @@ struct RunCommand: ParsableCommand {
             return filter == "end-to-end" || set.name.contains(filter) || "\(set.name) end-to-end".contains(filter)
         }
         guard !plans.isEmpty else { return [] }
+        let threadCounts = try workerThreadCounts()
+        let sgemmRates = SgemmRate.measure(threadCounts: threadCounts)
         print("")
+        print("# sgemm \(SgemmRate.size)³ GFLOP/s by threads (the event limit's rate): "
+            + sgemmRates.keys.sorted().map { "\($0): \(formatted(sgemmRates[$0], decimals: 1))" }.joined(separator: ", "))
         print("# end-to-end FedHPD (d = 5, 5 loops, parts of 2500, seed 20); rollout/update summed over agents")
         print(EndToEndRun.table.header)
         var records: [EndToEndRecord] = []
@@ -122,9 +126,10 @@ struct RunCommand: ParsableCommand {
             let states = try loadPublicStates(statesFile(for: set), set: set)
             let episodeCount = set.name == "cartpole" ? (quick ? 10 : episodes) : otherEpisodes
             print("# \(set.name) public states: \(states.source)")
-            for threadCount in try workerThreadCounts() {
+            for threadCount in threadCounts {
                 let record = try EndToEndRun(
-                    set: set, episodes: episodeCount, threads: threadCount, publicStates: states
+                    set: set, episodes: episodeCount, threads: threadCount, publicStates: states,
+                    sgemmGigaflops: sgemmRates[threadCount]
                 ).run()
                 print(EndToEndRun.row(record))
                 records.append(record)

@@ -26,12 +26,19 @@ public struct DistillationServer: Sendable {
 
     /// The digestion losses of one event: one row per (loop, part), one loss per agent (NaN for excluded agents),
     /// plus which agents were left out of which part.
+    ///
+    /// Work is scheduled as flat lists of (agent, chunk) jobs (`ChunkedFederatedAgent`; other agents count as one
+    /// chunk), largest first, so every thread stays busy even when one agent dominates; each agent then combines its
+    /// chunks in chunk order, so the results do not depend on the thread count.
     public func runEvent(agents: [any FederatedAgent], executor: ParallelExecutor) -> DistillationEventResult {
+        let workers: [any ChunkedFederatedAgent] = agents.map { $0 as? ChunkedFederatedAgent ?? WholeAgentWork($0) }
         var rows: [DistillationStep] = []
         var exclusions: [String] = []
         for loop in 0..<loops {
             for (partIndex, part) in parts.enumerated() {
-                let reports = executor.map(agents.count) { agents[$0].actionDistribution(on: part) }
+                let extraction = workers.map { Optional($0.beginExtraction(on: part)) }
+                executor.runChunks(extraction) { workers[$0].extract(chunk: $1) }
+                let reports = executor.map(workers.count) { workers[$0].finishExtraction() }
                 var accepted: [ActionDistribution] = []
                 var acceptedIndices: [Int] = []
                 for (index, report) in reports.enumerated() {
@@ -48,9 +55,13 @@ public struct DistillationServer: Sendable {
                     continue
                 }
                 let consensus = aggregation.aggregate(accepted, agentIndices: acceptedIndices)
+                let digestion = workers.indices.map { index in
+                    acceptedIndices.contains(index)
+                        ? workers[index].beginDigestion(consensus: consensus, on: part, loss: .klDivergence) : nil
+                }
+                executor.runChunks(digestion) { workers[$0].digest(chunk: $1) }
                 let losses = executor.map(agents.count) { index -> Float in
-                    guard acceptedIndices.contains(index) else { return .nan }
-                    return agents[index].digest(consensus: consensus, on: part, loss: .klDivergence)
+                    digestion[index] == nil ? .nan : workers[index].finishDigestion()
                 }
                 rows.append(DistillationStep(loop: loop + 1, part: partIndex + 1, losses: losses))
             }

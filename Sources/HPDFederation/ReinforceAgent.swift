@@ -8,19 +8,29 @@ import Glibc
 
 /// A federated agent that learns with REINFORCE and digests consensus distributions with its own optimiser
 /// (same Adam moments, current learning rate; the scheduler is not stepped by digestion).
-public final class ReinforceAgent: LocalLearningAgent, @unchecked Sendable {
+///
+/// Extraction and digestion run over the fixed chunks of `ChunkedNetwork` (a server may run the chunks on several
+/// threads, see `ChunkedFederatedAgent`); digestion right after extraction on the same part reuses each chunk's
+/// forward pass. The squared-error loss (DPA, one state at a time) runs on the tape in one chunk.
+public final class ReinforceAgent: LocalLearningAgent, ChunkedFederatedAgent, @unchecked Sendable {
     /// The local learner (policy, optimiser, environment, sampling stream). Private to the agent's owner: the server
     /// only ever sees this object through `FederatedAgent`.
     public let learner: ReinforceLearner
+    private let network: ChunkedNetwork
+    /// The part being extracted or digested, and the digestion's consensus and loss.
+    private var states = Tensor.zeros([0, 1])
+    private var consensus: ActionDistribution?
+    private var lossKind = DigestionLoss.klDivergence
+    /// The loss of a squared-error digestion (tape path).
+    private var tapeLoss: Variable?
+
+    /// The parameters' version: it changes with every optimiser step (REINFORCE or digestion).
+    private var parameterVersion: Int { learner.optimizer.stepCounts.reduce(0, +) }
 
     /// Wraps `learner`; the agent digests with the learner's own optimiser.
-    /// The optimiser's total step count when the last extraction ran (nil after a digestion).
-    private var extractionStamp: Int?
-
-    private var optimizerStepTotal: Int { learner.optimizer.stepCounts.reduce(0, +) }
-
     public init(learner: ReinforceLearner) {
         self.learner = learner
+        network = ChunkedNetwork(policy: learner.policy)
     }
 
     /// Categorical over the policy's actions, or Gaussian over its action dimensions.
@@ -42,15 +52,8 @@ public final class ReinforceAgent: LocalLearningAgent, @unchecked Sendable {
             updateSeconds: end - middle)
     }
 
-    /// π(·|s) (categorical) or (μ(s), σ(s)) (Gaussian, σ without the 10⁻⁶ offset) on the tape-free path.
-    public func actionDistribution(on states: Tensor) -> ActionDistribution {
-        if let policy = learner.policy as? CategoricalPolicy {
-            extractionStamp = optimizerStepTotal
-            return .categorical(probabilities: policy.probabilities(states))
-        }
-        let (mean, deviation) = (learner.policy as! GaussianPolicy).distribution(states)
-        return .gaussian(mean: mean, standardDeviation: deviation)
-    }
+    /// π(·|s) (categorical) or (μ(s), σ(s)) (Gaussian, σ without the 10⁻⁶ offset), chunk by chunk without a tape.
+    public func actionDistribution(on states: Tensor) -> ActionDistribution { extractInOrder(on: states) }
 
     /// One optimiser step on the digestion loss, returning its value before the step:
     ///
@@ -59,51 +62,133 @@ public final class ReinforceAgent: LocalLearningAgent, @unchecked Sendable {
     ///     squaredError, categorical:  L = Σ_s Σ_a (π(a|s) − p̄(a|s))²
     ///     squaredError, Gaussian:     L = Σ_{s,d} (μ − μ̄)² + (σ − σ̄)²
     ///
-    /// The consensus is a constant (no gradient flows into it).
+    /// The consensus is a constant (no gradient flows into it). The KL gradients are summed over chunks in order.
     public func digest(consensus: ActionDistribution, on states: Tensor, loss kind: DigestionLoss) -> Float {
-        let input = Variable(states)
-        let loss: Variable
+        digestInOrder(consensus: consensus, on: states, loss: kind)
+    }
+
+    public func beginExtraction(on states: Tensor) -> AgentWork {
+        Precondition.check(
+            states.columns == learner.policy.architecture.observationSize,
+            "ReinforceAgent: states \(states.shape) do not have \(learner.policy.architecture.observationSize) columns")
+        self.states = states
+        network.prepare(rowCount: states.rows)
+        return work
+    }
+
+    public func extract(chunk index: Int) {
+        network.forward(chunk: index, states: states, version: parameterVersion)
+    }
+
+    public func finishExtraction() -> ActionDistribution {
+        let size = learner.policy.architecture.actionSize
+        var outputs = network.heads.map { _ in Tensor.zeros([states.rows, size]) }
+        for (index, range) in network.layout.ranges.enumerated() {
+            for head in outputs.indices {
+                network.chunk(index).headOutputs[head].copyRows(into: &outputs[head], firstRow: range.lowerBound)
+            }
+        }
+        if outputs.count == 1 {
+            outputs[0].softmaxRowsInPlace()
+            return .categorical(probabilities: outputs[0])
+        }
+        outputs[1].formSoftplus()
+        return .gaussian(mean: outputs[0], standardDeviation: outputs[1])
+    }
+
+    public func beginDigestion(consensus: ActionDistribution, on states: Tensor, loss kind: DigestionLoss) -> AgentWork {
         switch (consensus, learner.policy) {
-        case (.categorical(let target), let policy as CategoricalPolicy):
-            // Digestion right after extraction on the same part reuses that forward (bit-identical gradients).
-            let reused = extractionStamp == optimizerStepTotal ? policy.logitsReusingLastForward(states) : nil
-            let logits = reused ?? policy.logits(input)
-            switch kind {
-            case .klDivergence:
-                loss = Variable.klDivergenceBatchMean(target: target, logits: logits)
-            case .squaredError:
-                loss = (logits.softmaxRows() - Variable(target)).squared().sum()
-            }
-        case (.gaussian(let globalMean, let globalDeviation), let policy as GaussianPolicy):
-            let (mean, deviation) = policy.distribution(input)
-            switch kind {
-            case .klDivergence:
-                loss = Self.gaussianKLDivergence(
-                    localMean: mean, localDeviation: deviation, globalMean: globalMean, globalDeviation: globalDeviation)
-            case .squaredError:
-                loss = ((mean - Variable(globalMean)).squared() + (deviation - Variable(globalDeviation)).squared()).sum()
-            }
+        case (.categorical, is CategoricalPolicy), (.gaussian, is GaussianPolicy): break
         default:
             Precondition.failure("digest: consensus family \(consensus.family) does not match the agent's \(distributionFamily)")
         }
-        learner.optimizer.zeroGradients()
-        loss.backward()
+        (self.consensus, lossKind) = (consensus, kind)
+        if kind == .squaredError {
+            self.states = states
+            return AgentWork(chunkCount: 1, costPerChunk: Double(states.rows))
+        }
+        return beginExtraction(on: states)
+    }
+
+    public func digest(chunk index: Int) {
+        guard lossKind == .klDivergence else {
+            tapeLoss = squaredErrorLoss()
+            return
+        }
+        network.forward(chunk: index, states: states, version: parameterVersion)
+        let chunk = network.chunk(index)
+        let firstRow = network.layout.ranges[index].lowerBound
+        switch consensus! {
+        case .categorical(let target):
+            chunk.partialLoss = Tensor.klDivergenceRows(
+                logits: chunk.headOutputs[0], target: target, firstTargetRow: firstRow, scale: 1 / Float(states.rows),
+                gradient: &chunk.headGradients[0])
+        case .gaussian(let globalMean, let globalDeviation):
+            chunk.headScratch[1].replaceScalars(with: chunk.headOutputs[1].scalars)
+            chunk.headScratch[1].formSoftplus()
+            let scale = 1 / Float(states.rows * globalMean.columns)
+            chunk.withFirstTwoHeadGradients { meanGradient, deviationGradient in
+                chunk.partialLoss = Tensor.gaussianKLDivergenceRows(
+                    localMean: chunk.headOutputs[0], localDeviation: chunk.headScratch[1], globalMean: globalMean,
+                    globalDeviation: globalDeviation, firstGlobalRow: firstRow, offset: GaussianPolicy.offset,
+                    scale: scale, meanGradient: &meanGradient, deviationGradient: &deviationGradient)
+            }
+            chunk.headGradients[1].formSoftplusGradient(input: chunk.headOutputs[1])
+        }
+        network.backward(chunk: index)
+    }
+
+    public func finishDigestion() -> Float {
+        defer { (consensus, tapeLoss) = (nil, nil) }
+        if lossKind == .squaredError, let tapeLoss {
+            learner.optimizer.zeroGradients()
+            tapeLoss.backward()
+            learner.optimizer.step()
+            return tapeLoss.value.scalarValue
+        }
+        let normaliser: Double
+        switch consensus! {
+        case .categorical: normaliser = Double(states.rows)
+        case .gaussian(let mean, _): normaliser = Double(states.rows * mean.columns)
+        }
+        let loss = Float(network.totalLoss / normaliser)
+        network.reduceGradients()
         learner.optimizer.step()
-        extractionStamp = nil
-        return loss.value.scalarValue
+        network.releaseGradients()
+        return loss
+    }
+
+    /// The chunks of the current part and the forward multiply-adds of one.
+    private var work: AgentWork {
+        let layout = network.layout
+        let multiplyAdds = Double(learner.policy.architecture.multiplyAddsPerState)
+        return AgentWork(
+            chunkCount: layout.count, costPerChunk: multiplyAdds * Double(layout.ranges.first?.count ?? 0))
+    }
+
+    /// The squared-error digestion loss on the tape (DPA-FedRL; one state per step).
+    private func squaredErrorLoss() -> Variable {
+        let input = Variable(states)
+        switch (consensus!, learner.policy) {
+        case (.categorical(let target), let policy as CategoricalPolicy):
+            return (policy.logits(input).softmaxRows() - Variable(target)).squared().sum()
+        case (.gaussian(let globalMean, let globalDeviation), let policy as GaussianPolicy):
+            let (mean, deviation) = policy.distribution(input)
+            return ((mean - Variable(globalMean)).squared() + (deviation - Variable(globalDeviation)).squared()).sum()
+        default:
+            Precondition.failure("digest: consensus family does not match the agent's \(distributionFamily)")
+        }
     }
 
     /// KL(N(μ_l, σ_l²) ‖ N(μ_g, σ_g²)) = ln(σ_g/σ_l) + (σ_l² + (μ_l − μ_g)²)/(2σ_g²) − ½, averaged over states and
-    /// action dimensions; both σ carry the policy's 10⁻⁶ offset so the logarithm is always finite.
+    /// action dimensions; both σ carry the policy's 10⁻⁶ offset so the logarithm is always finite. (The fused rule
+    /// `Variable.gaussianKLDivergenceMean`; digestion uses the same kernel chunk by chunk.)
     public static func gaussianKLDivergence(
         localMean: Variable, localDeviation: Variable, globalMean: Tensor, globalDeviation: Tensor
     ) -> Variable {
-        let sigmaLocal = localDeviation + GaussianPolicy.offset
-        let sigmaGlobal = globalDeviation + GaussianPolicy.offset
-        let difference = localMean - Variable(globalMean)
-        let ratio = Variable(sigmaGlobal.log()) - sigmaLocal.log()
-        let quadratic = (sigmaLocal.squared() + difference.squared()) * Variable(1 / (2 * sigmaGlobal.squared()))
-        return (ratio + quadratic - 0.5).mean()
+        Variable.gaussianKLDivergenceMean(
+            localMean: localMean, localDeviation: localDeviation, globalMean: globalMean,
+            globalDeviation: globalDeviation, offset: GaussianPolicy.offset)
     }
 }
 

@@ -92,7 +92,6 @@ public final class CategoricalPolicy: Policy {
             headSizes: [architecture.actionSize])
         workspace.input.replaceScalars(with: observation)
         workspace.run(body: body, heads: [head])
-        workspace.holdsForward = false
         return workspace
     }
 
@@ -105,47 +104,6 @@ public final class CategoricalPolicy: Policy {
             headSizes: [architecture.actionSize])
         workspace.input.replaceScalars(with: states.scalars)
         workspace.run(body: body, heads: [head])
-        workspace.holdsForward = true
         return workspace.heads[0]
-    }
-
-    /// The logits of the last tape-free batch forward (`probabilities(_:)` / `logProbabilities(_:)`) as a tape node,
-    /// when that forward was on exactly `states` and nothing has run on its workspace since — or nil.
-    ///
-    /// The node's backward is the same computation `logits(_:)` records (per layer: act′ from the cached outputs,
-    /// then W̄ += z̄ᵀ·h, b̄ += Σ_rows z̄, h̄ = z̄·W), so gradients are bit-identical; it saves the second forward when a
-    /// distillation step follows knowledge extraction on the same part. The caller must not have changed the
-    /// parameters since the forward.
-    public func logitsReusingLastForward(_ states: Tensor) -> Variable? {
-        guard states.rows > 0, let workspace = workspaces.existingWorkspace(batch: states.rows), workspace.holdsForward,
-            workspace.input.scalars == states.scalars
-        else { return nil }
-        var input = Variable(workspace.input)
-        for index in body.layers.indices {
-            input = Self.cachedLayer(
-                output: workspace.hidden[index], input: input, layer: body.layers[index],
-                activation: body.activations[index])
-        }
-        let logits = workspace.heads[0]
-        return Self.cachedLayer(output: logits, input: input, layer: head, activation: nil)
-    }
-
-    /// A node for act(x·Wᵀ + b) whose value (`output`) was computed already.
-    static func cachedLayer(output: Tensor, input: Variable, layer: Linear, activation: Activation?) -> Variable {
-        let weight = layer.weight
-        let bias = layer.bias
-        return Variable(value: output, parents: [input, weight, bias]) { gradient in
-            let preActivationGradient: Tensor
-            switch activation {
-            case .relu?: preActivationGradient = Tensor.reluGradient(gradient, output: output)
-            case .tanh?: preActivationGradient = Tensor.tanhGradient(gradient, output: output)
-            case nil: preActivationGradient = gradient
-            }
-            if input.requiresGradient {
-                input.accumulateGradient(Tensor.matmul(preActivationGradient, weight.value))
-            }
-            weight.accumulateGradient(Tensor.matmul(preActivationGradient, input.value, transposeLeft: true))
-            bias.accumulateGradient(preActivationGradient.columnSums())
-        }
     }
 }

@@ -7,9 +7,6 @@ final class InferenceWorkspace {
     var input: Tensor
     var hidden: [Tensor]
     var heads: [Tensor]
-    /// True while `hidden` and `heads` hold the untouched activations and logits of the last `run` on `input`
-    /// (sampling transforms the logits in place and clears it).
-    var holdsForward = false
 
     init(batch: Int, observationSize: Int, hiddenSizes: [Int], headSizes: [Int]) {
         self.batch = batch
@@ -33,9 +30,6 @@ final class InferenceWorkspace {
 /// Workspaces for the batch sizes a policy has been asked to run, reused across calls.
 struct WorkspaceCache {
     private var workspaces: [Int: InferenceWorkspace] = [:]
-
-    /// The workspace for `batch`, if one exists.
-    func existingWorkspace(batch: Int) -> InferenceWorkspace? { workspaces[batch] }
 
     mutating func workspace(
         batch: Int, observationSize: Int, hiddenSizes: [Int], headSizes: [Int]

@@ -52,8 +52,8 @@ public struct ReinforceConfiguration: Codable, Equatable, Hashable, Sendable {
 ///     continuous:  L = Σ_t −(1/D) Σ_d log N(a_td; μ_d(s_t), σ_d(s_t)²) · G_t
 ///
 /// followed by one StepLR step. During the episode the policy runs its allocation-free batch-1 path; at the end
-/// the recorded states are re-run as **one batched forward on the tape** and back-propagated once — the same
-/// gradient as per-step graphs, far less work.
+/// the recorded states are re-run as **one batched forward** (`ReinforceGradient`, in fixed chunks without a tape)
+/// and back-propagated once — the same gradient as per-step graphs, far less work.
 public final class ReinforceLearner {
     /// The policy being trained.
     public let policy: Policy
@@ -79,6 +79,8 @@ public final class ReinforceLearner {
     private var continuousAction: [Float]
     private var discretePolicy: CategoricalPolicy?
     private var gaussianPolicy: GaussianPolicy?
+    /// The batched gradient of the loss (chunked, tape-free).
+    private let gradient: ReinforceGradient
 
     /// Creates a learner; `generator` drives action sampling, `environmentSeed` the environment.
     public init(
@@ -97,6 +99,7 @@ public final class ReinforceLearner {
         self.environmentSeed = environmentSeed
         self.generator = generator
         discretePolicy = policy as? CategoricalPolicy
+        gradient = ReinforceGradient(policy: policy)
         gaussianPolicy = policy as? GaussianPolicy
         Precondition.check(discretePolicy != nil || gaussianPolicy != nil, "ReinforceLearner supports CategoricalPolicy and GaussianPolicy")
         let weightDecay: Float = configuration.optimizer == .adamW ? configuration.weightDecay : 0
@@ -153,23 +156,19 @@ public final class ReinforceLearner {
         Precondition.check(steps > 0, "update() needs a recorded episode: call runEpisode() first")
         var returns = Returns.discounted(rewards: recordedRewards, gamma: configuration.gamma)
         if configuration.normalizeReturns { returns = Returns.normalized(returns) }
-        let states = Variable(Tensor(rows: steps, columns: environment.observationSize, scalars: recordedStates))
-        let loss: Variable
-        if let discrete = discretePolicy {
-            loss = Variable.weightedNegativeLogLikelihood(
-                logits: discrete.logits(states), actions: recordedActions, weights: returns.map { Float($0) })
+        let states = Tensor(rows: steps, columns: environment.observationSize, scalars: recordedStates)
+        let weights = returns.map { Float($0) }
+        let loss: Float
+        if discretePolicy != nil {
+            loss = gradient.compute(states: states, actions: recordedActions, weights: weights)
         } else {
-            let (mean, deviation) = gaussianPolicy!.distribution(states)
             let actions = Tensor(rows: steps, columns: continuousAction.count, scalars: recordedContinuousActions)
-            let logDensity = GaussianPolicy.logDensity(actions: actions, mean: mean, standardDeviation: deviation)
-            let weights = Variable(Tensor(rows: steps, columns: 1, scalars: returns.map { Float($0) }))
-            loss = -(logDensity.rowMeans() * weights).sum()
+            loss = gradient.compute(states: states, actions: actions, weights: weights)
         }
-        optimizer.zeroGradients()
-        loss.backward()
         optimizer.step()
+        gradient.releaseGradients()
         scheduler?.step(optimizer)
-        return loss.value.scalarValue
+        return loss
     }
 
     /// Restores the scheduler position (checkpoints).

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Foundation
+#endif
+
 /// Every differentiable operation and its derivative rule, in one place.
 ///
 /// Notation: y is the operation's output, ȳ = ∂L/∂y the incoming gradient, x̄ = ∂L/∂x what is sent to input x.
@@ -200,56 +206,54 @@ extension Variable {
     // MARK: Fused losses (each with its own checked rule)
 
     /// The REINFORCE loss L = Σ_i −w_i · log softmax(z_i)[a_i] on logits z (n×A), actions a and weights w.
-    /// Rule: z̄_i = L̄ · w_i · (softmax(z_i) − onehot(a_i)).
+    /// Rule: z̄_i = L̄ · w_i · (softmax(z_i) − onehot(a_i)) (see `Tensor.weightedNegativeLogLikelihoodRows`).
     public static func weightedNegativeLogLikelihood(logits: Variable, actions: [Int], weights: [Float]) -> Variable {
-        let rows = logits.value.rows
-        let columns = logits.value.columns
-        Precondition.check(actions.count == rows && weights.count == rows,
-            "weightedNegativeLogLikelihood: \(actions.count) actions, \(weights.count) weights for logits \(logits.value.shape)")
-        let logProbabilities = logits.value.logSoftmaxRows()
-        var total = 0.0
-        for row in 0..<rows {
-            Precondition.check(actions[row] >= 0 && actions[row] < columns, "action \(actions[row]) out of range 0..<\(columns)")
-            total -= Double(weights[row]) * Double(logProbabilities.scalars[row * columns + actions[row]])
-        }
-        return Variable(Tensor(scalar: Float(total)), parents: [logits]) { gradient in
-            let scale = gradient.scalars[0]
-            var result = logProbabilities.exp()
-            for row in 0..<rows {
-                let weight = scale * weights[row]
-                for column in 0..<columns { result.scalars[row * columns + column] *= weight }
-                result.scalars[row * columns + actions[row]] -= weight
-            }
-            logits.accumulate(result)
+        var gradient = Tensor.uninitialized(logits.value.shape)
+        let total = Tensor.weightedNegativeLogLikelihoodRows(
+            logits: logits.value, actions: actions, weights: weights, firstRow: 0, gradient: &gradient)
+        return Variable(Tensor(scalar: Float(total)), parents: [logits]) { outer in
+            let factor = outer.scalars[0]
+            logits.accumulate(factor == 1 ? gradient : gradient * factor)
         }
     }
 
     /// KL(p ‖ softmax(z)) averaged over rows ("batchmean"):
     /// L = (1/n) Σ_i Σ_a p_ia (ln p_ia − log softmax(z_i)_a), with 0·ln 0 = 0. Computed from log-softmax (no log 0).
-    /// Rule: z̄_i = (L̄/n) · (softmax(z_i) · Σ_a p_ia − p_i).
+    /// Rule: z̄_i = (L̄/n) · (softmax(z_i) · Σ_a p_ia − p_i) (see `Tensor.klDivergenceRows`).
     public static func klDivergenceBatchMean(target: Tensor, logits: Variable) -> Variable {
-        Precondition.check(target.shape == logits.value.shape || (target.rows == logits.value.rows && target.columns == logits.value.columns),
+        Precondition.check(target.rows == logits.value.rows && target.columns == logits.value.columns,
             "klDivergenceBatchMean: target \(target.shape) does not match logits \(logits.value.shape)")
         let rows = logits.value.rows
-        let columns = logits.value.columns
-        let logProbabilities = logits.value.logSoftmaxRows()
-        var total = 0.0
-        for index in 0..<(rows * columns) {
-            let p = target.scalars[index]
-            if p > 0 { total += Double(p) * (Double(_logFloat(p)) - Double(logProbabilities.scalars[index])) }
+        var gradient = Tensor.uninitialized([rows, logits.value.columns])
+        let total = Tensor.klDivergenceRows(
+            logits: logits.value, target: target, firstTargetRow: 0, scale: 1 / Float(rows), gradient: &gradient)
+        return Variable(Tensor(scalar: Float(total / Double(rows))), parents: [logits]) { outer in
+            let factor = outer.scalars[0]
+            logits.accumulate(factor == 1 ? gradient : gradient * factor)
         }
-        return Variable(Tensor(scalar: Float(total / Double(rows))), parents: [logits]) { gradient in
-            let scale = gradient.scalars[0] / Float(rows)
-            var result = logProbabilities.exp()
-            for row in 0..<rows {
-                var mass: Float = 0
-                for column in 0..<columns { mass += target.scalars[row * columns + column] }
-                for column in 0..<columns {
-                    let index = row * columns + column
-                    result.scalars[index] = scale * (result.scalars[index] * mass - target.scalars[index])
-                }
-            }
-            logits.accumulate(result)
+    }
+
+    /// The closed-form Gaussian KL averaged over entries, with σ′ = σ + `offset` on both sides:
+    /// L = (1/N) Σ [ln(σ′_g/σ′_l) + (σ′_l² + (μ_l − μ_g)²)/(2σ′_g²) − ½]  (KL(local ‖ global), N = rows × columns).
+    /// Rules (see `Tensor.gaussianKLDivergenceRows`): μ̄_l = (L̄/N)(μ_l − μ_g)/σ′_g², σ̄_l = (L̄/N)(σ′_l/σ′_g² − 1/σ′_l).
+    public static func gaussianKLDivergenceMean(
+        localMean: Variable, localDeviation: Variable, globalMean: Tensor, globalDeviation: Tensor, offset: Float
+    ) -> Variable {
+        let shape = localMean.value.shape
+        Precondition.check(localDeviation.value.shape == shape && globalMean.count == localMean.value.count
+            && globalDeviation.count == localMean.value.count,
+            "gaussianKLDivergenceMean: shapes \(shape), \(localDeviation.value.shape), \(globalMean.shape), \(globalDeviation.shape) differ")
+        var meanGradient = Tensor.uninitialized(shape)
+        var deviationGradient = Tensor.uninitialized(shape)
+        let count = localMean.value.count
+        let total = Tensor.gaussianKLDivergenceRows(
+            localMean: localMean.value, localDeviation: localDeviation.value, globalMean: globalMean,
+            globalDeviation: globalDeviation, firstGlobalRow: 0, offset: offset, scale: 1 / Float(count),
+            meanGradient: &meanGradient, deviationGradient: &deviationGradient)
+        return Variable(Tensor(scalar: Float(total / Double(count))), parents: [localMean, localDeviation]) { outer in
+            let factor = outer.scalars[0]
+            localMean.accumulate(factor == 1 ? meanGradient : meanGradient * factor)
+            localDeviation.accumulate(factor == 1 ? deviationGradient : deviationGradient * factor)
         }
     }
 }
@@ -258,11 +262,57 @@ extension Tensor {
     /// ReLU's backward rule, ȳ where the activation is positive, else 0 — from either the input x or the output
     /// max(x, 0) (x > 0 ⇔ max(x, 0) > 0).
     public static func reluGradient(_ gradient: Tensor, output: Tensor) -> Tensor {
-        broadcasting(gradient, output, operation: "relu′") { $1 > 0 ? $0 : 0 }
+        var result = gradient
+        result.formReLUGradient(output: output)
+        return result
     }
 
     /// tanh's backward rule, ȳ ⊙ (1 − y²), from the output y = tanh x.
     public static func tanhGradient(_ gradient: Tensor, output: Tensor) -> Tensor {
-        broadcasting(gradient, output, operation: "tanh′") { $0 * (1 - $1 * $1) }
+        var result = gradient
+        result.formTanhGradient(output: output)
+        return result
+    }
+
+    // MARK: The same rules on caller-owned buffers (tape-free backward passes over chunks of states)
+
+    /// ReLU's rule in place: self ← ȳ where output > 0, else 0.
+    public mutating func formReLUGradient(output: Tensor) {
+        combineInPlace(with: output, operation: "relu′") { $1 > 0 ? $0 : 0 }
+    }
+
+    /// tanh's rule in place: self ← ȳ ⊙ (1 − y²) from the output y.
+    public mutating func formTanhGradient(output: Tensor) {
+        combineInPlace(with: output, operation: "tanh′") { $0 * (1 - $1 * $1) }
+    }
+
+    /// softplus's rule in place: self ← ȳ ⊙ σ(x) (ȳ for x > 20) from the input x.
+    public mutating func formSoftplusGradient(input: Tensor) {
+        combineInPlace(with: input, operation: "softplus′") { $0 * ($1 > 20 ? 1 : Tensor.sigmoid($1)) }
+    }
+
+    /// Linear's parameter rules W̄ = ȳᵀ·x and b̄ = Σ_rows ȳ (of y = x·Wᵀ + b), written over the two buffers.
+    public static func linearParameterGradients(
+        outputGradient: Tensor, input: Tensor, weightGradient: inout Tensor, biasGradient: inout Tensor
+    ) {
+        matmul(outputGradient, input, transposeLeft: true, into: &weightGradient)
+        outputGradient.columnSums(into: &biasGradient)
+    }
+
+    /// Linear's input rule x̄ = ȳ·W, written over `inputGradient` (or added to it when `accumulating`).
+    public static func linearInputGradient(
+        outputGradient: Tensor, weight: Tensor, accumulating: Bool, into inputGradient: inout Tensor
+    ) {
+        matmul(outputGradient, weight, beta: accumulating ? 1 : 0, into: &inputGradient)
+    }
+
+    /// self ← f(self, other) elementwise for two tensors of equal size.
+    private mutating func combineInPlace(with other: Tensor, operation: String, _ body: (Float, Float) -> Float) {
+        Precondition.check(count == other.count, "\(operation): \(shape) and \(other.shape) differ")
+        other.scalars.withUnsafeBufferPointer { right in
+            scalars.withUnsafeMutableBufferPointer { left in
+                for index in 0..<left.count { left[index] = body(left[index], right[index]) }
+            }
+        }
     }
 }

@@ -17,6 +17,46 @@ extension Tensor {
         }
     }
 
+    /// Overwrites every element with rows `range` of `source` (same column count, `range.count` rows).
+    public mutating func replaceRows(of source: Tensor, range: Range<Int>) {
+        Precondition.check(
+            source.columns == columns && range.count == rows && range.upperBound <= source.rows,
+            "replaceRows: rows \(range) of \(source.shape) into \(shape)")
+        let offset = range.lowerBound * columns
+        scalars.withUnsafeMutableBufferPointer { destination in
+            source.scalars.withUnsafeBufferPointer { origin in
+                guard let target = destination.baseAddress, let start = origin.baseAddress else { return }
+                target.update(from: start + offset, count: destination.count)
+            }
+        }
+    }
+
+    /// Whether the elements equal rows `range` of `source` exactly (same column count and row count).
+    public func equalsRows(of source: Tensor, range: Range<Int>) -> Bool {
+        guard source.columns == columns, range.count == rows, range.upperBound <= source.rows else { return false }
+        let offset = range.lowerBound * columns
+        return scalars.withUnsafeBufferPointer { mine in
+            source.scalars.withUnsafeBufferPointer { origin in
+                for index in 0..<mine.count where mine[index] != origin[offset + index] { return false }
+                return true
+            }
+        }
+    }
+
+    /// Copies the elements into rows `firstRow…` of `destination` (same column count).
+    public func copyRows(into destination: inout Tensor, firstRow: Int) {
+        Precondition.check(
+            destination.columns == columns && firstRow + rows <= destination.rows,
+            "copyRows: \(shape) into \(destination.shape) from row \(firstRow)")
+        let offset = firstRow * columns
+        scalars.withUnsafeBufferPointer { origin in
+            destination.scalars.withUnsafeMutableBufferPointer { target in
+                guard let start = origin.baseAddress, let base = target.baseAddress else { return }
+                (base + offset).update(from: start, count: origin.count)
+            }
+        }
+    }
+
     /// Gives `body` mutable access to the elements; the element count must not change.
     public mutating func modifyScalars(_ body: (inout [Float]) -> Void) {
         let expected = count

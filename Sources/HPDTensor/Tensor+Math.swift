@@ -64,18 +64,25 @@ extension Tensor {
 
     /// Σ over rows for each column: shape [columns].
     public func columnSums() -> Tensor {
-        var totals = [Float](repeating: 0, count: columns)
+        var totals = Tensor.zeros([columns])
+        columnSums(into: &totals)
+        return totals
+    }
+
+    /// Σ over rows for each column, written over `totals` (`columns` values; no allocation when it is unique).
+    public func columnSums(into totals: inout Tensor) {
+        Precondition.check(totals.count == columns, "columnSums(into:): \(totals.shape) for \(columns) columns")
         let columns = self.columns
         scalars.withUnsafeBufferPointer { buffer in
-            totals.withUnsafeMutableBufferPointer { sums in
+            totals.scalars.withUnsafeMutableBufferPointer { sums in
                 guard var row = buffer.baseAddress, let total = sums.baseAddress else { return }
+                total.update(repeating: 0, count: columns)
                 for _ in 0..<rows {
                     for column in 0..<columns { total[column] += row[column] }
                     row += columns
                 }
             }
         }
-        return Tensor(shape: [columns], scalars: totals)
     }
 
     /// Σ over columns for each row: shape [rows, 1].
