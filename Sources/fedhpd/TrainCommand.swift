@@ -10,7 +10,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train heterogeneous agents with FedHPD (or NoFed / DPA-FedRL) and write one run folder per seed.",
         discussion: """
             Each (method, interval, seed) gets OUT/<env>__<method>-d<d>__seed<s>/ with config.json (written first),
-            rewards.csv (reference layout), kd_losses.csv, summary.json, timings.json and curves.svg.
+            rewards.csv (reference layout), kd_losses.csv, summary.json, timings.json, curves.svg and
+            policies/agent-<k>.safetensors (PyTorch nn.Sequential names; see fedhpd evaluate).
             Completed run folders are skipped. With more than one setting, a comparison table is printed at the end.
             """)
 
@@ -42,10 +43,16 @@ struct TrainCommand: ParsableCommand {
     var config: String?
     @Option(name: .customLong("checkpoint-every"), help: "Write a checkpoint every N episodes (0: never).")
     var checkpointEvery = 100
+    @Option(name: .customLong("save-every"), help: "Also keep every agent's policy every N episodes under policies/episode-<e>/ (0: only at the end).")
+    var saveEvery = 0
     @Option(help: "Resume the run in this run folder (the one holding config.json) from its newest valid checkpoint.")
     var resume: String?
     @Flag(help: "Print only errors and the final table.")
     var quiet = false
+
+    func validate() throws {
+        guard saveEvery >= 0 else { throw ValidationError("--save-every must be 0 or positive, got \(saveEvery)") }
+    }
 
     func run() throws {
         if let resume { return try resumeRun(at: resume) }
@@ -122,6 +129,9 @@ struct TrainCommand: ParsableCommand {
         training.run(
             progress: { done in
                 progress.update(done: done, returns: training.returns)
+                if saveEvery > 0 && done % saveEvery == 0 && done < configuration.episodes {
+                    do { try folder.writePolicies(of: training, episode: done) } catch { checkpointError = error }
+                }
                 if checkpointEvery > 0 && done % checkpointEvery == 0 && done < configuration.episodes {
                     do { try folder.writeCheckpoint(of: training) } catch { checkpointError = error }
                 }
@@ -134,6 +144,7 @@ struct TrainCommand: ParsableCommand {
             log("stopped after episode \(training.returns.count); checkpoint \(written.url.path). Continue with: fedhpd train --resume \(folder.url.path)")
             return false
         }
+        try folder.writePolicies(of: training)  // before summary.json, the completion marker
         try folder.writeResults(of: training, thresholds: environment.thresholds)
         try? FileManager.default.removeItem(at: folder.checkpointsURL)  // the run is complete: results are final
         let summary = RunSummary(configuration: configuration, returns: training.returns, thresholds: environment.thresholds, exclusions: training.exclusions)
