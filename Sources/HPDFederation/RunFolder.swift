@@ -28,6 +28,8 @@ public struct RunFolder {
     public var summaryURL: URL { url.appendingPathComponent("summary.json") }
     /// `curves.svg`: 100-episode moving averages of the system and every agent.
     public var curvesURL: URL { url.appendingPathComponent("curves.svg") }
+    /// `evaluation.json`: the last `fedhpd evaluate` of the run's policies.
+    public var evaluationURL: URL { url.appendingPathComponent("evaluation.json") }
     /// `timings.json`: where the time went.
     public var timingsURL: URL { url.appendingPathComponent("timings.json") }
 
