@@ -190,6 +190,7 @@ public enum ConfigurationDifference {
         if left.agents != right.agents { differing.append("agents") }
         if left.publicStates?.checksum != right.publicStates?.checksum { differing.append("publicStates") }
         if left.aggregation != right.aggregation { differing.append("aggregation") }
+        if left.initialPolicies != right.initialPolicies { differing.append("initialPolicies") }
         return differing
     }
 }

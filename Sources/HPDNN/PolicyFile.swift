@@ -79,11 +79,22 @@ public enum PolicyFile {
         return policy
     }
 
-    /// Copies a file's tensors into an existing `policy` (a warm start), after checking that the file's family and
-    /// activations (when its metadata states them), tensor names and shapes all match the policy's.
+    /// Copies a file's tensors into an existing `policy` (a warm start), after checking that the file's tensor names
+    /// and shapes, then its family and activations (when its metadata states them) all match the policy's.
     public static func assign(_ content: SafeTensors, to policy: Policy, path: String) throws(PolicyFileError) {
         func fail(_ problem: PolicyFileError.Problem) -> PolicyFileError { PolicyFileError(path: path, problem: problem) }
         let architecture = policy.architecture
+        let names = tensorNames(architecture)
+        for (name, parameter) in zip(names, policy.parameters) {
+            if let entry = content[name], entry.shape != parameter.value.shape {
+                throw fail(.shapeMismatch(tensor: name, expected: parameter.value.shape, found: entry.shape))
+            }
+        }
+        if let extra = content.tensors.first(where: { !names.contains($0.name) }) { throw fail(.unexpectedTensor(extra.name)) }
+        for name in names {
+            guard let entry = content[name] else { throw fail(.missingTensor(name)) }
+            guard entry.scalars.allSatisfy(\.isFinite) else { throw fail(.nonFiniteValues(tensor: name)) }
+        }
         if let family = content.metadata[Key.family], family != architecture.family.rawValue {
             throw fail(.incompatible("the file holds a \(family) policy, expected \(architecture.family.rawValue)"))
         }
@@ -92,15 +103,6 @@ public enum PolicyFile {
         {
             throw fail(.incompatible(
                 "the file's activations \(activations.map(\.rawValue)) differ from \(architecture.activations.map(\.rawValue))"))
-        }
-        let names = tensorNames(architecture)
-        if let extra = content.tensors.first(where: { !names.contains($0.name) }) { throw fail(.unexpectedTensor(extra.name)) }
-        for (name, parameter) in zip(names, policy.parameters) {
-            guard let entry = content[name] else { throw fail(.missingTensor(name)) }
-            guard entry.shape == parameter.value.shape else {
-                throw fail(.shapeMismatch(tensor: name, expected: parameter.value.shape, found: entry.shape))
-            }
-            guard entry.scalars.allSatisfy(\.isFinite) else { throw fail(.nonFiniteValues(tensor: name)) }
         }
         for (name, parameter) in zip(names, policy.parameters) {
             parameter.assign(Tensor(shape: parameter.value.shape, scalars: content[name]!.scalars))

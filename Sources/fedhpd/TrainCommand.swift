@@ -45,6 +45,8 @@ struct TrainCommand: ParsableCommand {
     var checkpointEvery = 100
     @Option(name: .customLong("save-every"), help: "Also keep every agent's policy every N episodes under policies/episode-<e>/ (0: only at the end).")
     var saveEvery = 0
+    @Option(name: .customLong("init-policies"), help: "Warm start: agent k starts from DIR/agent-<k>.safetensors (written by fedhpd train or PyTorch).")
+    var initPolicies: String?
     @Option(help: "Resume the run in this run folder (the one holding config.json) from its newest valid checkpoint.")
     var resume: String?
     @Flag(help: "Print only errors and the final table.")
@@ -70,6 +72,12 @@ struct TrainCommand: ParsableCommand {
         let seeds = try parseList(options.seeds, name: "seeds")
         let episodes = options.episodes ?? environment.defaultEpisodes
         let root = URL(fileURLWithPath: options.out)
+        var initialPolicies: InitialPoliciesRecord?
+        if let initPolicies {
+            do { initialPolicies = try InitialPoliciesRecord(folder: URL(fileURLWithPath: initPolicies), agentCount: agents.count) } catch {
+                throw CommandError("--init-policies: \(error)")
+            }
+        }
         var finished: [URL] = []
         var settings: [(FederationConfiguration.Method, Int)] = []
         for method in methods {
@@ -83,10 +91,11 @@ struct TrainCommand: ParsableCommand {
                     publicStateSet = try resolvePublicStates(
                         options.publicStates, method: options.publicStatesMethod, environment: environment, seed: seed, root: root)
                 }
-                let configuration = FederationConfiguration(
+                var configuration = FederationConfiguration(
                     environment: environment.id, method: method, interval: interval, episodes: episodes, seed: seed,
                     loops: options.loops, partSize: options.partSize, agents: agents,
                     publicStates: publicStateSet.map(PublicStatesRecord.init))
+                configuration.initialPolicies = initialPolicies
                 do { try configuration.validate() } catch { throw CommandError("\(error)") }
                 let folder = RunFolder(root: root, configuration: configuration)
                 if let existing = try? folder.readConfiguration() {
@@ -101,11 +110,10 @@ struct TrainCommand: ParsableCommand {
                         finished.append(folder.url)
                         continue
                     }
-                } else {
-                    try folder.writeConfiguration(configuration)
                 }
-                let training = try FederatedTraining(
-                    configuration: configuration, environment: environment, publicStates: publicStateSet, threads: options.threads)
+                // Built (and warm-started) before anything is written, so a refused policy file leaves no run folder.
+                let training = try makeTraining(configuration, environment: environment, publicStates: publicStateSet, threads: options.threads)
+                if !FileManager.default.fileExists(atPath: folder.configurationURL.path) { try folder.writeConfiguration(configuration) }
                 guard try execute(training, in: folder, environment: environment) else { throw ExitCode(130) }
                 finished.append(folder.url)
             }
@@ -152,6 +160,18 @@ struct TrainCommand: ParsableCommand {
         return true
     }
 
+    /// The run's trainer, its agents warm-started from the configuration's initial policies if it has them.
+    func makeTraining(
+        _ configuration: FederationConfiguration, environment: EnvironmentSpecification, publicStates: PublicStateSet?, threads: Int
+    ) throws -> FederatedTraining {
+        let training = try FederatedTraining(
+            configuration: configuration, environment: environment, publicStates: publicStates, threads: threads)
+        if let initialPolicies = configuration.initialPolicies {
+            do { try training.loadInitialPolicies(initialPolicies) } catch { throw CommandError("--init-policies: \(error)") }
+        }
+        return training
+    }
+
     /// `--resume RUN_DIR`: rebuilds the run from its config.json and continues from the newest valid checkpoint.
     func resumeRun(at path: String) throws {
         let folder = RunFolder(url: URL(fileURLWithPath: path))
@@ -169,6 +189,7 @@ struct TrainCommand: ParsableCommand {
         if loops != nil { given.append("loops") }
         if partSize != nil { given.append("part-size") }
         if episodes != nil { given.append("episodes") }
+        if initPolicies != nil { given.append("init-policies") }
         if !given.isEmpty {
             var requested = configuration
             if let episodes { requested.episodes = episodes }
@@ -197,9 +218,8 @@ struct TrainCommand: ParsableCommand {
             }
             publicStateSet = PublicStateSet(states: loaded.states, source: record.source, filePath: file)
         }
-        let training = try FederatedTraining(
-            configuration: configuration, environment: environment, publicStates: publicStateSet,
-            threads: threads ?? ParallelExecutor.coreCount)
+        let training = try makeTraining(
+            configuration, environment: environment, publicStates: publicStateSet, threads: threads ?? ParallelExecutor.coreCount)
         guard try execute(training, in: folder, environment: environment) else { throw ExitCode(130) }
     }
 

@@ -144,5 +144,16 @@ struct PyTorchInteropTests {
                 #expect(original == fromPyTorch, "\(item.name) \(mode)")
             }
         }
+        // A warm start (`--init-policies`) from the PyTorch-written categorical relu file.
+        let warm = root.appendingPathComponent("warm")
+        try FileManager.default.createDirectory(at: warm, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            at: pytorchFolder.appendingPathComponent("categorical-relu.safetensors"), to: warm.appendingPathComponent("agent-1.safetensors"))
+        var configuration = FederationTests.configuration(method: .nofed, episodes: 2)
+        configuration.agents = [AgentSpecification(hiddenSizes: [64, 32], activations: [.relu, .relu], reinforce: AgentPresets.discreteDefaults())]
+        configuration.initialPolicies = try InitialPoliciesRecord(folder: warm, agentCount: 1)
+        let training = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
+        try training.loadInitialPolicies(configuration.initialPolicies!)
+        #expect((training.agents[0] as! ReinforceAgent).learner.policy.parameters.map(\.value) == cases[0].policy.parameters.map(\.value))
     }
 }
