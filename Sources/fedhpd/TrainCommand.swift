@@ -133,10 +133,12 @@ struct TrainCommand: ParsableCommand {
         if resumedFrom > 0 { log("\(configuration.runName): resuming after episode \(resumedFrom)") }
         let stop = StopSignal.shared
         let progress = ProgressReporter(label: configuration.runName, total: configuration.episodes, quiet: quiet)
+        let liveLog = try LiveRunLog(folder: folder, training: training)
         var checkpointError: Error?
         training.run(
             progress: { done in
                 progress.update(done: done, returns: training.returns)
+                do { try liveLog.append(from: training) } catch { checkpointError = error }
                 if saveEvery > 0 && done % saveEvery == 0 && done < configuration.episodes {
                     do { try folder.writePolicies(of: training, episode: done) } catch { checkpointError = error }
                 }
