@@ -32,6 +32,8 @@ public struct RunFolder {
     public var curvesURL: URL { url.appendingPathComponent("curves.svg") }
     /// `evaluation.json`: the last `fedhpd evaluate` of the run's policies.
     public var evaluationURL: URL { url.appendingPathComponent("evaluation.json") }
+    /// `tensorboard/`: TensorBoard event files (`fedhpd train --tensorboard`).
+    public var tensorBoardURL: URL { url.appendingPathComponent("tensorboard") }
     /// `timings.json`: where the time went.
     public var timingsURL: URL { url.appendingPathComponent("timings.json") }
 

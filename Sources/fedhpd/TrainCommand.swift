@@ -49,6 +49,8 @@ struct TrainCommand: ParsableCommand {
     var initPolicies: String?
     @Option(help: "Resume the run in this run folder (the one holding config.json) from its newest valid checkpoint.")
     var resume: String?
+    @Flag(help: "Also write TensorBoard event files under RUN_DIR/tensorboard/ while training (also when resuming).")
+    var tensorboard = false
     @Flag(help: "Print only errors and the final table.")
     var quiet = false
 
@@ -134,11 +136,15 @@ struct TrainCommand: ParsableCommand {
         let stop = StopSignal.shared
         let progress = ProgressReporter(label: configuration.runName, total: configuration.episodes, quiet: quiet)
         let liveLog = try LiveRunLog(folder: folder, training: training)
+        let tensorBoardLog = tensorboard ? try TensorBoardLog(folder: folder, training: training) : nil
         var checkpointError: Error?
         training.run(
             progress: { done in
                 progress.update(done: done, returns: training.returns)
-                do { try liveLog.append(from: training) } catch { checkpointError = error }
+                do {
+                    try liveLog.append(from: training)
+                    try tensorBoardLog?.append(from: training)
+                } catch { checkpointError = error }
                 if saveEvery > 0 && done % saveEvery == 0 && done < configuration.episodes {
                     do { try folder.writePolicies(of: training, episode: done) } catch { checkpointError = error }
                 }
