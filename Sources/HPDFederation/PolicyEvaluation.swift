@@ -50,16 +50,36 @@ public struct PolicyEvaluation: Sendable {
 
     /// Agent k's returns over the episodes.
     func play(_ policy: Policy, agentIndex: Int, in environment: inout any Environment) -> [Double] {
-        var generator = RandomGenerator(seed: seed, stream: 7000 + UInt64(agentIndex))
-        var action = [Float](repeating: 0, count: policy.architecture.actionSize)
+        var generator = samplingGenerator(agentIndex: agentIndex)
         return (0..<episodes).map { episode in
-            var observation = environment.reset(seed: seed &+ UInt64(episode))
-            var total = 0.0
-            while true {
-                let step = environment.step(choose(policy, observation: observation, generator: &generator, buffer: &action))
-                total += step.reward
-                if step.isDone { return total }
-                observation = step.observation
+            playEpisode(episode, with: policy, in: &environment, generator: &generator) { _, _, _ in }
+        }
+    }
+
+    /// Agent k's sampling stream (S, 7000 + k).
+    public func samplingGenerator(agentIndex: Int) -> RandomGenerator {
+        RandomGenerator(seed: seed, stream: 7000 + UInt64(agentIndex))
+    }
+
+    /// Plays episode `episode` (reset seed S + episode) and returns its return. `observe(observation, action,
+    /// return so far)` is called at every state the policy acts in, and once more at the final state with a nil
+    /// action.
+    public func playEpisode(
+        _ episode: Int, with policy: Policy, in environment: inout any Environment, generator: inout RandomGenerator,
+        observe: ([Float], EnvironmentAction?, Double) -> Void
+    ) -> Double {
+        var action = [Float](repeating: 0, count: policy.architecture.actionSize)
+        var observation = environment.reset(seed: seed &+ UInt64(episode))
+        var total = 0.0
+        while true {
+            let chosen = choose(policy, observation: observation, generator: &generator, buffer: &action)
+            observe(observation, chosen, total)
+            let step = environment.step(chosen)
+            total += step.reward
+            observation = step.observation
+            if step.isDone {
+                observe(observation, nil, total)
+                return total
             }
         }
     }
