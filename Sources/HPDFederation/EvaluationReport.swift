@@ -48,7 +48,9 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
 
     /// The share of episodes with return ≥ threshold.
     public struct ThresholdShare: Codable, Equatable, Sendable {
+        /// The return threshold.
         public var threshold: Double
+        /// The share of episodes (0…1) whose return is at least `threshold`.
         public var share: Double
     }
 

@@ -15,10 +15,15 @@ import HPDRL
 public struct SavedPolicy {
     /// The metadata keys this type adds.
     public enum Key {
+        /// The Gymnasium id.
         public static let environment = "environment"
+        /// The action space as JSON.
         public static let actionSpace = "action_space"
+        /// The run seed.
         public static let runSeed = "run_seed"
+        /// k, from 1.
         public static let agentIndex = "agent_index"
+        /// Local training episodes.
         public static let episodesTrained = "episodes_trained"
     }
 

@@ -15,10 +15,15 @@ import HPDTensor
 public enum PolicyFile {
     /// The metadata keys describing the architecture.
     public enum Key {
+        /// `categorical` or `gaussian`.
         public static let family = "family"
+        /// The observation length, e.g. `4`.
         public static let observationSize = "observation_size"
+        /// Discrete actions or action dimensions, e.g. `2`.
         public static let actionSize = "action_size"
+        /// JSON array of hidden widths, e.g. `[64,64]`.
         public static let hiddenSizes = "hidden_sizes"
+        /// JSON array of activations, e.g. `["relu","tanh"]`.
         public static let activations = "activations"
     }
 
