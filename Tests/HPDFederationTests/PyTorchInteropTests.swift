@@ -90,6 +90,13 @@ struct PyTorchInteropTests {
         return (outputs, pytorchFolder)
     }
 
+    @Test func thePythonPackagesOwnUnitTestsPass() throws {
+        #expect(PythonTorch.isAvailable, "python3 with torch, safetensors and numpy is required when CI=true")
+        let python = PythonTorch.repository.appendingPathComponent("python")
+        let result = try PythonTorch.run(["-m", "unittest", "discover", "-s", python.appendingPathComponent("tests").path, "-t", python.path])
+        #expect(result.status == 0 && result.error.contains("OK"), "\(result.error)")
+    }
+
     @Test func pyTorchComputesTheEnginesProbabilitiesMeansAndDeviationsWithin1e5() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-torch-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
