@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages FedHPD-Swift builds against, if any are missing. Idempotent; works as root or via sudo.
-#   OpenBLAS + LAPACKE (the numerical engine), Box2D 2.4 (LunarLander), MuJoCo 2.2 (InvertedPendulum), pkg-config.
+#   OpenBLAS + LAPACKE (the numerical engine), Box2D 2.4 (LunarLander), MuJoCo 2.2 (InvertedPendulum), pkg-config,
+#   and rsvg-convert (librsvg2-bin: the tests render `fedhpd watch` frames to PNG).
 set -euo pipefail
-packages=(pkg-config libopenblas-dev liblapacke-dev libbox2d-dev libmujoco-dev)
+packages=(pkg-config libopenblas-dev liblapacke-dev libbox2d-dev libmujoco-dev librsvg2-bin)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

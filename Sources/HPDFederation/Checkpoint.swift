@@ -86,12 +86,12 @@ public struct Checkpoint {
             blasCore: LinearAlgebraLibrary.kernelStatus.core)
         let json = try jsonEncoder().encode(metadata)
         var data = Data(magic)
-        PolicyArchive.appendInteger(version, to: &data)
-        PolicyArchive.appendInteger(UInt32(json.count), to: &data)
+        LittleEndian.append(version, to: &data)
+        LittleEndian.append(UInt32(json.count), to: &data)
         data.append(json)
         data.reserveCapacity(data.count + blob.count * 4 + 8)
-        for value in blob { PolicyArchive.appendInteger(value.bitPattern, to: &data) }
-        PolicyArchive.appendInteger(Checksum.fnv1a(data), to: &data)
+        for value in blob { LittleEndian.append(value.bitPattern, to: &data) }
+        LittleEndian.append(Checksum.fnv1a(data), to: &data)
         return data
     }
 
@@ -115,12 +115,12 @@ public struct Checkpoint {
         func fail(_ reason: String) -> FederationError { .invalidConfiguration("\(path): \(reason)") }
         let bytes = [UInt8](data)
         guard bytes.count >= 24, Array(bytes[0..<8]) == magic else { throw fail("not a checkpoint (bad magic or truncated)") }
-        guard Checksum.fnv1a(Data(bytes[0..<(bytes.count - 8)])) == PolicyArchive.readUInt64(bytes, at: bytes.count - 8) else {
+        guard Checksum.fnv1a(Data(bytes[0..<(bytes.count - 8)])) == LittleEndian.readUInt64(bytes, at: bytes.count - 8) else {
             throw fail("checksum mismatch: the checkpoint is corrupt or truncated")
         }
-        let fileVersion = PolicyArchive.readUInt32(bytes, at: 8)
+        let fileVersion = LittleEndian.readUInt32(bytes, at: 8)
         guard fileVersion == version else { throw fail("checkpoint version \(fileVersion) is not supported") }
-        let jsonLength = Int(PolicyArchive.readUInt32(bytes, at: 12))
+        let jsonLength = Int(LittleEndian.readUInt32(bytes, at: 12))
         guard 16 + jsonLength <= bytes.count - 8 else { throw fail("truncated metadata") }
         let metadata: Metadata
         do { metadata = try jsonDecoder().decode(Metadata.self, from: Data(bytes[16..<(16 + jsonLength)])) } catch {
@@ -135,7 +135,7 @@ public struct Checkpoint {
             let count = shape.reduce(1, *)
             guard offset + count * 4 <= bytes.count - 8 else { throw fail("truncated parameter data") }
             var values = [Float](repeating: 0, count: count)
-            for index in 0..<count { values[index] = Float(bitPattern: PolicyArchive.readUInt32(bytes, at: offset + 4 * index)) }
+            for index in 0..<count { values[index] = Float(bitPattern: LittleEndian.readUInt32(bytes, at: offset + 4 * index)) }
             offset += count * 4
             return Tensor(shape: shape, scalars: values)
         }
@@ -196,6 +196,7 @@ public enum ConfigurationDifference {
         if left.agents != right.agents { differing.append("agents") }
         if left.publicStates?.checksum != right.publicStates?.checksum { differing.append("publicStates") }
         if left.aggregation != right.aggregation { differing.append("aggregation") }
+        if left.initialPolicies != right.initialPolicies { differing.append("initialPolicies") }
         return differing
     }
 }

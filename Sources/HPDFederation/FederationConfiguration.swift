@@ -35,6 +35,8 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
     public var publicStates: PublicStatesRecord?
     /// The aggregation strategy's name.
     public var aggregation: String = "arithmetic-mean"
+    /// The folder of `agent-<k>.safetensors` files the agents start from (`--init-policies`), nil for a cold start.
+    public var initialPolicies: InitialPoliciesRecord?
 
     /// A configuration; `loops` and `partSize` default to the paper's 5 and 2500. Check it with `validate()`.
     public init(

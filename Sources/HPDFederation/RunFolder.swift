@@ -2,8 +2,10 @@ import Foundation
 import HPDNN
 import HPDRL
 
-/// A run's folder on disk: `config.json` (written before training), then `rewards.csv`, `kd_losses.csv`,
-/// `summary.json` and `curves.svg`. Every file is written atomically (temp file + rename).
+/// A run's folder on disk: `config.json` (written before training), `rewards.csv` and `kd_losses.csv` (grown row by
+/// row while training, see `LiveRunLog`, and rewritten whole at the end), then `summary.json` (the completion
+/// marker), `curves.svg`, `timings.json` and `policies/`. Every file but the live logs is written atomically (temp
+/// file + rename).
 public struct RunFolder {
     /// The folder.
     public let url: URL
@@ -28,6 +30,10 @@ public struct RunFolder {
     public var summaryURL: URL { url.appendingPathComponent("summary.json") }
     /// `curves.svg`: 100-episode moving averages of the system and every agent.
     public var curvesURL: URL { url.appendingPathComponent("curves.svg") }
+    /// `evaluation.json`: the last `fedhpd evaluate` of the run's policies.
+    public var evaluationURL: URL { url.appendingPathComponent("evaluation.json") }
+    /// `tensorboard/`: TensorBoard event files (`fedhpd train --tensorboard`).
+    public var tensorBoardURL: URL { url.appendingPathComponent("tensorboard") }
     /// `timings.json`: where the time went.
     public var timingsURL: URL { url.appendingPathComponent("timings.json") }
 
@@ -52,18 +58,32 @@ public struct RunFolder {
 
     /// The reference layout: header `Agent 1,…,Agent N`, one row per episode, each cell a plain decimal number.
     public static func rewardsCSV(_ returns: [[Double]], agentCount: Int) -> String {
-        var text = (1...agentCount).map { "Agent \($0)" }.joined(separator: ",") + "\n"
-        for row in returns { text += row.map { "\($0)" }.joined(separator: ",") + "\n" }
-        return text
+        rewardsHeader(agentCount: agentCount) + returns.map(rewardsRow).joined()
+    }
+
+    /// `Agent 1,…,Agent N` and a newline.
+    public static func rewardsHeader(agentCount: Int) -> String {
+        (1...agentCount).map { "Agent \($0)" }.joined(separator: ",") + "\n"
+    }
+
+    /// One episode's returns and a newline.
+    public static func rewardsRow(_ returns: [Double]) -> String {
+        returns.map { "\($0)" }.joined(separator: ",") + "\n"
     }
 
     /// Header `episode,loop,part,Agent 1,…` and one row per digestion step.
     public static func distillationLossesCSV(_ records: [(episode: Int, step: DistillationStep)], agentCount: Int) -> String {
-        var text = "episode,loop,part," + (1...agentCount).map { "Agent \($0)" }.joined(separator: ",") + "\n"
-        for (episode, step) in records {
-            text += "\(episode),\(step.loop),\(step.part)," + step.losses.map { "\($0)" }.joined(separator: ",") + "\n"
-        }
-        return text
+        distillationLossesHeader(agentCount: agentCount) + records.map { distillationLossesRow(episode: $0.episode, step: $0.step) }.joined()
+    }
+
+    /// `episode,loop,part,Agent 1,…` and a newline.
+    public static func distillationLossesHeader(agentCount: Int) -> String {
+        "episode,loop,part," + (1...agentCount).map { "Agent \($0)" }.joined(separator: ",") + "\n"
+    }
+
+    /// One digestion step's losses and a newline.
+    public static func distillationLossesRow(episode: Int, step: DistillationStep) -> String {
+        "\(episode),\(step.loop),\(step.part)," + step.losses.map { "\($0)" }.joined(separator: ",") + "\n"
     }
 
     /// Writes every result file of a finished (or partial) training.

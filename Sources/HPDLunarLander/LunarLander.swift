@@ -53,7 +53,10 @@ public final class LunarLander: Environment {
     public private(set) var elapsedSteps = 0
 
     private let world = Box2DWorld()
-    private var helipadY = 0.0
+    /// The helipad's height in world units (H / 4; set by `reset`).
+    public private(set) var helipadY = 0.0
+    /// The current episode's terrain polyline in world units (set by `reset`), for renderers.
+    public private(set) var terrainOutline: [(x: Double, y: Double)] = []
     private var previousShaping: Double?
 
     /// Creates the environment; the random stream starts as `RandomGenerator(seed: seed, stream: stream)`.
@@ -78,6 +81,7 @@ public final class LunarLander: Environment {
         if let seed { generator = RandomGenerator(seed: seed, stream: stream) }
         let terrain = LunarLanderTerrain(using: &generator)
         helipadY = terrain.helipadY
+        terrainOutline = Array(zip(terrain.pointX, terrain.pointY))
         let force = LunarLanderConstants.initialRandomForce
         let initialForce = (x: generator.uniform(-force, force), y: generator.uniform(-force, force))
         let start = (x: LunarLanderConstants.worldWidth / 2, y: LunarLanderConstants.worldHeight)

@@ -79,18 +79,15 @@ public struct PolicyArchitecture: Codable, Equatable, Hashable, Sendable {
     }
 }
 
-/// Errors about policies and their files.
+/// Errors about policy architectures.
 public enum PolicyError: Error, Equatable, CustomStringConvertible {
     /// The architecture description cannot be built.
     case invalidArchitecture(String)
-    /// A policy file is unreadable, truncated, corrupt or of another version.
-    case invalidFile(path: String, reason: String)
 
     /// The message shown to a user.
     public var description: String {
         switch self {
         case .invalidArchitecture(let reason): return "invalid policy architecture: \(reason)"
-        case .invalidFile(let path, let reason): return "\(path): \(reason)"
         }
     }
 }

@@ -38,6 +38,9 @@ public struct NetworkClientConfiguration: Sendable {
     public var maxMessageBytes = 64 * 1024 * 1024
     /// Deliberate misbehaviour, for fault tests.
     public var faults: [InjectedFault] = []
+    /// Where the hosted agents' trained policies are kept: `<root>/<the server's run folder name>/policies/
+    /// agent-<k>.safetensors` (nil: not kept). Weights never leave the client.
+    public var policiesRoot: URL?
 
     public init(
         host: String, port: Int, environment: EnvironmentSpecification, agents: [(index: Int, specification: AgentSpecification)],
@@ -124,7 +127,18 @@ public enum NetworkClient {
         }
         let connection = try Connection(configuration: configuration, log: log)
         defer { connection.close() }
-        return try Session(configuration: configuration, connection: connection, agents: agents, log: log).run()
+        let report = try Session(configuration: configuration, connection: connection, agents: agents, log: log).run()
+        if let root = configuration.policiesRoot {
+            let folder = RunFolder(url: root.appendingPathComponent(URL(fileURLWithPath: report.runFolder).lastPathComponent))
+            for (agent, hosted) in zip(agents, configuration.agents) {
+                try SavedPolicy(
+                    policy: agent.learner.policy, environment: configuration.environment.id,
+                    actionSpace: configuration.environment.actionSpace, runSeed: configuration.runSeed, agentIndex: hosted.index + 1,
+                    episodesTrained: agent.learner.episodesPlayed
+                ).write(to: folder.policyURL(agent: hosted.index + 1))
+            }
+        }
+        return report
     }
 }
 

@@ -161,6 +161,8 @@ struct JoinCommand: ParsableCommand {
     var retryTimeout = 60.0
     @Option(name: .customLong("inject-fault"), help: ArgumentHelp("Testing: KIND:AGENT@EPISODE or crash@EPISODE.", visibility: .hidden))
     var injectFault: [String] = []
+    @Option(help: "Keep the hosted agents' trained policies under OUT/<run name>/policies/ (weights never leave this process).")
+    var out = "runs"
     @Flag(help: "Print only errors and the result.")
     var quiet = false
     @OptionGroup var kernels: KernelOptions
@@ -187,11 +189,12 @@ struct JoinCommand: ParsableCommand {
         configuration.tlsTrustRoots = tlsCA
         configuration.connectTimeout = connectTimeout
         configuration.retryTimeout = retryTimeout
+        configuration.policiesRoot = URL(fileURLWithPath: out)
         do {
             configuration.faults = try injectFault.map { try InjectedFault(parsing: $0) }
             let log = NetworkLog(prefix: "join \(configuration.name)", quiet: quiet)
             let report = try NetworkClient.run(configuration, log: log)
-            print("run complete: \(report.runFolder) (on the server)"
+            print("run complete: \(report.runFolder) (on the server); this client's policies under \(out)/"
                 + (report.missedDigestions > 0 ? "; this client's agents skipped \(report.missedDigestions) digestion(s)" : ""))
         } catch let error as NetworkError {
             throw CommandError(error.description)

@@ -10,7 +10,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train heterogeneous agents with FedHPD (or NoFed / DPA-FedRL) and write one run folder per seed.",
         discussion: """
             Each (method, interval, seed) gets OUT/<env>__<method>-d<d>__seed<s>/ with config.json (written first),
-            rewards.csv (reference layout), kd_losses.csv, summary.json, timings.json and curves.svg.
+            rewards.csv (reference layout), kd_losses.csv, summary.json, timings.json, curves.svg and
+            policies/agent-<k>.safetensors (PyTorch nn.Sequential names; see fedhpd evaluate).
             Completed run folders are skipped. With more than one setting, a comparison table is printed at the end.
             """)
 
@@ -42,11 +43,21 @@ struct TrainCommand: ParsableCommand {
     var config: String?
     @Option(name: .customLong("checkpoint-every"), help: "Write a checkpoint every N episodes (0: never).")
     var checkpointEvery = 100
+    @Option(name: .customLong("save-every"), help: "Also keep every agent's policy every N episodes under policies/episode-<e>/ (0: only at the end).")
+    var saveEvery = 0
+    @Option(name: .customLong("init-policies"), help: "Warm start: agent k starts from DIR/agent-<k>.safetensors (written by fedhpd train or PyTorch).")
+    var initPolicies: String?
     @Option(help: "Resume the run in this run folder (the one holding config.json) from its newest valid checkpoint.")
     var resume: String?
+    @Flag(help: "Also write TensorBoard event files under RUN_DIR/tensorboard/ while training (also when resuming).")
+    var tensorboard = false
     @Flag(help: "Print only errors and the final table.")
     var quiet = false
     @OptionGroup var kernels: KernelOptions
+
+    func validate() throws {
+        guard saveEvery >= 0 else { throw ValidationError("--save-every must be 0 or positive, got \(saveEvery)") }
+    }
 
     func run() throws {
         try kernels.apply()
@@ -65,6 +76,12 @@ struct TrainCommand: ParsableCommand {
         let seeds = try parseList(options.seeds, name: "seeds")
         let episodes = options.episodes ?? environment.defaultEpisodes
         let root = URL(fileURLWithPath: options.out)
+        var initialPolicies: InitialPoliciesRecord?
+        if let initPolicies {
+            do { initialPolicies = try InitialPoliciesRecord(folder: URL(fileURLWithPath: initPolicies), agentCount: agents.count) } catch {
+                throw CommandError("--init-policies: \(error)")
+            }
+        }
         var finished: [URL] = []
         var settings: [(FederationConfiguration.Method, Int)] = []
         for method in methods {
@@ -78,10 +95,11 @@ struct TrainCommand: ParsableCommand {
                     publicStateSet = try resolvePublicStates(
                         options.publicStates, method: options.publicStatesMethod, environment: environment, seed: seed, root: root)
                 }
-                let configuration = FederationConfiguration(
+                var configuration = FederationConfiguration(
                     environment: environment.id, method: method, interval: interval, episodes: episodes, seed: seed,
                     loops: options.loops, partSize: options.partSize, agents: agents,
                     publicStates: publicStateSet.map(PublicStatesRecord.init))
+                configuration.initialPolicies = initialPolicies
                 do { try configuration.validate() } catch { throw CommandError("\(error)") }
                 let folder = RunFolder(root: root, configuration: configuration)
                 if let existing = try? folder.readConfiguration() {
@@ -96,11 +114,10 @@ struct TrainCommand: ParsableCommand {
                         finished.append(folder.url)
                         continue
                     }
-                } else {
-                    try folder.writeConfiguration(configuration)
                 }
-                let training = try FederatedTraining(
-                    configuration: configuration, environment: environment, publicStates: publicStateSet, threads: options.threads)
+                // Built (and warm-started) before anything is written, so a refused policy file leaves no run folder.
+                let training = try makeTraining(configuration, environment: environment, publicStates: publicStateSet, threads: options.threads)
+                if !FileManager.default.fileExists(atPath: folder.configurationURL.path) { try folder.writeConfiguration(configuration) }
                 guard try execute(training, in: folder, environment: environment) else { throw ExitCode(130) }
                 finished.append(folder.url)
             }
@@ -120,10 +137,19 @@ struct TrainCommand: ParsableCommand {
         if resumedFrom > 0 { log("\(configuration.runName): resuming after episode \(resumedFrom)") }
         let stop = StopSignal.shared
         let progress = ProgressReporter(label: configuration.runName, total: configuration.episodes, quiet: quiet)
+        let liveLog = try LiveRunLog(folder: folder, training: training)
+        let tensorBoardLog = tensorboard ? try TensorBoardLog(folder: folder, training: training) : nil
         var checkpointError: Error?
         training.run(
             progress: { done in
                 progress.update(done: done, returns: training.returns)
+                do {
+                    try liveLog.append(from: training)
+                    try tensorBoardLog?.append(from: training)
+                } catch { checkpointError = error }
+                if saveEvery > 0 && done % saveEvery == 0 && done < configuration.episodes {
+                    do { try folder.writePolicies(of: training, episode: done) } catch { checkpointError = error }
+                }
                 if checkpointEvery > 0 && done % checkpointEvery == 0 && done < configuration.episodes {
                     do { try folder.writeCheckpoint(of: training) } catch { checkpointError = error }
                 }
@@ -136,11 +162,24 @@ struct TrainCommand: ParsableCommand {
             log("stopped after episode \(training.returns.count); checkpoint \(written.url.path). Continue with: fedhpd train --resume \(folder.url.path)")
             return false
         }
+        try folder.writePolicies(of: training)  // before summary.json, the completion marker
         try folder.writeResults(of: training, thresholds: environment.thresholds)
         try? FileManager.default.removeItem(at: folder.checkpointsURL)  // the run is complete: results are final
         let summary = RunSummary(configuration: configuration, returns: training.returns, thresholds: environment.thresholds, exclusions: training.exclusions)
         log(String(format: "%@: system whole-run %.1f, last-100 %.1f  (%@)", configuration.runName, summary.system.wholeRunMean, summary.system.last100Mean, folder.url.path))
         return true
+    }
+
+    /// The run's trainer, its agents warm-started from the configuration's initial policies if it has them.
+    func makeTraining(
+        _ configuration: FederationConfiguration, environment: EnvironmentSpecification, publicStates: PublicStateSet?, threads: Int
+    ) throws -> FederatedTraining {
+        let training = try FederatedTraining(
+            configuration: configuration, environment: environment, publicStates: publicStates, threads: threads)
+        if let initialPolicies = configuration.initialPolicies {
+            do { try training.loadInitialPolicies(initialPolicies) } catch { throw CommandError("--init-policies: \(error)") }
+        }
+        return training
     }
 
     /// `--resume RUN_DIR`: rebuilds the run from its config.json and continues from the newest valid checkpoint.
@@ -160,6 +199,7 @@ struct TrainCommand: ParsableCommand {
         if loops != nil { given.append("loops") }
         if partSize != nil { given.append("part-size") }
         if episodes != nil { given.append("episodes") }
+        if initPolicies != nil { given.append("init-policies") }
         if !given.isEmpty {
             var requested = configuration
             if let episodes { requested.episodes = episodes }
@@ -188,9 +228,8 @@ struct TrainCommand: ParsableCommand {
             }
             publicStateSet = PublicStateSet(states: loaded.states, source: record.source, filePath: file)
         }
-        let training = try FederatedTraining(
-            configuration: configuration, environment: environment, publicStates: publicStateSet,
-            threads: threads ?? ParallelExecutor.coreCount)
+        let training = try makeTraining(
+            configuration, environment: environment, publicStates: publicStateSet, threads: threads ?? ParallelExecutor.coreCount)
         guard try execute(training, in: folder, environment: environment) else { throw ExitCode(130) }
     }
 

@@ -60,7 +60,8 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.error)")
         #expect(outcome.output.contains("FedHPD d=5") && outcome.output.contains("NoFed") && outcome.output.contains("baseline"))
         let runFolder = root.appendingPathComponent("runs/CartPole-v1__fedhpd-d5__seed20")
-        for file in ["config.json", "rewards.csv", "kd_losses.csv", "summary.json", "curves.svg", "timings.json"] {
+        for file in ["config.json", "rewards.csv", "kd_losses.csv", "summary.json", "curves.svg", "timings.json"]
+            + (1...10).map({ "policies/agent-\($0).safetensors" }) {
             #expect(FileManager.default.fileExists(atPath: runFolder.appendingPathComponent(file).path), "\(file)")
         }
         let rewards = try String(contentsOf: runFolder.appendingPathComponent("rewards.csv"), encoding: .utf8).split(separator: "\n")

@@ -113,38 +113,6 @@ import Glibc
         }
     }
 
-    @Test func saveAndLoadRoundTripTheArchitectureAndParameters() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-policy-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        for policy in [makeCategorical() as Policy, makeGaussian() as Policy] {
-            let url = folder.appendingPathComponent("policy.fhpd")
-            try PolicyArchive.save(policy, to: url)
-            let loaded = try PolicyArchive.load(from: url)
-            #expect(loaded.architecture == policy.architecture)
-            #expect(loaded.parameters.map(\.value) == policy.parameters.map(\.value))
-        }
-    }
-
-    @Test func loadingWrongOrTruncatedFilesThrowsClearErrors() throws {
-        let data = try PolicyArchive.encode(makeCategorical())
-        func reason(_ bytes: Data) -> String {
-            do {
-                _ = try PolicyArchive.decode(bytes, path: "p.fhpd")
-                return "loaded"
-            } catch { return "\(error)" }
-        }
-        #expect(reason(data.prefix(data.count - 20)).contains("checksum"))
-        #expect(reason(data.prefix(10)).contains("truncated"))
-        #expect(reason(Data("State\n1,2,3,4\n".utf8)).contains("p.fhpd"))
-        var flipped = data
-        flipped[40] ^= 0xFF
-        #expect(reason(flipped).contains("checksum"))
-        var wrongMagic = data
-        wrongMagic[0] = UInt8(ascii: "X")
-        #expect(reason(wrongMagic).contains("magic"))
-        #expect(reason(Data()).contains("truncated"))
-    }
-
     @Test func architectureSummariesAndValidation() {
         #expect(makeCategorical().architecture.summary == "[8,5] relu,tanh")
         #expect(PolicyArchitecture(family: .categorical, observationSize: 4, actionSize: 2, hiddenSizes: [128], activations: [.relu]).summary == "[128] relu")
