@@ -82,4 +82,40 @@ struct TensorBoardCommandTests {
             #expect(close(entry[1], event.reduce(0, +) / Double(event.count)))
         }
     }
+
+    @Test func aStoppedAndResumedRunShowsEveryEpisodeOnceInTensorBoard() throws {
+        #expect(PythonTensorBoard.isAvailable, "python3 with tensorboard is required when CI=true")
+        let root = cli.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let agents = root.appendingPathComponent("agents.json")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try #"[{"hiddenSizes": [8], "activation": "tanh", "learningRate": 1e-6}, {"hiddenSizes": [8], "activation": "relu", "learningRate": 1e-6}]"#
+            .write(to: agents, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = CommandLineTests.executable
+        process.arguments = ["train", "--agents", agents.path, "--method", "nofed", "--episodes", "3000", "--seeds", "6",
+                             "--checkpoint-every", "100", "--tensorboard", "--quiet", "--out", root.path]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let folder = root.appendingPathComponent("CartPole-v1__nofed__seed6")
+        let rewardsURL = folder.appendingPathComponent("rewards.csv")
+        // Kill it between two checkpoints, so it has logged episodes its checkpoint does not hold.
+        while process.isRunning, ((try? String(contentsOf: rewardsURL, encoding: .utf8))?.split(separator: "\n").count ?? 0) < 1 + 150 {
+            usleep(2000)
+        }
+        #expect(process.isRunning, "the run finished before it could be interrupted")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let resumed = try cli.run(["train", "--resume", folder.path, "--tensorboard", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.error)")
+        let read = try PythonTensorBoard.python(["-c", PythonTensorBoard.reader, folder.appendingPathComponent("tensorboard").path])
+        #expect(read.status == 0, "\(read.error)")
+        let scalars = try JSONDecoder().decode([String: [[Double]]].self, from: Data(read.output.utf8))
+        let rewards = try rows(rewardsURL)
+        let logged = scalars["agent_2/return"] ?? []
+        let steps = logged.map { Int($0[0]) }
+        let inOrder = steps == Array(1...3000)
+        #expect(inOrder, "\(steps.count) events for 3000 episodes; first out of order at index \(steps.indices.first { steps[$0] != $0 + 1 } ?? -1)")
+        #expect(logged.count == rewards.count && zip(logged, rewards).allSatisfy { close($0[1], $1[1]) })
+    }
 }
