@@ -21,7 +21,9 @@ public final class TensorBoardEventFile {
     /// version record.
     public init(folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let existing = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("tfevents") }.count
+        let existing = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+            $0.contains("tfevents")
+        }.count
         url = folder.appendingPathComponent(
             "events.out.tfevents.\(Int(Date().timeIntervalSince1970)).fedhpd.\(String(format: "%06d", existing))")
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
