@@ -28,7 +28,10 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
         public var returns: [Double]
 
         /// Statistics of `returns`.
-        public init(agent: Int, file: String, architecture: String, episodesTrained: Int?, returns: [Double], thresholds: [Double]) {
+        public init(
+            agent: Int, file: String, architecture: String, episodesTrained: Int?, returns: [Double],
+            thresholds: [Double]
+        ) {
             self.agent = agent
             self.file = file
             self.architecture = architecture
@@ -70,7 +73,10 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
     public var systemMean: Double
 
     /// A report over `agents`.
-    public init(environment: String, source: String, mode: PolicyEvaluation.Mode, seed: UInt64, episodes: Int, agents: [AgentResult]) {
+    public init(
+        environment: String, source: String, mode: PolicyEvaluation.Mode, seed: UInt64, episodes: Int,
+        agents: [AgentResult]
+    ) {
         self.environment = environment
         self.source = source
         self.mode = mode
@@ -90,19 +96,25 @@ public struct EvaluationReport: Codable, Equatable, Sendable {
         var rows = [["agent", "architecture", "mean ± sd", "min", "max"] + thresholdHeaders]
         for result in agents {
             rows.append(
-                ["\(result.agent)", result.architecture, String(format: "%.1f ± %.1f", result.mean, result.standardDeviation),
-                 String(format: "%.1f", result.minimum), String(format: "%.1f", result.maximum)]
+                [
+                    "\(result.agent)", result.architecture,
+                    String(format: "%.1f ± %.1f", result.mean, result.standardDeviation),
+                    String(format: "%.1f", result.minimum), String(format: "%.1f", result.maximum),
+                ]
                     + result.thresholdShares.map { String(format: "%.0f%%", 100 * $0.share) })
         }
         let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max()! }
-        var text = "\(environment), \(episodes) \(mode.rawValue) episodes per agent, seeds \(seed)…\(seed + UInt64(max(episodes, 1)) - 1)\n"
+        var text =
+            "\(environment), \(episodes) \(mode.rawValue) episodes per agent, seeds \(seed)…\(seed + UInt64(max(episodes, 1)) - 1)\n"
         for row in rows {
-            text += row.enumerated().map { column, cell in
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                return column == 1 ? cell + padding : padding + cell
-            }.joined(separator: "  ") + "\n"
+            text +=
+                row.enumerated().map { column, cell in
+                    let padding = String(repeating: " ", count: widths[column] - cell.count)
+                    return column == 1 ? cell + padding : padding + cell
+                }.joined(separator: "  ") + "\n"
         }
-        return text + String(format: "system mean %.1f over ", systemMean) + "\(agents.count) agent\(agents.count == 1 ? "" : "s")\n"
+        return text + String(format: "system mean %.1f over ", systemMean)
+            + "\(agents.count) agent\(agents.count == 1 ? "" : "s")\n"
     }
 
     static func number(_ value: Double) -> String {

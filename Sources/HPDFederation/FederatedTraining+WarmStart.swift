@@ -15,7 +15,8 @@ public struct InitialPoliciesRecord: Codable, Equatable, Sendable {
         checksums = try (1...agentCount).map { agent in
             let file = Self.file(in: folder, agent: agent)
             do { return String(format: "%016llx", Checksum.fnv1a(try Data(contentsOf: file))) } catch {
-                throw FederationError.invalidConfiguration("agent \(agent): \(file.path) cannot be read (\(error.localizedDescription))")
+                throw FederationError.invalidConfiguration(
+                    "agent \(agent): \(file.path) cannot be read (\(error.localizedDescription))")
             }
         }
     }
@@ -36,10 +37,12 @@ extension FederatedTraining {
         for (index, anyAgent) in agents.enumerated() {
             let file = InitialPoliciesRecord.file(in: folder, agent: index + 1)
             guard index < record.checksums.count, current.checksums[index] == record.checksums[index] else {
-                throw FederationError.invalidConfiguration("agent \(index + 1): \(file.path) has changed since the run started")
+                throw FederationError.invalidConfiguration(
+                    "agent \(index + 1): \(file.path) has changed since the run started")
             }
             guard let agent = anyAgent as? ReinforceAgent else {
-                throw FederationError.invalidConfiguration("warm starts support ReinforceAgent only; agent \(index + 1) is \(type(of: anyAgent))")
+                throw FederationError.invalidConfiguration(
+                    "warm starts support ReinforceAgent only; agent \(index + 1) is \(type(of: anyAgent))")
             }
             do {
                 try PolicyFile.assign(PolicyFile.read(file), to: agent.learner.policy, path: file.path)

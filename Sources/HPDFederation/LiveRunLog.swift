@@ -19,7 +19,8 @@ public final class LiveRunLog {
         let agentCount = training.configuration.agents.count
         try AtomicFile.write(RunFolder.rewardsCSV(training.returns, agentCount: agentCount), to: folder.rewardsURL)
         try AtomicFile.write(
-            RunFolder.distillationLossesCSV(training.distillationRecords, agentCount: agentCount), to: folder.distillationLossesURL)
+            RunFolder.distillationLossesCSV(training.distillationRecords, agentCount: agentCount),
+            to: folder.distillationLossesURL)
         rewards = try FileHandle(forWritingTo: folder.rewardsURL)
         losses = try FileHandle(forWritingTo: folder.distillationLossesURL)
         try rewards.seekToEnd()
@@ -37,7 +38,9 @@ public final class LiveRunLog {
     public func append(from training: FederatedTraining) throws {
         let newSteps = training.distillationRecords[stepsLogged...]
         if !newSteps.isEmpty {
-            try losses.write(contentsOf: Data(newSteps.map { RunFolder.distillationLossesRow(episode: $0.episode, step: $0.step) }.joined().utf8))
+            try losses.write(
+                contentsOf: Data(
+                    newSteps.map { RunFolder.distillationLossesRow(episode: $0.episode, step: $0.step) }.joined().utf8))
             stepsLogged = training.distillationRecords.count
         }
         let newEpisodes = training.returns[episodesLogged...]

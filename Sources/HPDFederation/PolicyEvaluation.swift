@@ -84,10 +84,13 @@ public struct PolicyEvaluation: Sendable {
         }
     }
 
-    func choose(_ policy: Policy, observation: [Float], generator: inout RandomGenerator, buffer: inout [Float]) -> EnvironmentAction {
+    func choose(_ policy: Policy, observation: [Float], generator: inout RandomGenerator, buffer: inout [Float])
+        -> EnvironmentAction
+    {
         if let categorical = policy as? CategoricalPolicy {
-            return .discrete(mode == .greedy
-                ? categorical.greedyAction(observation) : categorical.sample(observation, generator: &generator))
+            return .discrete(
+                mode == .greedy
+                    ? categorical.greedyAction(observation) : categorical.sample(observation, generator: &generator))
         }
         let gaussian = policy as! GaussianPolicy
         if mode == .greedy {

@@ -19,7 +19,8 @@ extension RunFolder {
     public func writePolicies(of training: FederatedTraining, episode: Int? = nil) throws {
         for (index, anyAgent) in training.agents.enumerated() {
             guard let agent = anyAgent as? ReinforceAgent else {
-                throw FederationError.invalidConfiguration("policy files support ReinforceAgent only; agent \(index + 1) is \(type(of: anyAgent))")
+                throw FederationError.invalidConfiguration(
+                    "policy files support ReinforceAgent only; agent \(index + 1) is \(type(of: anyAgent))")
             }
             try SavedPolicy(
                 policy: agent.learner.policy, environment: training.configuration.environment,

@@ -78,7 +78,9 @@ public struct SavedPolicy {
         }
         guard let spaceText = metadata[Key.actionSpace] else { throw fail(Key.actionSpace, "missing") }
         guard let actionSpace = parse(spaceText) else {
-            throw fail(Key.actionSpace, "'\(spaceText)' is not {\"type\":\"discrete\",\"n\":N} or {\"type\":\"box\",\"low\":[…],\"high\":[…]}")
+            throw fail(
+                Key.actionSpace,
+                "'\(spaceText)' is not {\"type\":\"discrete\",\"n\":N} or {\"type\":\"box\",\"low\":[…],\"high\":[…]}")
         }
         func optional<T: LosslessStringConvertible>(_ key: String, as: T.Type) throws(PolicyFileError) -> T? {
             guard let text = metadata[key] else { return nil }
@@ -97,13 +99,17 @@ public struct SavedPolicy {
         let architecture = policy.architecture
         func fail(_ reason: String) -> PolicyFileError { PolicyFileError(path: path, problem: .incompatible(reason)) }
         guard architecture.observationSize == environment.observationSize else {
-            throw fail("the policy takes observations of size \(architecture.observationSize), \(environment.id) gives \(environment.observationSize)")
+            throw fail(
+                "the policy takes observations of size \(architecture.observationSize), \(environment.id) gives \(environment.observationSize)"
+            )
         }
         switch (environment.actionSpace, architecture.family) {
         case (.discrete(let count), .categorical) where count == architecture.actionSize: break
         case (.continuous(let low, _), .gaussian) where low.count == architecture.actionSize: break
         default:
-            throw fail("the policy's \(architecture.family.rawValue) head over \(architecture.actionSize) actions does not fit \(environment.id)'s action space \(Self.describe(environment.actionSpace))")
+            throw fail(
+                "the policy's \(architecture.family.rawValue) head over \(architecture.actionSize) actions does not fit \(environment.id)'s action space \(Self.describe(environment.actionSpace))"
+            )
         }
     }
 
@@ -131,7 +137,9 @@ public struct SavedPolicy {
             guard let count = description.n, count > 0 else { return nil }
             return .discrete(count: count)
         case "box":
-            guard let low = description.low, let high = description.high, low.count == high.count, !low.isEmpty else { return nil }
+            guard let low = description.low, let high = description.high, low.count == high.count, !low.isEmpty else {
+                return nil
+            }
             return .continuous(low: low, high: high)
         default: return nil
         }

@@ -9,17 +9,23 @@ import HPDNN
 ///
 /// (little-endian; masked(c) = ((c >> 15) | (c << 17)) + 0xa282ead8), whose payloads are `tensorflow.Event` protocol
 /// buffers: `wall_time` (1, double), `step` (2, int64) and one of `file_version` (3, string), `summary` (5:
-/// `value` (1) = {`tag` (1, string), `simple_value` (2, float)}) or `session_log` (6: `status` (1) = START).
+/// `value` (1) = {`tag` (1, string), `simple_value` (2, float)}) or `session_log` (7: `status` (1) = START = 1).
 /// Records are handed to the operating system as they are written, so TensorBoard shows a run while it trains.
 public final class TensorBoardEventFile {
     /// The file.
     public let url: URL
     private let handle: FileHandle
 
-    /// Creates `folder/events.out.tfevents.<seconds>.fedhpd.<pid>` and writes the version record.
+    /// Creates `folder/events.out.tfevents.<seconds>.fedhpd.<n>` (n: the number of event files already there, so a
+    /// resumed run's file sorts after the earlier ones, as TensorBoard reads them in name order) and writes the
+    /// version record.
     public init(folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        url = folder.appendingPathComponent("events.out.tfevents.\(Int(Date().timeIntervalSince1970)).fedhpd.\(getpid())")
+        let existing = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+            $0.contains("tfevents")
+        }.count
+        url = folder.appendingPathComponent(
+            "events.out.tfevents.\(Int(Date().timeIntervalSince1970)).fedhpd.\(String(format: "%06d", existing))")
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
         }
@@ -44,7 +50,7 @@ public final class TensorBoardEventFile {
     /// A SessionLog START at `step`: TensorBoard then discards events of steps ≥ `step` read before it — those a
     /// run wrote after its last checkpoint before it was killed and resumed.
     public func writeRestart(step: Int) throws {
-        try write(step: step, field: 6, payload: Self.key(field: 1, wireType: 0) + Self.varint(1))
+        try write(step: step, field: 7, payload: Self.key(field: 1, wireType: 0) + Self.varint(1))
     }
 
     private func write(step: Int, field: Int, payload: Data) throws {

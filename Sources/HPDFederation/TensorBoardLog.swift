@@ -34,9 +34,12 @@ public final class TensorBoardLog {
         while episodesLogged < training.returns.count {
             let returns = training.returns[episodesLogged]
             episodesLogged += 1
-            let systemRewards = training.returns[max(0, episodesLogged - 100)..<episodesLogged].map { LearningCurve.mean($0) }
+            let systemRewards = training.returns[max(0, episodesLogged - 100)..<episodesLogged].map {
+                LearningCurve.mean($0)
+            }
             var scalars: [(String, Float)] = [
-                ("system/reward", Float(LearningCurve.mean(returns))), ("system/reward_ma100", Float(LearningCurve.mean(systemRewards))),
+                ("system/reward", Float(LearningCurve.mean(returns))),
+                ("system/reward_ma100", Float(LearningCurve.mean(systemRewards))),
                 ("speed/episodes_per_second", Float(episodesPerSecond)),
             ]
             for (index, value) in returns.enumerated() { scalars.append(("agent_\(index + 1)/return", Float(value))) }

@@ -50,7 +50,8 @@ public enum PolicyFile {
         let tensors = zip(tensorNames(policy.architecture), policy.parameters).map { name, parameter in
             SafeTensors.Entry(name: name, shape: parameter.value.shape, scalars: parameter.value.scalars)
         }
-        return SafeTensors(tensors: tensors, metadata: metadata.merging(Self.metadata(policy.architecture)) { _, new in new })
+        return SafeTensors(
+            tensors: tensors, metadata: metadata.merging(Self.metadata(policy.architecture)) { _, new in new })
     }
 
     /// Writes `policy` to `url` atomically.
@@ -77,7 +78,8 @@ public enum PolicyFile {
     public static func policy(from content: SafeTensors, path: String) throws(PolicyFileError) -> Policy {
         let architecture = try architecture(from: content.metadata, path: path)
         var generator = RandomGenerator(seed: 0)
-        let policy: Policy = architecture.family == .categorical
+        let policy: Policy =
+            architecture.family == .categorical
             ? CategoricalPolicy(architecture: architecture, generator: &generator)
             : GaussianPolicy(architecture: architecture, generator: &generator)
         try assign(content, to: policy, path: path)
@@ -87,7 +89,9 @@ public enum PolicyFile {
     /// Copies a file's tensors into an existing `policy` (a warm start), after checking that the file's tensor names
     /// and shapes, then its family and activations (when its metadata states them) all match the policy's.
     public static func assign(_ content: SafeTensors, to policy: Policy, path: String) throws(PolicyFileError) {
-        func fail(_ problem: PolicyFileError.Problem) -> PolicyFileError { PolicyFileError(path: path, problem: problem) }
+        func fail(_ problem: PolicyFileError.Problem) -> PolicyFileError {
+            PolicyFileError(path: path, problem: problem)
+        }
         let architecture = policy.architecture
         let names = tensorNames(architecture)
         for (name, parameter) in zip(names, policy.parameters) {
@@ -95,7 +99,9 @@ public enum PolicyFile {
                 throw fail(.shapeMismatch(tensor: name, expected: parameter.value.shape, found: entry.shape))
             }
         }
-        if let extra = content.tensors.first(where: { !names.contains($0.name) }) { throw fail(.unexpectedTensor(extra.name)) }
+        if let extra = content.tensors.first(where: { !names.contains($0.name) }) {
+            throw fail(.unexpectedTensor(extra.name))
+        }
         for name in names {
             guard let entry = content[name] else { throw fail(.missingTensor(name)) }
             guard entry.scalars.allSatisfy(\.isFinite) else { throw fail(.nonFiniteValues(tensor: name)) }
@@ -106,8 +112,10 @@ public enum PolicyFile {
         if let text = content.metadata[Key.activations], let activations = try? decodeActivations(text),
             activations.count == architecture.activations.count, activations != architecture.activations
         {
-            throw fail(.incompatible(
-                "the file's activations \(activations.map(\.rawValue)) differ from \(architecture.activations.map(\.rawValue))"))
+            throw fail(
+                .incompatible(
+                    "the file's activations \(activations.map(\.rawValue)) differ from \(architecture.activations.map(\.rawValue))"
+                ))
         }
         for (name, parameter) in zip(names, policy.parameters) {
             parameter.assign(Tensor(shape: parameter.value.shape, scalars: content[name]!.scalars))
@@ -115,12 +123,16 @@ public enum PolicyFile {
     }
 
     /// The architecture stated by a file's metadata.
-    public static func architecture(from metadata: [String: String], path: String) throws(PolicyFileError) -> PolicyArchitecture {
+    public static func architecture(from metadata: [String: String], path: String) throws(PolicyFileError)
+        -> PolicyArchitecture
+    {
         func fail(_ key: String, _ reason: String) -> PolicyFileError {
             PolicyFileError(path: path, problem: .badMetadata(key: key, reason: reason))
         }
         func value(_ key: String) throws(PolicyFileError) -> String {
-            guard let text = metadata[key] else { throw fail(key, "missing (a FedHPD policy file states its architecture)") }
+            guard let text = metadata[key] else {
+                throw fail(key, "missing (a FedHPD policy file states its architecture)")
+            }
             return text
         }
         func integer(_ key: String) throws(PolicyFileError) -> Int {

@@ -33,14 +33,17 @@ public struct PolicyFileError: Error, Equatable, CustomStringConvertible {
             case .unreadable(let reason): return "cannot be read (\(reason))"
             case .badHeaderLength(let reason): return "bad header length: \(reason)"
             case .badHeader(let reason): return "bad JSON header: \(reason)"
-            case .unsupportedDType(let tensor, let dtype): return "tensor \(tensor) has dtype \(dtype); only F32 is supported"
+            case .unsupportedDType(let tensor, let dtype):
+                return "tensor \(tensor) has dtype \(dtype); only F32 is supported"
             case .byteCountMismatch(let tensor, let shape, let bytes):
-                return "tensor \(tensor) of shape \(shape) needs \(4 * shape.reduce(1, *)) bytes but data_offsets give \(bytes)"
+                return
+                    "tensor \(tensor) of shape \(shape) needs \(4 * shape.reduce(1, *)) bytes but data_offsets give \(bytes)"
             case .badOffsets(let reason): return "bad data_offsets: \(reason)"
             case .badMetadata(let key, let reason): return "metadata '\(key)': \(reason)"
             case .missingTensor(let name): return "tensor \(name) is missing"
             case .unexpectedTensor(let name): return "unexpected tensor \(name) (not part of the architecture)"
-            case .shapeMismatch(let tensor, let expected, let found): return "tensor \(tensor) has shape \(found), expected \(expected)"
+            case .shapeMismatch(let tensor, let expected, let found):
+                return "tensor \(tensor) has shape \(found), expected \(expected)"
             case .nonFiniteValues(let tensor): return "tensor \(tensor) holds NaN or infinity"
             case .incompatible(let reason): return reason
             }

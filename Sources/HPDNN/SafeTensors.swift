@@ -55,8 +55,12 @@ public struct SafeTensors: Equatable, Sendable {
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
         for entry in tensors {
-            Precondition.check(entry.scalars.count == entry.shape.reduce(1, *), "SafeTensors: \(entry.name) has \(entry.scalars.count) values for shape \(entry.shape)")
-            header[entry.name] = ["dtype": "F32", "shape": entry.shape, "data_offsets": [offset, offset + 4 * entry.scalars.count]]
+            Precondition.check(
+                entry.scalars.count == entry.shape.reduce(1, *),
+                "SafeTensors: \(entry.name) has \(entry.scalars.count) values for shape \(entry.shape)")
+            header[entry.name] = [
+                "dtype": "F32", "shape": entry.shape, "data_offsets": [offset, offset + 4 * entry.scalars.count],
+            ]
             offset += 4 * entry.scalars.count
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])
@@ -73,8 +77,12 @@ public struct SafeTensors: Equatable, Sendable {
     /// Decodes the bytes of a file; `path` names the file in errors.
     public static func decode(_ data: Data, path: String) throws(PolicyFileError) -> SafeTensors {
         let bytes = [UInt8](data)
-        func fail(_ problem: PolicyFileError.Problem) -> PolicyFileError { PolicyFileError(path: path, problem: problem) }
-        guard bytes.count >= 8 else { throw fail(.badHeaderLength("the file has \(bytes.count) bytes, fewer than the 8-byte header length")) }
+        func fail(_ problem: PolicyFileError.Problem) -> PolicyFileError {
+            PolicyFileError(path: path, problem: problem)
+        }
+        guard bytes.count >= 8 else {
+            throw fail(.badHeaderLength("the file has \(bytes.count) bytes, fewer than the 8-byte header length"))
+        }
         let declared = LittleEndian.readUInt64(bytes, at: 0)
         guard declared >= 2, declared <= UInt64(min(maximumHeaderLength, bytes.count - 8)) else {
             throw fail(.badHeaderLength("the header length \(declared) does not fit a file of \(bytes.count) bytes"))
@@ -95,7 +103,8 @@ public struct SafeTensors: Equatable, Sendable {
         var located: [(entry: Entry, begin: Int, end: Int)] = []
         for (name, raw) in header where name != "__metadata__" {
             guard let fields = raw as? [String: Any], let dtype = fields["dtype"] as? String,
-                let shape = Self.integers(fields["shape"]), let offsets = Self.integers(fields["data_offsets"]), offsets.count == 2
+                let shape = Self.integers(fields["shape"]), let offsets = Self.integers(fields["data_offsets"]),
+                offsets.count == 2
             else { throw fail(.badHeader("tensor \(name) lacks dtype, shape or data_offsets [begin, end]")) }
             guard dtype == "F32" else { throw fail(.unsupportedDType(tensor: name, dtype: dtype)) }
             guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[0] <= offsets[1] else {
@@ -112,12 +121,17 @@ public struct SafeTensors: Equatable, Sendable {
         var covered = 0
         for item in located {
             guard item.begin == covered else {
-                throw fail(.badOffsets(item.begin > covered
-                    ? "bytes \(covered)..<\(item.begin) of the buffer belong to no tensor (before \(item.entry.name))"
-                    : "tensor \(item.entry.name) overlaps the tensor before it"))
+                throw fail(
+                    .badOffsets(
+                        item.begin > covered
+                            ? "bytes \(covered)..<\(item.begin) of the buffer belong to no tensor (before \(item.entry.name))"
+                            : "tensor \(item.entry.name) overlaps the tensor before it"))
             }
             guard item.end <= bufferSize else {
-                throw fail(.badOffsets("tensor \(item.entry.name) ends at byte \(item.end) but the buffer has \(bufferSize) (truncated file?)"))
+                throw fail(
+                    .badOffsets(
+                        "tensor \(item.entry.name) ends at byte \(item.end) but the buffer has \(bufferSize) (truncated file?)"
+                    ))
             }
             covered = item.end
         }

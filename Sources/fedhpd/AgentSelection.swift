@@ -8,8 +8,12 @@ struct AgentSelection: ExpressibleByArgument, Equatable {
     init?(argument: String) {
         var chosen = Set<Int>()
         for item in argument.split(separator: ",", omittingEmptySubsequences: false) {
-            let bounds = item.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard (1...2).contains(bounds.count), let low = bounds.first!, let high = bounds.last!, low >= 1, low <= high else {
+            let bounds = item.split(separator: "-", omittingEmptySubsequences: false).map {
+                Int($0.trimmingCharacters(in: .whitespaces))
+            }
+            guard (1...2).contains(bounds.count), let low = bounds.first!, let high = bounds.last!, low >= 1,
+                low <= high
+            else {
                 return nil
             }
             chosen.formUnion(low...high)

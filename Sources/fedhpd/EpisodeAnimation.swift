@@ -39,8 +39,11 @@ struct EpisodeAnimation {
         let duration = Self.number(frameSeconds * Double(frameCount))
         func animation(_ attribute: String, type: String? = nil, values: [String]) -> String {
             guard still == nil, values.count > 1 else { return "" }
-            let kind = type.map { "animateTransform attributeName=\"transform\" type=\"\($0)\"" } ?? "animate attributeName=\"\(attribute)\""
-            return "<\(kind) values=\"\(values.joined(separator: ";"))\" dur=\"\(duration)s\" calcMode=\"discrete\" fill=\"freeze\"/>"
+            let kind =
+                type.map { "animateTransform attributeName=\"transform\" type=\"\($0)\"" }
+                ?? "animate attributeName=\"\(attribute)\""
+            return
+                "<\(kind) values=\"\(values.joined(separator: ";"))\" dur=\"\(duration)s\" calcMode=\"discrete\" fill=\"freeze\"/>"
         }
         var text = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Self.number(width))" height="\(Self.number(height))" \
@@ -51,9 +54,11 @@ struct EpisodeAnimation {
         for part in parts {
             let pose = part.poses[base]
             let opacity = part.shown.map { $0[base] ? "1" : "0" } ?? "1"
-            text += "<g opacity=\"\(opacity)\">" + animation("opacity", values: part.shown?.map { $0 ? "1" : "0" } ?? [])
+            text +=
+                "<g opacity=\"\(opacity)\">" + animation("opacity", values: part.shown?.map { $0 ? "1" : "0" } ?? [])
             text += "<g transform=\"translate(\(Self.number(pose.x)) \(Self.number(pose.y)))\">"
-            text += animation("transform", type: "translate", values: part.poses.map { "\(Self.number($0.x)) \(Self.number($0.y))" })
+            text += animation(
+                "transform", type: "translate", values: part.poses.map { "\(Self.number($0.x)) \(Self.number($0.y))" })
             text += "<g transform=\"rotate(\(Self.number(pose.degrees)))\">"
             text += animation("transform", type: "rotate", values: part.poses.map { Self.number($0.degrees) })
             text += part.drawing + "</g></g></g>\n"
@@ -65,14 +70,19 @@ struct EpisodeAnimation {
             if still != nil {
                 timing = ""
             } else if frame == 0 {
-                timing = frameCount > 1 ? "<set attributeName=\"visibility\" to=\"hidden\" begin=\"\(Self.number(frameSeconds))s\" fill=\"freeze\"/>" : ""
+                timing =
+                    frameCount > 1
+                    ? "<set attributeName=\"visibility\" to=\"hidden\" begin=\"\(Self.number(frameSeconds))s\" fill=\"freeze\"/>"
+                    : ""
             } else if frame == frameCount - 1 {
                 timing = "<set attributeName=\"visibility\" to=\"visible\" begin=\"\(begin)s\" fill=\"freeze\"/>"
             } else {
-                timing = "<set attributeName=\"visibility\" to=\"visible\" begin=\"\(begin)s\" dur=\"\(Self.number(frameSeconds))s\"/>"
+                timing =
+                    "<set attributeName=\"visibility\" to=\"visible\" begin=\"\(begin)s\" dur=\"\(Self.number(frameSeconds))s\"/>"
             }
             let visibility = frame == base ? "visible" : "hidden"
-            text += "<text x=\"12\" y=\"24\" font-family=\"monospace\" font-size=\"16\" fill=\"#d22\" visibility=\"\(visibility)\">"
+            text +=
+                "<text x=\"12\" y=\"24\" font-family=\"monospace\" font-size=\"16\" fill=\"#d22\" visibility=\"\(visibility)\">"
                 + Self.escaped(captions[frame]) + timing + "</text>\n"
         }
         return text + "</svg>\n"

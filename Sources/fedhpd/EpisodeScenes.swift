@@ -34,11 +34,13 @@ enum EpisodeScenes {
             """
         let cartX = frames.map { 300 + Double($0.observation[0]) * pixelsPerMetre }
         let cart = EpisodeAnimation.Part(
-            drawing: "<rect x=\"\(-cartWidth / 2)\" y=\"\(-cartHeight / 2)\" width=\"\(cartWidth)\" height=\"\(cartHeight)\" fill=\"#000\"/>",
+            drawing:
+                "<rect x=\"\(-cartWidth / 2)\" y=\"\(-cartHeight / 2)\" width=\"\(cartWidth)\" height=\"\(cartHeight)\" fill=\"#000\"/>",
             poses: cartX.map { .init(x: $0, y: trackY) })
         let poleLength = poleMetres * pixelsPerMetre
         let pole = EpisodeAnimation.Part(
-            drawing: "<rect x=\"-5\" y=\"\(-poleLength)\" width=\"10\" height=\"\(poleLength)\" fill=\"\(poleColour)\"/>"
+            drawing:
+                "<rect x=\"-5\" y=\"\(-poleLength)\" width=\"10\" height=\"\(poleLength)\" fill=\"\(poleColour)\"/>"
                 + "<circle r=\"4\" fill=\"#8184cb\"/>",
             poses: zip(frames, cartX).map { frame, x in
                 .init(x: x, y: trackY - cartHeight / 2, degrees: Double(frame.observation[angleIndex]) * 180 / .pi)
@@ -53,11 +55,14 @@ enum EpisodeScenes {
     static func lunarLander(_ frames: [EpisodeFrame], environment: String, lander: LunarLander) -> EpisodeAnimation {
         let scale = LunarLander.pixelsPerUnit
         let height = LunarLander.worldSize.height * scale
-        func point(_ x: Double, _ y: Double) -> String { "\(EpisodeAnimation.number(x * scale)),\(EpisodeAnimation.number(height - y * scale))" }
+        func point(_ x: Double, _ y: Double) -> String {
+            "\(EpisodeAnimation.number(x * scale)),\(EpisodeAnimation.number(height - y * scale))"
+        }
         let ground = lander.terrainOutline.map { point($0.x, $0.y) }.joined(separator: " ")
         let flags = [LunarLander.helipadFlagsX.left, LunarLander.helipadFlagsX.right].map { x -> String in
             let (px, base) = (x * scale, height - lander.helipadY * scale)
-            return "<line x1=\"\(px)\" y1=\"\(base)\" x2=\"\(px)\" y2=\"\(base - 50)\" stroke=\"#fff\" stroke-width=\"1\"/>"
+            return
+                "<line x1=\"\(px)\" y1=\"\(base)\" x2=\"\(px)\" y2=\"\(base - 50)\" stroke=\"#fff\" stroke-width=\"1\"/>"
                 + "<polygon points=\"\(px),\(base - 50) \(px),\(base - 40) \(px + 25),\(base - 45)\" fill=\"#cc0\"/>"
         }.joined()
         let background = """
@@ -72,7 +77,9 @@ enum EpisodeScenes {
             """
         let poses = frames.map { frame -> EpisodeAnimation.Pose in
             let position = lander.landerPosition(observation: frame.observation)
-            return .init(x: position.x * scale, y: height - position.y * scale, degrees: -Double(frame.observation[4]) * 180 / .pi)
+            return .init(
+                x: position.x * scale, y: height - position.y * scale,
+                degrees: -Double(frame.observation[4]) * 180 / .pi)
         }
         func firing(_ engine: Int) -> [Bool] { frames.map { $0.action == .discrete(engine) } }
         let flames = [
@@ -81,7 +88,8 @@ enum EpisodeScenes {
             (3, "<polygon points=\"-17,-4 -17,4 -30,0\" fill=\"#f80\"/>"),
         ].map { EpisodeAnimation.Part(drawing: $0.1, poses: poses, shown: firing($0.0)) }
         return EpisodeAnimation(
-            width: 600, height: 400, background: background, parts: [EpisodeAnimation.Part(drawing: body, poses: poses)] + flames,
+            width: 600, height: 400, background: background,
+            parts: [EpisodeAnimation.Part(drawing: body, poses: poses)] + flames,
             captions: captions(frames, environment: environment))
     }
 }

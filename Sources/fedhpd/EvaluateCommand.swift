@@ -44,11 +44,15 @@ struct EvaluateCommand: ParsableCommand {
         let files = try policyFiles(at: url, isFolder: isFolder.boolValue)
         var loaded: [(agent: Int, url: URL, saved: SavedPolicy)] = []
         for (agent, file) in files {
-            do { loaded.append((agent, file, try SavedPolicy.load(from: file))) } catch { throw CommandError("\(error)") }
+            do { loaded.append((agent, file, try SavedPolicy.load(from: file))) } catch {
+                throw CommandError("\(error)")
+            }
         }
         let environmentID = loaded[0].saved.environment
         if let other = loaded.first(where: { $0.saved.environment != environmentID }) {
-            throw CommandError("\(other.url.path): the policy acts in \(other.saved.environment), agent \(loaded[0].agent)'s in \(environmentID)")
+            throw CommandError(
+                "\(other.url.path): the policy acts in \(other.saved.environment), agent \(loaded[0].agent)'s in \(environmentID)"
+            )
         }
         let environment: EnvironmentSpecification
         do { environment = try Catalog.all.specification(for: environmentID) } catch {
@@ -60,10 +64,12 @@ struct EvaluateCommand: ParsableCommand {
         let evaluation = PolicyEvaluation(environment: environment, episodes: episodes, seed: seed, mode: mode)
         let returns = try evaluation.returns(of: loaded.map { ($0.agent, $0.saved.policy) }, threads: threads)
         let report = EvaluationReport(
-            environment: environment.id, source: url.standardizedFileURL.path, mode: mode, seed: seed, episodes: episodes,
+            environment: environment.id, source: url.standardizedFileURL.path, mode: mode, seed: seed,
+            episodes: episodes,
             agents: zip(loaded, returns).map { item, returns in
                 EvaluationReport.AgentResult(
-                    agent: item.agent, file: item.url.standardizedFileURL.path, architecture: item.saved.policy.architecture.summary,
+                    agent: item.agent, file: item.url.standardizedFileURL.path,
+                    architecture: item.saved.policy.architecture.summary,
                     episodesTrained: item.saved.episodesTrained, returns: returns, thresholds: environment.thresholds)
             })
         let data = try report.encoded()
@@ -84,12 +90,15 @@ struct EvaluateCommand: ParsableCommand {
         let folder = RunFolder(url: url)
         let files = folder.policyFiles()
         guard !files.isEmpty else {
-            throw CommandError("\(url.path): no policies/agent-<k>.safetensors in this folder (is it a run folder of a finished run?)")
+            throw CommandError(
+                "\(url.path): no policies/agent-<k>.safetensors in this folder (is it a run folder of a finished run?)")
         }
         guard let agents else { return files.map { ($0.agent, $0.url) } }
         let missing = agents.agents.filter { agent in !files.contains { $0.agent == agent } }
         guard missing.isEmpty else {
-            throw CommandError("--agents: \(folder.policiesURL.path) has no file for agent(s) \(missing.map(String.init).joined(separator: ","))")
+            throw CommandError(
+                "--agents: \(folder.policiesURL.path) has no file for agent(s) \(missing.map(String.init).joined(separator: ","))"
+            )
         }
         return files.filter { agents.agents.contains($0.agent) }.map { ($0.agent, $0.url) }
     }

@@ -42,7 +42,8 @@ struct WatchCommand: ParsableCommand {
         var instance = try environment.makeEnvironment(40_000)
         var generator = evaluation.samplingGenerator(agentIndex: saved.agentIndex ?? 1)
         var frames: [EpisodeFrame] = []
-        _ = evaluation.playEpisode(0, with: saved.policy, in: &instance, generator: &generator) { observation, action, total in
+        _ = evaluation.playEpisode(0, with: saved.policy, in: &instance, generator: &generator) {
+            observation, action, total in
             frames.append(EpisodeFrame(observation: observation, action: action, returnSoFar: total))
         }
         if let frame, !frames.indices.contains(frame) {
@@ -77,7 +78,9 @@ struct WatchCommand: ParsableCommand {
             case .continuous(let values)?: action = values.map { "\($0)" }.joined(separator: " ")
             case nil: action = ""
             }
-            text += "\(step)," + frame.observation.map { "\($0)" }.joined(separator: ",") + ",\(action),\(frame.returnSoFar)\n"
+            text +=
+                "\(step)," + frame.observation.map { "\($0)" }.joined(separator: ",")
+                + ",\(action),\(frame.returnSoFar)\n"
         }
         return text
     }

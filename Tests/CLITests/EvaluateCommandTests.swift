@@ -9,11 +9,15 @@ import Testing
     func trainTinyRun(_ environment: String, in root: URL, extra: [String] = []) throws -> URL {
         let agents = root.appendingPathComponent("agents.json")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try #"[{"hiddenSizes": [16], "activation": "tanh", "learningRate": 0.002}, {"hiddenSizes": [8, 8], "activations": ["relu", "tanh"], "learningRate": 0.001}]"#
+        try
+            #"[{"hiddenSizes": [16], "activation": "tanh", "learningRate": 0.002}, {"hiddenSizes": [8, 8], "activations": ["relu", "tanh"], "learningRate": 0.001}]"#
             .write(to: agents, atomically: true, encoding: .utf8)
         let out = root.appendingPathComponent("runs")
-        let trained = try cli.run(["train", "--env", environment, "--agents", agents.path, "--method", "nofed", "--episodes", "4",
-                                   "--seeds", "7", "--out", out.path] + extra)
+        let trained = try cli.run(
+            [
+                "train", "--env", environment, "--agents", agents.path, "--method", "nofed", "--episodes", "4",
+                "--seeds", "7", "--out", out.path,
+            ] + extra)
         #expect(trained.status == 0, "\(trained.error)")
         let folder = out.appendingPathComponent("\(environment)__nofed__seed7")
         return folder
@@ -31,7 +35,9 @@ import Testing
         let evaluationURL = folder.appendingPathComponent("evaluation.json")
         var reports: [Data] = []
         for threads in ["1", "2"] {
-            let outcome = try cli.run(["evaluate", folder.path, "--episodes", "3", "--seed", "11", "--mode", "sample", "--threads", threads])
+            let outcome = try cli.run([
+                "evaluate", folder.path, "--episodes", "3", "--seed", "11", "--mode", "sample", "--threads", threads,
+            ])
             #expect(outcome.status == 0, "\(outcome.error)")
             #expect(outcome.output.contains("mean ± sd") && outcome.output.contains("system mean"), "\(outcome.output)")
             reports.append(try Data(contentsOf: evaluationURL))
@@ -61,7 +67,10 @@ import Testing
         #expect(agents.count == 1 && agents[0]["agent"] as? Int == 2 && agents[0]["episodesTrained"] as? Int == 2)
         let selected = try cli.run(["evaluate", folder.path, "--episodes", "2", "--agents", "2"])
         #expect(selected.status == 0)
-        #expect((try report(folder.appendingPathComponent("evaluation.json"))["agents"] as! [[String: Any]]).map { $0["agent"] as! Int } == [2])
+        #expect(
+            (try report(folder.appendingPathComponent("evaluation.json"))["agents"] as! [[String: Any]]).map {
+                $0["agent"] as! Int
+            } == [2])
     }
 
     @Test func badInputNamesTheFileAndTheProblemAndWritesNothing() throws {
@@ -76,8 +85,10 @@ import Testing
         try Data("not a policy".utf8).write(to: garbage)
         // The LunarLander policy relabelled as a CartPole one: 8 inputs against CartPole's 4.
         let relabelled = root.appendingPathComponent("relabelled.safetensors")
-        let length = Int(bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
-        let header = String(decoding: bytes[8..<(8 + length)], as: UTF8.self).replacingOccurrences(of: "LunarLander-v3", with: "CartPole-v1")
+        let length = Int(
+            bytes.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+        let header = String(decoding: bytes[8..<(8 + length)], as: UTF8.self).replacingOccurrences(
+            of: "LunarLander-v3", with: "CartPole-v1")
         var relabelledBytes = Data()
         withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { relabelledBytes.append(contentsOf: $0) }
         try (relabelledBytes + Data(header.utf8) + bytes[(8 + length)...]).write(to: relabelled)

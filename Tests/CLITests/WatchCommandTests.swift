@@ -4,7 +4,8 @@ import Testing
 /// Renders SVG frames to PNG with rsvg-convert and measures drawn shapes with a small standard-library Python PNG
 /// reader. CI installs rsvg-convert (`scripts/setup.sh`), so there a missing one fails the tests instead of skipping.
 enum FrameMeasurement {
-    static let isAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert")
+    static let isAvailable =
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/rsvg-convert")
         && ((try? PythonTensorBoard.python(["-c", "import zlib"]).status) == 0)
     static let isRequired = ProcessInfo.processInfo.environment["CI"] == "true"
 
@@ -68,42 +69,53 @@ enum FrameMeasurement {
 }
 
 /// `fedhpd watch`, checked as a person would see it: frames rendered to PNG, shapes where the state says.
-@Suite(.enabled(
-    if: FrameMeasurement.isAvailable || FrameMeasurement.isRequired,
-    "SKIPPED: needs rsvg-convert (apt install librsvg2-bin — scripts/setup.sh) and python3"))
+@Suite(
+    .enabled(
+        if: FrameMeasurement.isAvailable || FrameMeasurement.isRequired,
+        "SKIPPED: needs rsvg-convert (apt install librsvg2-bin — scripts/setup.sh) and python3"))
 struct WatchCommandTests {
     let cli = CommandLineTests()
     static let pole = (202, 152, 101)  // #ca9865
     static let lander = (128, 102, 230)  // #8066e6
 
     /// Watches agent 1 of a tiny run of `environment`; returns the folder and the episode's states (rows of numbers).
-    func watched(_ environment: String, mode: String = "greedy", in root: URL) throws -> (folder: URL, policy: URL, states: [[Double]]) {
+    func watched(_ environment: String, mode: String = "greedy", in root: URL) throws -> (
+        folder: URL, policy: URL, states: [[Double]]
+    ) {
         #expect(FrameMeasurement.isAvailable, "rsvg-convert and python3 are required when CI=true")
         let run = try EvaluateCommandTests().trainTinyRun(environment, in: root)
         let policy = run.appendingPathComponent("policies/agent-1.safetensors")
         let states = root.appendingPathComponent("states.csv")
         let animation = root.appendingPathComponent("episode.svg")
-        let outcome = try cli.run(["watch", policy.path, "--out", animation.path, "--seed", "3", "--mode", mode, "--states", states.path])
+        let outcome = try cli.run([
+            "watch", policy.path, "--out", animation.path, "--seed", "3", "--mode", mode, "--states", states.path,
+        ])
         #expect(outcome.status == 0, "\(outcome.error)")
         let svg = try String(contentsOf: animation, encoding: .utf8)
         let rows = try String(contentsOf: states, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
             line.split(separator: ",", omittingEmptySubsequences: false).map { Double($0) ?? .nan }
         }
         #expect(svg.contains("<animateTransform") && svg.components(separatedBy: "<text").count - 1 == rows.count)
-        let wellFormed = try PythonTensorBoard.python(["-c", "import sys, xml.etree.ElementTree as e; e.parse(sys.argv[1])", animation.path])
+        let wellFormed = try PythonTensorBoard.python([
+            "-c", "import sys, xml.etree.ElementTree as e; e.parse(sys.argv[1])", animation.path,
+        ])
         #expect(wellFormed.status == 0, "\(wellFormed.error)")
         return (root, policy, rows)
     }
 
     func still(_ policy: URL, step: Int, mode: String = "greedy", in root: URL) throws -> URL {
         let url = root.appendingPathComponent("step-\(step).svg")
-        let outcome = try cli.run(["watch", policy.path, "--out", url.path, "--seed", "3", "--mode", mode, "--frame", "\(step)"])
+        let outcome = try cli.run([
+            "watch", policy.path, "--out", url.path, "--seed", "3", "--mode", mode, "--frame", "\(step)",
+        ])
         #expect(outcome.status == 0, "\(outcome.error)")
         return url
     }
 
     @Test(arguments: [("CartPole-v1", 3, 100.0), ("InvertedPendulum-v4", 2, 200.0)])
-    func thePolesPixelAngleAndTheCartMatchTheStateAtTheFirstAndLastStep(environment: String, angleColumn: Int, pixelsPerMetre: Double) throws {
+    func thePolesPixelAngleAndTheCartMatchTheStateAtTheFirstAndLastStep(
+        environment: String, angleColumn: Int, pixelsPerMetre: Double
+    ) throws {
         let root = cli.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let (_, policy, states) = try watched(environment, in: root)
@@ -111,11 +123,15 @@ struct WatchCommandTests {
             let measured = try FrameMeasurement.measure(svg: still(policy, step: step, in: root), colour: Self.pole)
             let angle = states[step][angleColumn] * 180 / .pi
             #expect(measured["count"]! > 300)
-            #expect(abs(measured["degrees"]! - angle) < 1.5, "\(environment) step \(step): drawn \(measured["degrees"]!)°, state \(angle)°")
+            #expect(
+                abs(measured["degrees"]! - angle) < 1.5,
+                "\(environment) step \(step): drawn \(measured["degrees"]!)°, state \(angle)°")
             // The pole's centroid sits half a pole above the cart's top centre, along the pole.
             let cartX = 300 + states[step][1] * pixelsPerMetre
             let poleHalf = (environment == "CartPole-v1" ? 50.0 : 60.0)
-            #expect(abs(measured["x"]! - (cartX + poleHalf * sin(states[step][angleColumn]))) < 2, "\(environment) step \(step)")
+            #expect(
+                abs(measured["x"]! - (cartX + poleHalf * sin(states[step][angleColumn]))) < 2,
+                "\(environment) step \(step)")
         }
     }
 
@@ -132,10 +148,13 @@ struct WatchCommandTests {
         let inside = states.indices.filter { (40...570).contains(pixel($0).x) && (40...370).contains(pixel($0).y) }
         try #require(!inside.isEmpty, "the lander never is fully in the picture")
         for step in [inside.first!, inside.last!] {
-            let measured = try FrameMeasurement.measure(svg: still(policy, step: step, mode: "sample", in: root), colour: Self.lander)
+            let measured = try FrameMeasurement.measure(
+                svg: still(policy, step: step, mode: "sample", in: root), colour: Self.lander)
             let (x, y) = pixel(step)
             #expect(measured["count"]! > 500)
-            #expect(abs(measured["x"]! - x) < 4 && abs(measured["y"]! - y) < 6, "step \(step): drawn (\(measured["x"]!), \(measured["y"]!)), state (\(x), \(y))")
+            #expect(
+                abs(measured["x"]! - x) < 4 && abs(measured["y"]! - y) < 6,
+                "step \(step): drawn (\(measured["x"]!), \(measured["y"]!)), state (\(x), \(y))")
         }
     }
 }

@@ -7,7 +7,8 @@ import Testing
 /// `--init-policies`: agents start from policy files.
 @Suite struct WarmStartTests {
     func trainedFolder(episodes: Int = 3) throws -> (training: FederatedTraining, folder: RunFolder) {
-        let folder = RunFolder(url: FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-warm-\(UUID())"))
+        let folder = RunFolder(
+            url: FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-warm-\(UUID())"))
         let training = try FederatedTraining(
             configuration: FederationTests.configuration(method: .nofed, episodes: episodes), environment: .cartPole,
             publicStates: nil, threads: 2)
@@ -23,8 +24,10 @@ import Testing
     func warmStarted(from folder: RunFolder) throws -> FederatedTraining {
         var configuration = FederationTests.configuration(method: .nofed, episodes: 5)
         configuration.seed = 21
-        configuration.initialPolicies = try InitialPoliciesRecord(folder: folder.policiesURL, agentCount: configuration.agents.count)
-        let training = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
+        configuration.initialPolicies = try InitialPoliciesRecord(
+            folder: folder.policiesURL, agentCount: configuration.agents.count)
+        let training = try FederatedTraining(
+            configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
         try training.loadInitialPolicies(configuration.initialPolicies!)
         return training
     }
@@ -33,7 +36,8 @@ import Testing
         let (trained, folder) = try trainedFolder()
         defer { try? FileManager.default.removeItem(at: folder.url) }
         let fresh = try FederatedTraining(
-            configuration: FederationTests.configuration(method: .nofed, episodes: 5), environment: .cartPole, publicStates: nil, threads: 1)
+            configuration: FederationTests.configuration(method: .nofed, episodes: 5), environment: .cartPole,
+            publicStates: nil, threads: 1)
         #expect(parameters(fresh) != parameters(trained))
         #expect(parameters(try warmStarted(from: folder)) == parameters(trained))
     }
@@ -60,7 +64,8 @@ import Testing
         configuration.initialPolicies = try InitialPoliciesRecord(folder: folder.policiesURL, agentCount: 10)
         try FileManager.default.removeItem(at: folder.policyURL(agent: 2))
         try FileManager.default.copyItem(at: folder.policyURL(agent: 6), to: folder.policyURL(agent: 2))  // any other bytes
-        let training = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
+        let training = try FederatedTraining(
+            configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
         #expect {
             try training.loadInitialPolicies(configuration.initialPolicies!)
         } throws: { "\($0)".contains("agent 2: ") && "\($0)".contains("has changed since the run started") }

@@ -11,7 +11,8 @@ import Testing
     /// The problem reported when decoding `data`, or nil when it loads.
     func problem(_ data: Data) -> PolicyFileError.Problem? {
         do {
-            _ = try PolicyFile.policy(from: SafeTensors.decode(data, path: "agent-1.safetensors"), path: "agent-1.safetensors")
+            _ = try PolicyFile.policy(
+                from: SafeTensors.decode(data, path: "agent-1.safetensors"), path: "agent-1.safetensors")
             return nil
         } catch {
             #expect(error.path == "agent-1.safetensors" && "\(error)".hasPrefix("agent-1.safetensors: "))
@@ -32,11 +33,15 @@ import Testing
     }
 
     @Test func tensorNamesFollowPyTorchsSequentialModuleIndices() {
-        #expect(PolicyFile.tensorNames(categorical.architecture)
-            == ["body.0.weight", "body.0.bias", "body.2.weight", "body.2.bias", "head.weight", "head.bias"])
-        #expect(PolicyFile.tensorNames(gaussian.architecture)
-            == ["body.0.weight", "body.0.bias", "body.2.weight", "body.2.bias",
-                "mean_head.weight", "mean_head.bias", "std_head.weight", "std_head.bias"])
+        #expect(
+            PolicyFile.tensorNames(categorical.architecture)
+                == ["body.0.weight", "body.0.bias", "body.2.weight", "body.2.bias", "head.weight", "head.bias"])
+        #expect(
+            PolicyFile.tensorNames(gaussian.architecture)
+                == [
+                    "body.0.weight", "body.0.bias", "body.2.weight", "body.2.bias",
+                    "mean_head.weight", "mean_head.bias", "std_head.weight", "std_head.bias",
+                ])
     }
 
     @Test func aSavedPolicyLoadsWithTheSameArchitectureParametersAndMetadata() throws {
@@ -73,14 +78,23 @@ import Testing
     @Test func aHeaderLengthBeyondTheFileIsRefused() throws {
         var data = try PolicyFile.content(of: categorical).encoded()
         data.replaceSubrange(0..<8, with: [0xFF, 0xFF, 0, 0, 0, 0, 0, 0])
-        guard case .badHeaderLength? = problem(data) else { Issue.record("\(String(describing: problem(data)))"); return }
-        guard case .badHeaderLength? = problem(Data([1, 2, 3])) else { Issue.record("3-byte file accepted"); return }
+        guard case .badHeaderLength? = problem(data) else {
+            Issue.record("\(String(describing: problem(data)))")
+            return
+        }
+        guard case .badHeaderLength? = problem(Data([1, 2, 3])) else {
+            Issue.record("3-byte file accepted")
+            return
+        }
     }
 
     @Test func aHeaderThatIsNotJSONIsRefused() throws {
         var data = try PolicyFile.content(of: categorical).encoded()
         data[8] = UInt8(ascii: "[")
-        guard case .badHeader? = problem(data) else { Issue.record("\(String(describing: problem(data)))"); return }
+        guard case .badHeader? = problem(data) else {
+            Issue.record("\(String(describing: problem(data)))")
+            return
+        }
     }
 
     @Test func aTensorOfAnotherDTypeIsRefusedByName() throws {
@@ -103,7 +117,10 @@ import Testing
 
     @Test func aTruncatedBufferIsRefused() throws {
         let data = try PolicyFile.content(of: categorical).encoded()
-        guard case .badOffsets(let reason)? = problem(data.prefix(data.count - 4)) else { Issue.record("accepted"); return }
+        guard case .badOffsets(let reason)? = problem(data.prefix(data.count - 4)) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(reason.contains("head.bias"))
     }
 
@@ -120,7 +137,10 @@ import Testing
     @Test func missingArchitectureMetadataIsRefusedNamingTheKey() throws {
         var content = PolicyFile.content(of: gaussian)
         content.metadata["activations"] = nil
-        guard case .badMetadata(let key, _)? = problem(try content.encoded()) else { Issue.record("accepted"); return }
+        guard case .badMetadata(let key, _)? = problem(try content.encoded()) else {
+            Issue.record("accepted")
+            return
+        }
         #expect(key == "activations")
     }
 
@@ -133,7 +153,9 @@ import Testing
     @Test func assigningIntoAnotherArchitectureNamesTheTensorAndShapes() throws {
         var generator = RandomGenerator(seed: 5)
         let wider = CategoricalPolicy(
-            architecture: PolicyArchitecture(family: .categorical, observationSize: 4, actionSize: 3, hiddenSizes: [9, 5], activations: [.relu, .tanh]),
+            architecture: PolicyArchitecture(
+                family: .categorical, observationSize: 4, actionSize: 3, hiddenSizes: [9, 5],
+                activations: [.relu, .tanh]),
             generator: &generator)
         #expect {
             try PolicyFile.assign(PolicyFile.content(of: categorical), to: wider, path: "init/agent-2.safetensors")

@@ -33,6 +33,7 @@ import Glibc
             _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
             process.executableURL = NetworkTests.executable
             process.arguments = arguments
+            process.currentDirectoryURL = folder  // relative paths (join's default --out runs) land in the test's folder
             process.standardOutput = try FileHandle(forWritingTo: outputURL)
             process.standardError = try FileHandle(forWritingTo: errorURL)
             try process.run()
@@ -152,6 +153,13 @@ import Glibc
         }
         let trained = root.appendingPathComponent("train").appendingPathComponent(Self.runFolderName)
         let served = root.appendingPathComponent("serve").appendingPathComponent(Self.runFolderName)
+        // Each client kept its own agents' policies under its --out (default runs/): the same files `train` wrote.
+        #expect(!FileManager.default.fileExists(atPath: served.appendingPathComponent("policies").path))
+        for agent in 1...10 {
+            let name = "policies/agent-\(agent).safetensors"
+            let kept = try Data(contentsOf: root.appendingPathComponent("runs").appendingPathComponent(Self.runFolderName).appendingPathComponent(name))
+            #expect(kept == (try Data(contentsOf: trained.appendingPathComponent(name))), "\(name) differs from fedhpd train's")
+        }
         for file in ["rewards.csv", "kd_losses.csv", "config.json", "summary.json"] {
             let expected = try Data(contentsOf: trained.appendingPathComponent(file))
             let actual = try Data(contentsOf: served.appendingPathComponent(file))
