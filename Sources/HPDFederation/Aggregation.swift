@@ -12,6 +12,13 @@ public protocol AggregationStrategy: Sendable {
     /// The consensus of the reports of the agents `agentIndices` (0-based, ascending; agents whose report was
     /// rejected are absent). The default ignores the indices and calls `aggregate(_:)`; weighted strategies use them.
     func aggregate(_ distributions: [ActionDistribution], agentIndices: [Int]) -> ActionDistribution
+
+    /// The consensus with what the server knows besides the reports (e.g. recent returns, for weighted means). The
+    /// default ignores the context and calls `aggregate(_:agentIndices:)`, so strategies written before the context
+    /// existed keep working.
+    func aggregate(
+        _ distributions: [ActionDistribution], agentIndices: [Int], context: AggregationContext
+    ) -> ActionDistribution
 }
 
 extension AggregationStrategy {
@@ -19,6 +26,12 @@ extension AggregationStrategy {
 
     public func aggregate(_ distributions: [ActionDistribution], agentIndices: [Int]) -> ActionDistribution {
         aggregate(distributions)
+    }
+
+    public func aggregate(
+        _ distributions: [ActionDistribution], agentIndices: [Int], context: AggregationContext
+    ) -> ActionDistribution {
+        aggregate(distributions, agentIndices: agentIndices)
     }
 }
 

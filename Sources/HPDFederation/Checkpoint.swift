@@ -197,6 +197,9 @@ public enum ConfigurationDifference {
         if left.publicStates?.checksum != right.publicStates?.checksum { differing.append("publicStates") }
         if left.aggregation != right.aggregation { differing.append("aggregation") }
         if left.initialPolicies != right.initialPolicies { differing.append("initialPolicies") }
+        if left.participation != right.participation { differing.append("participation") }
+        if left.dropoutProbability != right.dropoutProbability { differing.append("dropoutProbability") }
+        if left.adversarialAgents != right.adversarialAgents { differing.append("adversarialAgents") }
         return differing
     }
 }

@@ -9,8 +9,13 @@ public struct Comparison {
         public var configuration: FederationConfiguration
         /// returns[e][k]: agent k's return in episode e (rewards.csv).
         public var returns: [[Double]]
-        /// The system reward per episode: the mean of the agents' returns.
-        public var systemReturns: [Double] { returns.map { LearningCurve.mean($0) } }
+        /// The agents (0-based) the system reward averages; nil: all.
+        public var counted: [Int]?
+        /// The system reward per episode: the mean of the (counted) agents' returns.
+        public var systemReturns: [Double] {
+            guard let counted else { return returns.map { LearningCurve.mean($0) } }
+            return returns.map { row in LearningCurve.mean(counted.map { row[$0] }) }
+        }
     }
 
     /// Runs grouped by setting label, in first-seen order.
@@ -20,8 +25,9 @@ public struct Comparison {
 
     /// Reads every run folder (each needs config.json and rewards.csv). Runs are grouped by setting and by the kind
     /// of public state set (a file's name, or `built` for sets built per seed); groups are ordered NoFed, FedHPD by
-    /// interval, DPA-FedRL.
-    public init(runFolders: [URL], thresholds: [Double]) throws {
+    /// interval, DPA-FedRL. `countedAgents` (0-based; nil: all) restricts the system reward to some agents — e.g.
+    /// the honest ones of a run with an adversary.
+    public init(runFolders: [URL], thresholds: [Double], countedAgents: [Int]? = nil) throws {
         self.thresholds = thresholds
         var groups: [(key: String, label: String, order: Int, runs: [Run])] = []
         for url in runFolders {
@@ -30,7 +36,13 @@ public struct Comparison {
             do { configuration = try folder.readConfiguration() } catch {
                 throw FederationError.invalidConfiguration("\(folder.configurationURL.path): not a run folder (\(error.localizedDescription))")
             }
-            let run = Run(configuration: configuration, returns: try RunFolder.readRewards(from: folder.rewardsURL))
+            let run = Run(
+                configuration: configuration, returns: try RunFolder.readRewards(from: folder.rewardsURL),
+                counted: countedAgents)
+            if let countedAgents, let outside = countedAgents.first(where: { $0 >= configuration.agents.count }) {
+                throw FederationError.invalidConfiguration(
+                    "\(folder.url.path): agent \(outside + 1) is not among its \(configuration.agents.count) agents")
+            }
             let statesKind = configuration.publicStates.map { record -> String in
                 record.source.hasPrefix("auto") || record.source.hasPrefix("built")
                     ? "built" : URL(fileURLWithPath: record.path ?? record.source).lastPathComponent

@@ -15,13 +15,20 @@ public struct DistillationServer: Sendable {
     public let loops: Int
     /// How reports are combined.
     public let aggregation: AggregationStrategy
+    /// 0-based indices of agents whose uploads are replaced by `ActionDistribution.confidentlyWrong()` (simulated
+    /// adversaries; `--adversarial-agents`).
+    public let adversarialAgents: Set<Int>
 
     /// Splits `publicStates` into contiguous parts of at most `partSize` states; each event makes `loops` passes over
     /// them, combining reports with `aggregation`.
-    public init(publicStates: PublicStateSet, partSize: Int, loops: Int, aggregation: AggregationStrategy = ArithmeticMean()) {
+    public init(
+        publicStates: PublicStateSet, partSize: Int, loops: Int, aggregation: AggregationStrategy = ArithmeticMean(),
+        adversarialAgents: Set<Int> = []
+    ) {
         self.parts = publicStates.parts(partSize: partSize)
         self.loops = loops
         self.aggregation = aggregation
+        self.adversarialAgents = adversarialAgents
     }
 
     /// The digestion losses of one event: one row per (loop, part), one loss per agent (NaN for excluded agents),
@@ -30,18 +37,30 @@ public struct DistillationServer: Sendable {
     /// Work is scheduled as flat lists of (agent, chunk) jobs (`ChunkedFederatedAgent`; other agents count as one
     /// chunk), largest first, so every thread stays busy even when one agent dominates; each agent then combines its
     /// chunks in chunk order, so the results do not depend on the thread count.
-    public func runEvent(agents: [any FederatedAgent], executor: ParallelExecutor) -> DistillationEventResult {
+    ///
+    /// Only `participants` (0-based; nil: every agent) report and digest; the others' losses are NaN. `context` is
+    /// handed to the aggregation strategy (recent returns, for weighted means).
+    public func runEvent(
+        agents: [any FederatedAgent], executor: ParallelExecutor, participants: [Int]? = nil,
+        context: AggregationContext = AggregationContext()
+    ) -> DistillationEventResult {
         let workers: [any ChunkedFederatedAgent] = agents.map { $0 as? ChunkedFederatedAgent ?? WholeAgentWork($0) }
+        let taking = Set(participants ?? Array(agents.indices))
         var rows: [DistillationStep] = []
         var exclusions: [String] = []
         for loop in 0..<loops {
             for (partIndex, part) in parts.enumerated() {
-                let extraction = workers.map { Optional($0.beginExtraction(on: part)) }
+                let extraction = workers.indices.map { taking.contains($0) ? workers[$0].beginExtraction(on: part) : nil }
                 executor.runChunks(extraction) { workers[$0].extract(chunk: $1) }
-                let reports = executor.map(workers.count) { workers[$0].finishExtraction() }
+                let reports = executor.map(workers.count) { index -> ActionDistribution? in
+                    guard extraction[index] != nil else { return nil }
+                    let report = workers[index].finishExtraction()
+                    return adversarialAgents.contains(index) ? report.confidentlyWrong() : report
+                }
                 var accepted: [ActionDistribution] = []
                 var acceptedIndices: [Int] = []
                 for (index, report) in reports.enumerated() {
+                    guard let report else { continue }
                     do {
                         try report.validate(expectedFamily: agents[index].distributionFamily, stateCount: part.rows)
                         accepted.append(report)
@@ -54,7 +73,7 @@ public struct DistillationServer: Sendable {
                     rows.append(DistillationStep(loop: loop + 1, part: partIndex + 1, losses: Array(repeating: .nan, count: agents.count)))
                     continue
                 }
-                let consensus = aggregation.aggregate(accepted, agentIndices: acceptedIndices)
+                let consensus = aggregation.aggregate(accepted, agentIndices: acceptedIndices, context: context)
                 let digestion = workers.indices.map { index in
                     acceptedIndices.contains(index)
                         ? workers[index].beginDigestion(consensus: consensus, on: part, loss: .klDivergence) : nil

@@ -20,6 +20,8 @@ public final class FederatedTraining {
     public let server: DistillationServer?
     private let executor: ParallelExecutor
     private let aggregation: AggregationStrategy
+    /// Who takes part in each event (the configuration's participation, dropout and adversaries).
+    private let participation: FederationParticipation
 
     /// returns[e][k]: agent k's return in episode e.
     public internal(set) var returns: [[Double]] = []
@@ -55,7 +57,7 @@ public final class FederatedTraining {
     /// Builds every agent from the configuration (black box: each builds its own network and optimiser).
     public convenience init(
         configuration: FederationConfiguration, environment: EnvironmentSpecification,
-        publicStates: PublicStateSet?, aggregation: AggregationStrategy = ArithmeticMean(), threads: Int
+        publicStates: PublicStateSet?, aggregation: AggregationStrategy? = nil, threads: Int
     ) throws {
         try configuration.validate()
         var agents: [ReinforceAgent] = []
@@ -70,10 +72,11 @@ public final class FederatedTraining {
 
     /// A run over agents you built yourself — any `LocalLearningAgent`, e.g. with a custom policy architecture.
     /// `configuration.agents` should still describe them (it is what config.json records); the trainer only uses
-    /// its count. Checkpoints support `ReinforceAgent`s only.
+    /// its count. Checkpoints support `ReinforceAgent`s only. `aggregation` nil: the strategy the configuration names
+    /// (`AggregationChoice`); a custom strategy replaces it.
     public init(
         configuration: FederationConfiguration, environment: EnvironmentSpecification, agents: [any LocalLearningAgent],
-        publicStates: PublicStateSet?, aggregation: AggregationStrategy = ArithmeticMean(), threads: Int
+        publicStates: PublicStateSet?, aggregation: AggregationStrategy? = nil, threads: Int
     ) throws {
         try configuration.validate()
         guard agents.count == configuration.agents.count else {
@@ -81,7 +84,9 @@ public final class FederatedTraining {
                 "\(agents.count) agents given but the configuration describes \(configuration.agents.count)")
         }
         self.configuration = configuration
+        let aggregation = try aggregation ?? AggregationChoice.strategy(named: configuration.aggregation)
         self.aggregation = aggregation
+        participation = FederationParticipation(configuration)
         executor = ParallelExecutor(threadCount: threads)
         self.agents = agents
         dpaGenerator = RandomGenerator(seed: configuration.seed, stream: 1)
@@ -95,7 +100,7 @@ public final class FederatedTraining {
             }
             server = DistillationServer(
                 publicStates: publicStates, partSize: configuration.partSize, loops: configuration.loops,
-                aggregation: aggregation)
+                aggregation: aggregation, adversarialAgents: participation.adversarialAgents)
         case .dpa:
             server = nil
             dpaEnvironment = try environment.makeEnvironment(10_000)
@@ -156,7 +161,11 @@ public final class FederatedTraining {
         let federationStart = monotonicSeconds()
         switch configuration.method {
         case .fedhpd:
-            let result = server!.runEvent(agents: agents, executor: executor)
+            let participants = participation.participants(
+                event: (episode + 1) / configuration.interval, agentCount: agents.count, runSeed: configuration.seed)
+            let result = server!.runEvent(
+                agents: agents, executor: executor, participants: participants,
+                context: AggregationContext(returns: returns))
             for step in result.steps { distillationRecords.append((episode + 1, step)) }
             exclusions += result.exclusions.map { "episode \(episode + 1): \($0)" }
             timings.distillationEvents += 1

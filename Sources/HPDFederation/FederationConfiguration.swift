@@ -33,8 +33,14 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
     public var agents: [AgentSpecification]
     /// Which public state set was used (nil for NoFed and DPA).
     public var publicStates: PublicStatesRecord?
-    /// The aggregation strategy's name.
+    /// The aggregation strategy's name (`AggregationChoice`: arithmetic-mean, median, trimmed:F, weighted:T).
     public var aggregation: String = "arithmetic-mean"
+    /// The share P of agents taking part in each event (`--participation`; nil: 1, everyone).
+    public var participation: Double?
+    /// The probability Q that a chosen agent misses an event (`--dropout-probability`; nil: 0).
+    public var dropoutProbability: Double?
+    /// 1-based numbers of agents whose uploads are confidently wrong (`--adversarial-agents`; nil: none).
+    public var adversarialAgents: [Int]?
     /// The folder of `agent-<k>.safetensors` files the agents start from (`--init-policies`), nil for a cold start.
     public var initialPolicies: InitialPoliciesRecord?
 
@@ -64,18 +70,57 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
         if method == .fedhpd && publicStates == nil {
             throw .invalidConfiguration("fedhpd needs a public state set")
         }
+        _ = try AggregationChoice.strategy(named: aggregation)
+        if let participation, !(participation > 0 && participation <= 1) {
+            throw .invalidConfiguration("participation P must be in (0, 1], got \(participation)")
+        }
+        if let dropoutProbability, !(dropoutProbability >= 0 && dropoutProbability < 1) {
+            throw .invalidConfiguration("dropout probability Q must be in [0, 1), got \(dropoutProbability)")
+        }
+        if let adversarialAgents {
+            for agent in adversarialAgents where !(1...agents.count).contains(agent) {
+                throw .invalidConfiguration("adversarial agent \(agent) is out of range 1…\(agents.count)")
+            }
+            guard Set(adversarialAgents).count == adversarialAgents.count else {
+                throw .invalidConfiguration("adversarial agents \(adversarialAgents) name an agent twice")
+            }
+        }
+        let federationChoices = aggregation != ArithmeticMean().name || participation != nil
+            || dropoutProbability != nil || adversarialAgents != nil
+        if federationChoices && method != .fedhpd {
+            throw .invalidConfiguration(
+                "aggregation, participation, dropout probability and adversarial agents apply to fedhpd only")
+        }
+    }
+
+    /// The non-default federation choices as one tag: "median", "trimmed0.1", "weighted100", "adv3", "p0.5", "q0.2"
+    /// joined by "-" (empty for the paper's setting).
+    public var variantTag: String {
+        var parts: [String] = []
+        if aggregation != ArithmeticMean().name { parts.append(aggregation.replacingOccurrences(of: ":", with: "")) }
+        if let adversarialAgents { parts.append("adv" + adversarialAgents.map(String.init).joined(separator: "+")) }
+        if let participation { parts.append("p\(AggregationChoice.format(participation))") }
+        if let dropoutProbability { parts.append("q\(AggregationChoice.format(dropoutProbability))") }
+        return parts.joined(separator: "-")
     }
 
     /// The folder name of this run: `<env>__<method>[-d<d>]__seed<seed>`.
     public var runName: String {
         let methodName = method == .nofed ? "nofed" : "\(method.rawValue)-d\(interval)"
-        return "\(environment)__\(methodName)__seed\(seed)"
+        let variant = variantTag.isEmpty ? "" : "-" + variantTag
+        return "\(environment)__\(methodName)\(variant)__seed\(seed)"
     }
 
     /// A label for tables, e.g. `FedHPD d=5`.
     public var settingLabel: String {
         switch method {
-        case .fedhpd: return "FedHPD d=\(interval)"
+        case .fedhpd:
+            var label = "FedHPD d=\(interval)"
+            if aggregation != ArithmeticMean().name { label += " \(aggregation)" }
+            if let adversarialAgents { label += " adversary \(adversarialAgents.map(String.init).joined(separator: ","))" }
+            if let participation { label += " P=\(AggregationChoice.format(participation))" }
+            if let dropoutProbability { label += " Q=\(AggregationChoice.format(dropoutProbability))" }
+            return label
         case .nofed: return "NoFed"
         case .dpa: return "DPA-FedRL d=\(interval)"
         }

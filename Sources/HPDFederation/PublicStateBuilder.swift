@@ -8,15 +8,32 @@ import HPDTensor
 ///    episodes (greedy or sampled), recording every pre-step state;
 /// 2. standardise (optional), project onto the top principal components (covariance eigenvectors via LAPACKE);
 /// 3. cluster the projections with seeded k-means++ (Lloyd iterations until assignments settle, at most 300);
-/// 4. draw `count / clusters` states uniformly from each cluster (a short cluster gives all it has and the largest
-///    clusters fill the gap) and write them cluster by cluster — or, with `.random`, draw `count` states uniformly.
+/// 4. select `count` states (`SelectionMethod`): `.equalPerCluster` draws `count / clusters` uniformly from each
+///    cluster (a short cluster gives all it has and the largest clusters fill the gap) and writes them cluster by
+///    cluster (the authors' "5-from-each"); `.singleCluster` draws all `count` from one randomly chosen cluster
+///    (their "1-from-1"); `.uniform` draws `count` uniformly from the whole pool.
 public struct PublicStateBuilder {
     /// How states are chosen from the rollout pool.
     public enum SelectionMethod: String, Codable, Sendable, CaseIterable {
         /// k-means++ clusters of the principal-component projections, equal shares per cluster (the reference's way).
-        case cluster
+        case equalPerCluster = "equal-per-cluster"
+        /// Every state from one randomly chosen cluster (among those with at least `count` members, else the
+        /// largest, which then gives all it has).
+        case singleCluster = "single-cluster"
         /// Uniformly at random from the whole pool.
-        case random
+        case uniform
+
+        /// The method called `name`, accepting the older names `cluster` (equal-per-cluster) and `random` (uniform).
+        public init?(name: String) {
+            switch name.trimmingCharacters(in: .whitespaces).lowercased() {
+            case "cluster": self = .equalPerCluster
+            case "random": self = .uniform
+            default: self.init(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased())
+            }
+        }
+
+        /// The accepted names, for messages.
+        public static var accepted: String { "equal-per-cluster (alias cluster), single-cluster or uniform (alias random)" }
     }
 
     /// The task whose states are collected.
@@ -37,12 +54,26 @@ public struct PublicStateBuilder {
         var generator = RandomGenerator(seed: seed, stream: 7)
         let chosen: [[Float]]
         switch method {
-        case .random:
+        case .uniform:
             chosen = Self.sampleWithoutReplacement(pool.count, count, generator: &generator).map { pool[$0] }
-        case .cluster:
+        case .equalPerCluster:
             let features = Self.project(pool, components: recipe.principalComponents, standardize: recipe.standardize)
             let assignments = Self.kMeans(features, clusters: recipe.clusters, generator: &generator)
             chosen = Self.sampleEvenly(pool, assignments: assignments, clusters: recipe.clusters, count: count, generator: &generator)
+        case .singleCluster:
+            let features = Self.project(pool, components: recipe.principalComponents, standardize: recipe.standardize)
+            let assignments = Self.kMeans(features, clusters: recipe.clusters, generator: &generator)
+            var members = [[Int]](repeating: [], count: recipe.clusters)
+            for (index, cluster) in assignments.enumerated() { members[cluster].append(index) }
+            let large = members.indices.filter { members[$0].count >= count }
+            let cluster = large.isEmpty
+                ? members.indices.max { members[$0].count < members[$1].count }!
+                : large[Int(generator.next() % UInt64(large.count))]
+            if large.isEmpty {
+                progress?("no cluster has \(count) states; taking all \(members[cluster].count) of the largest (cluster \(cluster + 1))")
+            }
+            chosen = Self.sampleWithoutReplacement(members[cluster].count, min(count, members[cluster].count), generator: &generator)
+                .map { pool[members[cluster][$0]] }
         }
         let width = environment.observationSize
         return PublicStateSet(

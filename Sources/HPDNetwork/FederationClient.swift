@@ -38,6 +38,9 @@ public struct NetworkClientConfiguration: Sendable {
     public var maxMessageBytes = 64 * 1024 * 1024
     /// Deliberate misbehaviour, for fault tests.
     public var faults: [InjectedFault] = []
+    /// Hosted agents (0-based roster indices) that upload `ActionDistribution.confidentlyWrong()` instead of their
+    /// honest distributions — a remote adversary, for robustness experiments (`fedhpd join --adversarial`).
+    public var adversarialAgents: Set<Int> = []
     /// Where the hosted agents' trained policies are kept: `<root>/<the server's run folder name>/policies/
     /// agent-<k>.safetensors` (nil: not kept). Weights never leave the client.
     public var policiesRoot: URL?
@@ -323,7 +326,11 @@ final class Session {
             var losses: [Fedhpd_Network_V1_DigestionLoss] = []
             for loop in 1...loops {
                 for (partIndex, part) in parts.enumerated() {
-                    let distributions = executor.map(agents.count) { self.agents[$0].actionDistribution(on: part) }
+                    let distributions = executor.map(agents.count) { position -> ActionDistribution in
+                        let honest = self.agents[position].actionDistribution(on: part)
+                        return self.configuration.adversarialAgents.contains(self.indices[position])
+                            ? honest.confidentlyWrong() : honest
+                    }
                     let consensus = try submit(distributions, episode: episode, loop: loop, part: partIndex + 1)
                     let stepLosses = executor.map(agents.count) { position -> Float in
                         guard let target = consensus[position] else { return .nan }

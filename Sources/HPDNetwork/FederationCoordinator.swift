@@ -413,7 +413,11 @@ actor FederationCoordinator {
         var result: RoundResult
         var closed = ClosedRound(consensus: nil, included: [], note: "")
         if included.count >= configuration.quorum {
-            let consensus = configuration.aggregation.aggregate(included.map { round.accepted[$0]! }, agentIndices: included)
+            // Weighted strategies see each agent's recent returns over the episodes every agent has reported.
+            let reported = returns.prefix(round.episode).prefix { row in row.allSatisfy { $0 != nil } }
+            let context = AggregationContext(returns: reported.map { row in row.map { $0! } })
+            let consensus = configuration.aggregation.aggregate(
+                included.map { round.accepted[$0]! }, agentIndices: included, context: context)
             result = .included(consensus: consensus, contributors: included.count)
             closed = ClosedRound(consensus: consensus, included: Set(included), note: "")
         } else {

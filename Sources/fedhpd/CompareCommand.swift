@@ -17,6 +17,8 @@ struct CompareCommand: ParsableCommand {
     var svg: String?
     @Option(name: .customLong("reference-curves"), help: "The authors' published curves CSV to overlay (env,setting,seeds,episode,system_reward).")
     var referenceCurves: String?
+    @Option(help: "Count only these agents (1-based, e.g. 2-10: the honest agents of a run whose agent 1 was adversarial) in the system reward.")
+    var agents: AgentSelection?
 
     func run() throws {
         var folders: [URL] = []
@@ -34,7 +36,11 @@ struct CompareCommand: ParsableCommand {
         guard !folders.isEmpty else { throw CommandError("no run folders found in \(runs.joined(separator: " "))") }
         let first = try RunFolder(url: folders[0]).readConfiguration()
         let environment = try Catalog.all.specification(for: first.environment)
-        let comparison = try Comparison(runFolders: folders, thresholds: environment.thresholds)
+        let comparison: Comparison
+        do {
+            comparison = try Comparison(
+                runFolders: folders, thresholds: environment.thresholds, countedAgents: agents?.agents.map { $0 - 1 })
+        } catch { throw CommandError("\(error)") }
         print(comparison.table(baseline: baseline))
         if let svg {
             var series = comparison.averagedSystemCurves.map { (name: $0.label, values: $0.values, emphasised: false) }

@@ -66,9 +66,15 @@ struct ServeCommand: ParsableCommand {
     @Flag(help: "Print only errors and the result.")
     var quiet = false
     @OptionGroup var kernels: KernelOptions
+    @OptionGroup var federation: FederationChoiceOptions
 
     func run() throws {
         try kernels.apply()
+        guard federation.participation == nil, federation.dropoutProbability == nil, federation.adversarialAgents == nil
+        else {
+            throw CommandError(
+                "fedhpd serve takes --aggregation only; a remote adversary is a client started with fedhpd join --adversarial")
+        }
         guard let agentsExpected else {
             throw CommandError("fedhpd serve (Network): give --agents-expected N, the number of agents the federation waits for")
         }
@@ -82,9 +88,10 @@ struct ServeCommand: ParsableCommand {
         let root = URL(fileURLWithPath: out)
         let states = try helper.resolvePublicStates(
             publicStates, method: publicStatesMethod, environment: environment, seed: seed, root: root)
-        let run = FederationConfiguration(
+        var run = FederationConfiguration(
             environment: environment.id, method: .fedhpd, interval: interval, episodes: episodes ?? environment.defaultEpisodes,
             seed: seed, loops: loops, partSize: partSize, agents: roster, publicStates: PublicStatesRecord(states))
+        try federation.apply(to: &run)
         do { try run.validate() } catch { throw CommandError("\(error)") }
         let folder = RunFolder(root: root, configuration: run)
         if let existing = try? folder.readConfiguration() {
@@ -98,6 +105,7 @@ struct ServeCommand: ParsableCommand {
             try folder.writeConfiguration(run)
         }
         var configuration = NetworkServerConfiguration(run: run, environment: environment, publicStates: states, folder: folder)
+        configuration.aggregation = try AggregationChoice.strategy(named: run.aggregation)
         configuration.host = host
         configuration.port = port
         configuration.portFile = portFile
@@ -163,6 +171,8 @@ struct JoinCommand: ParsableCommand {
     var injectFault: [String] = []
     @Option(help: "Keep the hosted agents' trained policies under OUT/<run name>/policies/ (weights never leave this process).")
     var out = "runs"
+    @Flag(help: "Every hosted agent uploads confidently wrong distributions (all mass on its least likely action): a remote adversary for robustness experiments.")
+    var adversarial = false
     @Flag(help: "Print only errors and the result.")
     var quiet = false
     @OptionGroup var kernels: KernelOptions
@@ -190,6 +200,7 @@ struct JoinCommand: ParsableCommand {
         configuration.connectTimeout = connectTimeout
         configuration.retryTimeout = retryTimeout
         configuration.policiesRoot = URL(fileURLWithPath: out)
+        if adversarial { configuration.adversarialAgents = Set(selected.map { $0 - 1 }) }
         do {
             configuration.faults = try injectFault.map { try InjectedFault(parsing: $0) }
             let log = NetworkLog(prefix: "join \(configuration.name)", quiet: quiet)

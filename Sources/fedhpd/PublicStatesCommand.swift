@@ -12,8 +12,10 @@ struct PublicStatesCommand: ParsableCommand {
     var env = "CartPole-v1"
     @Option(help: "Number of states (default: the paper's for the environment).")
     var count: Int?
-    @Option(help: "cluster (the reference's recipe) or random (uniform from the rollout pool).")
-    var method = "cluster"
+    @Option(
+        name: [.customLong("selection"), .customLong("method")],
+        help: "equal-per-cluster (the reference's recipe; alias cluster), single-cluster (all from one random cluster) or uniform (from the whole rollout pool; alias random).")
+    var method = "equal-per-cluster"
     @Option(help: "Seed of the virtual agent and the selection.")
     var seed: UInt64 = 0
     @Option(name: .customLong("virtual-agent-episodes"), help: "Override the recipe's training episodes (checkpoints are spread over the second half).")
@@ -25,8 +27,8 @@ struct PublicStatesCommand: ParsableCommand {
     func run() throws {
         try kernels.apply()
         let environment = try Catalog.all.specification(for: env)
-        guard let selection = PublicStateBuilder.SelectionMethod(rawValue: method) else {
-            throw CommandError("--method must be cluster or random, got '\(method)'")
+        guard let selection = PublicStateBuilder.SelectionMethod(name: method) else {
+            throw CommandError("--selection must be \(PublicStateBuilder.SelectionMethod.accepted), got '\(method)'")
         }
         let total = count ?? environment.publicStateCount
         guard total > 0 else { throw CommandError("--count must be positive") }

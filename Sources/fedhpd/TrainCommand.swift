@@ -29,7 +29,7 @@ struct TrainCommand: ParsableCommand {
     var seeds: String?
     @Option(name: .customLong("public-states"), help: "'auto' (build and cache one per seed) or a CSV file.")
     var publicStates: String?
-    @Option(name: .customLong("public-states-method"), help: "For auto: cluster (the reference's recipe) or random.")
+    @Option(name: .customLong("public-states-method"), help: "For auto: equal-per-cluster (the reference's recipe; alias cluster), single-cluster or uniform (alias random).")
     var publicStatesMethod: String?
     @Option(help: "Worker threads for the agents (default: the core count). Results do not depend on it.")
     var threads: Int?
@@ -54,6 +54,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Print only errors and the final table.")
     var quiet = false
     @OptionGroup var kernels: KernelOptions
+    @OptionGroup var federation: FederationChoiceOptions
 
     func validate() throws {
         guard saveEvery >= 0 else { throw ValidationError("--save-every must be 0 or positive, got \(saveEvery)") }
@@ -87,6 +88,13 @@ struct TrainCommand: ParsableCommand {
         for method in methods {
             if method == .nofed { settings.append((method, 1)) } else { for interval in intervals { settings.append((method, interval)) } }
         }
+        if federation.isSet && !methods.contains(.fedhpd) {
+            throw CommandError("--aggregation, --participation, --dropout-probability and --adversarial-agents apply to --method fedhpd")
+        }
+        // Refuse bad choices before anything is built or written (public states, run folders).
+        var probe = FederationConfiguration(
+            environment: environment.id, method: .fedhpd, interval: 1, episodes: 1, seed: 0, agents: agents)
+        try federation.apply(to: &probe)
         let startTime = Date()
         for (method, interval) in settings {
             for seed in seeds {
@@ -100,6 +108,7 @@ struct TrainCommand: ParsableCommand {
                     loops: options.loops, partSize: options.partSize, agents: agents,
                     publicStates: publicStateSet.map(PublicStatesRecord.init))
                 configuration.initialPolicies = initialPolicies
+                if method == .fedhpd { try federation.apply(to: &configuration) }
                 do { try configuration.validate() } catch { throw CommandError("\(error)") }
                 let folder = RunFolder(root: root, configuration: configuration)
                 if let existing = try? folder.readConfiguration() {
@@ -200,8 +209,13 @@ struct TrainCommand: ParsableCommand {
         if partSize != nil { given.append("part-size") }
         if episodes != nil { given.append("episodes") }
         if initPolicies != nil { given.append("init-policies") }
+        if federation.isSet { given.append("federation choices") }
         if !given.isEmpty {
             var requested = configuration
+            if federation.isSet && configuration.method != .fedhpd {
+                throw CommandError("--resume: this \(configuration.settingLabel) run takes no federation choices")
+            }
+            if configuration.method == .fedhpd { try federation.apply(to: &requested) }
             if let episodes { requested.episodes = episodes }
             if let loops { requested.loops = loops }
             if let partSize { requested.partSize = partSize }
@@ -269,8 +283,8 @@ struct TrainCommand: ParsableCommand {
                 throw CommandError("--public-states: \(error)")
             }
         }
-        guard let selection = PublicStateBuilder.SelectionMethod(rawValue: method) else {
-            throw CommandError("--public-states-method must be cluster or random, got '\(method)'")
+        guard let selection = PublicStateBuilder.SelectionMethod(name: method) else {
+            throw CommandError("--public-states-method must be \(PublicStateBuilder.SelectionMethod.accepted), got '\(method)'")
         }
         let cache = root.appendingPathComponent("public-states")
             .appendingPathComponent("\(environment.id)__\(selection.rawValue)__seed\(seed)__\(environment.publicStateCount).csv")
@@ -293,7 +307,7 @@ struct TrainCommand: ParsableCommand {
         var episodes: Int?
         var seeds = "20"
         var publicStates = "auto"
-        var publicStatesMethod = "cluster"
+        var publicStatesMethod = "equal-per-cluster"
         var threads = ParallelExecutor.coreCount
         var out = "runs"
         var loops = 5
