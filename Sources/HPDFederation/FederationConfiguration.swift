@@ -33,7 +33,8 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
     public var agents: [AgentSpecification]
     /// Which public state set was used (nil for NoFed and DPA).
     public var publicStates: PublicStatesRecord?
-    /// The aggregation strategy's name (`AggregationChoice`: arithmetic-mean, median, trimmed:F, weighted:T).
+    /// The aggregation strategy's name: one `AggregationChoice` rebuilds (arithmetic-mean, median, trimmed:F,
+    /// weighted:T), or a custom strategy's own name when the trainer is given that strategy.
     public var aggregation: String = "arithmetic-mean"
     /// The share P of agents taking part in each event (`--participation`; nil: 1, everyone).
     public var participation: Double?
@@ -70,7 +71,6 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
         if method == .fedhpd && publicStates == nil {
             throw .invalidConfiguration("fedhpd needs a public state set")
         }
-        _ = try AggregationChoice.strategy(named: aggregation)
         if let participation, !(participation > 0 && participation <= 1) {
             throw .invalidConfiguration("participation P must be in (0, 1], got \(participation)")
         }
@@ -85,11 +85,8 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
                 throw .invalidConfiguration("adversarial agents \(adversarialAgents) name an agent twice")
             }
         }
-        let federationChoices = aggregation != ArithmeticMean().name || participation != nil
-            || dropoutProbability != nil || adversarialAgents != nil
-        if federationChoices && method != .fedhpd {
-            throw .invalidConfiguration(
-                "aggregation, participation, dropout probability and adversarial agents apply to fedhpd only")
+        if (participation != nil || dropoutProbability != nil || adversarialAgents != nil) && method != .fedhpd {
+            throw .invalidConfiguration("participation, dropout probability and adversarial agents apply to fedhpd only")
         }
     }
 

@@ -140,9 +140,15 @@ import Testing
         #expect(reason { $0.dropoutProbability = 1 }.contains("dropout"))
         #expect(reason { $0.adversarialAgents = [11] }.contains("out of range"))
         #expect(reason { $0.adversarialAgents = [2, 2] }.contains("twice"))
-        #expect(reason { $0.aggregation = "trimmed:0.7" }.contains("[0, 0.5)"))
-        #expect(reason({ $0.aggregation = "median" }, method: .nofed).contains("fedhpd only"))
-        #expect(reason { $0.aggregation = "weighted:10" } == "valid")
+        #expect(reason({ $0.participation = 0.5 }, method: .nofed).contains("fedhpd only"))
+        // A strategy name the trainer cannot rebuild is refused when no custom strategy is handed to it.
+        var configuration = FederationTests.configuration(method: .fedhpd)
+        configuration.aggregation = "trimmed:0.7"
+        #expect(throws: FederationError.self) {
+            try FederatedTraining(
+                configuration: configuration, environment: .cartPole, publicStates: FederationTests.smallPublicStates(),
+                threads: 1)
+        }
     }
 }
 
