@@ -33,6 +33,13 @@ import Testing
             // Only a set that failed its self-check (said in the notes) may leave the CPU's best unused.
             #expect(!status.isBelowCapability || !status.notes.isEmpty, "\(status.summary)")
         }
+        if let start = ProcessInfo.processInfo.environment["FEDHPD_BLAS_START_CORE"],
+            ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil
+        {
+            // CI's second pass: the choice started from `start` and must have moved to the CPU's best set.
+            #expect(status.openBLASCore.lowercased() == start.lowercased(), "\(status.summary)")
+            #expect(status.core.lowercased() == status.bestCore.lowercased(), "\(status.summary)")
+        }
         #expect(Self.matchesReferenceProduct(m: 37, n: 29, k: 301))
     }
 
