@@ -9,6 +9,10 @@ import HPDTensor
 ///
 /// Because the layout never depends on the thread count and the sum runs in chunk order, the gradients are
 /// bit-identical however the chunks were scheduled.
+///
+/// `@unchecked Sendable`: between `prepare` and `reduceGradients` (both on one thread) the only mutations are each
+/// chunk's own buffers, by the one job that runs that chunk; the layout, the chunk list and the parameters are only
+/// read.
 public final class ChunkedNetwork: @unchecked Sendable {
     /// The hidden layers.
     public let body: MLP

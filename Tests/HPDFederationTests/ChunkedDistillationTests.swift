@@ -19,7 +19,7 @@ import Testing
     }
 
     static func agents(family: PolicyArchitecture.Family) -> [ReinforceAgent] {
-        let hidden: [[Int]] = [[1024, 512], [32, 32], [512], [8]]
+        let hidden: [[Int]] = [[128, 128], [32, 32], [512], [8]]
         return hidden.enumerated().map { index, sizes in
             var weights = RandomGenerator(seed: 9, stream: UInt64(index))
             let architecture = PolicyArchitecture(
@@ -42,7 +42,7 @@ import Testing
         let states = FederationTests.smallPublicStates(count: 1300)
         for family in [PolicyArchitecture.Family.categorical, .gaussian] {
             let server = DistillationServer(publicStates: states, partSize: 600, loops: 2)
-            #expect(ChunkLayout(rowCount: 600, multiplyAddsPerState: 4 * 1024 + 1024 * 512 + 512 * 2).count > 1)
+            #expect(ChunkLayout(rowCount: 600, multiplyAddsPerState: 4 * 128 + 128 * 128 + 128 * 2).count > 1)
             var results: [(DistillationEventResult, [[Tensor]])] = []
             for threads in [1, 2] {
                 let agents = Self.agents(family: family)

@@ -6,8 +6,8 @@ import Testing
 
 /// The chunked, tape-free REINFORCE gradient against the tape formulation and against finite differences.
 @Suite struct ReinforceGradientTests {
-    /// A network wide enough that 600 states split into several chunks (ChunkLayout: 256-row minimum).
-    static let wideLayers = [1024, 512]
+    /// A network wide enough that 600 states split into several chunks (17,152 MACs per state → 256-row chunks).
+    static let wideLayers = [128, 128]
 
     static func batch(rows: Int, seed: UInt64) -> (states: Tensor, weights: [Float]) {
         var generator = RandomGenerator(seed: seed)
