@@ -27,9 +27,15 @@ public final class ChunkedNetwork: @unchecked Sendable {
     private var chunks: [NetworkChunk] = []
     private var reductions: [Tensor]
 
+    /// How many batch sizes keep their buffers (beyond this, the size first prepared earliest is dropped).
+    public let cachedBatchSizes: Int
+    private var preparedOrder: [Int] = []
+
     /// The chunked view of a `CategoricalPolicy` (one head: the logits) or a `GaussianPolicy` (heads μ and the
-    /// deviation's pre-softplus input).
-    public init(policy: Policy) {
+    /// deviation's pre-softplus input), keeping buffers for up to `cachedBatchSizes` batch sizes — a few for the
+    /// fixed parts of a public set; 1 where every batch has a new size (episodes), to bound memory.
+    public init(policy: Policy, cachedBatchSizes: Int = 4) {
+        self.cachedBatchSizes = max(1, cachedBatchSizes)
         switch policy {
         case let categorical as CategoricalPolicy:
             body = categorical.body
@@ -52,7 +58,10 @@ public final class ChunkedNetwork: @unchecked Sendable {
             (layout, chunks) = existing
             return
         }
-        if chunksByRowCount.count > 8 { chunksByRowCount.removeAll() }
+        if preparedOrder.count >= cachedBatchSizes {
+            chunksByRowCount[preparedOrder.removeFirst()] = nil
+        }
+        preparedOrder.append(rowCount)
         layout = ChunkLayout(rowCount: rowCount, multiplyAddsPerState: architecture.multiplyAddsPerState)
         let headSizes = Array(repeating: architecture.actionSize, count: heads.count)
         chunks = layout.ranges.map {
