@@ -44,7 +44,8 @@ public final class ChunkedNetwork: @unchecked Sendable {
             body = gaussian.body
             heads = [gaussian.meanHead, gaussian.standardDeviationHead]
         default:
-            Precondition.failure("ChunkedNetwork supports CategoricalPolicy and GaussianPolicy, not \(type(of: policy))")
+            Precondition.failure(
+                "ChunkedNetwork supports CategoricalPolicy and GaussianPolicy, not \(type(of: policy))")
         }
         architecture = policy.architecture
         parameters = policy.parameters

@@ -36,7 +36,8 @@ public final class NetworkChunk: @unchecked Sendable {
         hiddenGradients = hiddenSizes.map { Tensor.zeros([rows, $0]) }
         let inputSizes = [observationSize] + hiddenSizes
         let top = inputSizes.last!
-        weightGradients = zip(hiddenSizes, inputSizes).map { Tensor.zeros([$0, $1]) } + headSizes.map { Tensor.zeros([$0, top]) }
+        weightGradients =
+            zip(hiddenSizes, inputSizes).map { Tensor.zeros([$0, $1]) } + headSizes.map { Tensor.zeros([$0, top]) }
         biasGradients = (hiddenSizes + headSizes).map { Tensor.zeros([$0]) }
     }
 
@@ -92,7 +93,8 @@ public final class NetworkChunk: @unchecked Sendable {
                 biasGradient: &biasGradients[layer])
             if layer > 0 {
                 Tensor.linearInputGradient(
-                    outputGradient: hiddenGradients[layer], weight: body.layers[layer].weight.value, accumulating: false,
+                    outputGradient: hiddenGradients[layer], weight: body.layers[layer].weight.value,
+                    accumulating: false,
                     into: &hiddenGradients[layer - 1])
             }
         }

@@ -25,7 +25,8 @@ import Testing
             let architecture = PolicyArchitecture(
                 family: family, observationSize: 4, actionSize: family == .categorical ? 2 : 1, hiddenSizes: sizes,
                 activations: sizes.enumerated().map { $0.offset % 2 == 0 ? .tanh : .relu })
-            let policy: Policy = family == .categorical
+            let policy: Policy =
+                family == .categorical
                 ? CategoricalPolicy(architecture: architecture, generator: &weights)
                 : GaussianPolicy(architecture: architecture, generator: &weights)
             let environment: any Environment = family == .categorical ? CartPole.makeV1() : StillTask()
@@ -74,7 +75,8 @@ import Testing
             case .gaussian(let mean, let deviation):
                 let (globalMean, globalDeviation) = (mean * 0.5 + 0.1, deviation * 1.5 + 0.05)
                 consensus = .gaussian(mean: globalMean, standardDeviation: globalDeviation)
-                let (localMean, localDeviation) = (tape.learner.policy as! GaussianPolicy).distribution(Variable(states))
+                let (localMean, localDeviation) = (tape.learner.policy as! GaussianPolicy).distribution(
+                    Variable(states))
                 tapeLoss = ReinforceAgent.gaussianKLDivergence(
                     localMean: localMean, localDeviation: localDeviation, globalMean: globalMean,
                     globalDeviation: globalDeviation)
@@ -85,10 +87,13 @@ import Testing
             tape.learner.optimizer.step()
             let loss = chunked.digest(consensus: consensus, on: states, loss: .klDivergence)
             #expect(abs(loss - tapeLoss.value.scalarValue) <= 1e-5 * (1 + abs(loss)))
-            for (index, (mine, theirs)) in zip(chunked.learner.policy.parameters, tape.learner.policy.parameters).enumerated() {
+            for (index, (mine, theirs)) in zip(chunked.learner.policy.parameters, tape.learner.policy.parameters)
+                .enumerated()
+            {
                 let scale = tapeGradients[index].scalars.map(abs).max() ?? 0
                 for element in 0..<mine.value.count where abs(tapeGradients[index].scalars[element]) > 1e-3 * scale {
-                    #expect(abs(mine.value.scalars[element] - theirs.value.scalars[element]) <= 1e-6,
+                    #expect(
+                        abs(mine.value.scalars[element] - theirs.value.scalars[element]) <= 1e-6,
                         "\(family) parameter \(index) element \(element)")
                 }
             }

@@ -13,7 +13,9 @@ import Testing
             let sizes = layout.ranges.map(\.count)
             #expect(sizes.max()! - sizes.min()! <= 1)
         }
-        #expect(ChunkLayout(rowCount: 2500, multiplyAddsPerState: 268_288).ranges.map(\.count) == Array(repeating: 250, count: 10))
+        #expect(
+            ChunkLayout(rowCount: 2500, multiplyAddsPerState: 268_288).ranges.map(\.count)
+                == Array(repeating: 250, count: 10))
         #expect(ChunkLayout(rowCount: 2500, multiplyAddsPerState: 1_216).count == 1)
     }
 
@@ -32,7 +34,8 @@ import Testing
                 network.forward(chunk: index, states: states, version: nil)
                 let chunk = network.chunk(index)
                 chunk.partialLoss = Tensor.klDivergenceRows(
-                    logits: chunk.headOutputs[0], target: target, firstTargetRow: network.layout.ranges[index].lowerBound,
+                    logits: chunk.headOutputs[0], target: target,
+                    firstTargetRow: network.layout.ranges[index].lowerBound,
                     scale: 1 / 700, gradient: &chunk.headGradients[0])
                 network.backward(chunk: index)
             }
@@ -47,7 +50,9 @@ import Testing
         policy.zeroGradients()
         Variable.klDivergenceBatchMean(target: target, logits: policy.logits(Variable(states))).backward()
         for (index, parameter) in policy.parameters.enumerated() {
-            #expect(parameter.gradient!.isApproximatelyEqual(to: forwards[index], absoluteTolerance: 1e-6, relativeTolerance: 1e-3))
+            #expect(
+                parameter.gradient!.isApproximatelyEqual(
+                    to: forwards[index], absoluteTolerance: 1e-6, relativeTolerance: 1e-3))
         }
     }
 }
