@@ -24,9 +24,12 @@ struct BalanceCommand: ParsableCommand {
         LinearAlgebraLibrary.threadCount = 1
         MemoryPolicy.retainFreedMemory()
         let sgemm = SgemmRate.bestCPURate(repetitions: 4)
-        print("# per-job CPU times (CLOCK_THREAD_CPUTIME_ID, fastest of \(repetitions)); schedule replayed on \(threads) workers")
-        print("# sgemm \(SgemmRate.size)³ on one thread by CPU time: \(formatted(sgemm, decimals: 1)) GFLOP/s; "
-            + "limit_frac = step GFLOP ÷ (\(threads) × that rate) ÷ busiest worker's time, summed over the phases")
+        print(
+            "# per-job CPU times (CLOCK_THREAD_CPUTIME_ID, fastest of \(repetitions)); schedule replayed on \(threads) workers"
+        )
+        print(
+            "# sgemm \(SgemmRate.size)³ on one thread by CPU time: \(formatted(sgemm, decimals: 1)) GFLOP/s; "
+                + "limit_frac = step GFLOP ÷ (\(threads) × that rate) ÷ busiest worker's time, summed over the phases")
         print("set               phase       jobs  total_ms  per-agent: busiest_ms bound  chunked: busiest_ms bound")
         for name in sets.split(separator: ",").map(String.init) {
             guard let set = BenchmarkSet.named(name) else { throw ValidationError("unknown set \(name)") }
@@ -75,16 +78,21 @@ struct BalanceCommand: ParsableCommand {
             let perAgent = Self.makespan(times.map { $0.reduce(0, +) }, workers: threads)
             var jobs: [(time: Double, cost: Double, order: Int)] = []
             for (agent, agentTimes) in times.enumerated() {
-                for time in agentTimes { jobs.append((time, phase == "finish" ? 0 : costs[agent].costPerChunk, jobs.count)) }
+                for time in agentTimes {
+                    jobs.append((time, phase == "finish" ? 0 : costs[agent].costPerChunk, jobs.count))
+                }
             }
             jobs.sort { $0.cost != $1.cost ? $0.cost > $1.cost : $0.order < $1.order }
             let chunked = Self.makespan(jobs.map(\.time), workers: threads)
             busiest = (busiest.perAgent + perAgent, busiest.chunked + chunked)
-            print(set.name.padding(toLength: 18, withPad: " ", startingAt: 0)
-                + phase.padding(toLength: 11, withPad: " ", startingAt: 0)
-                + "\(jobs.count)".leftPadded(5) + formatted(1e3 * total, decimals: 1).leftPadded(10)
-                + formatted(1e3 * perAgent, decimals: 1).leftPadded(22) + formatted(total / perAgent, decimals: 2).leftPadded(6)
-                + formatted(1e3 * chunked, decimals: 1).leftPadded(20) + formatted(total / chunked, decimals: 2).leftPadded(6))
+            print(
+                set.name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                    + phase.padding(toLength: 11, withPad: " ", startingAt: 0)
+                    + "\(jobs.count)".leftPadded(5) + formatted(1e3 * total, decimals: 1).leftPadded(10)
+                    + formatted(1e3 * perAgent, decimals: 1).leftPadded(22)
+                    + formatted(total / perAgent, decimals: 2).leftPadded(6)
+                    + formatted(1e3 * chunked, decimals: 1).leftPadded(20)
+                    + formatted(total / chunked, decimals: 2).leftPadded(6))
         }
         let multiplyAdds = set.agents.map { set.architecture(of: $0).multiplyAddsPerState }.reduce(0, +)
         let stepGigaflop = 3 * 2 * Double(multiplyAdds) * Double(part.rows) / 1e9
@@ -92,8 +100,10 @@ struct BalanceCommand: ParsableCommand {
         func fraction(_ time: Double, _ workers: Int) -> String {
             formatted(stepGigaflop / (Double(workers) * sgemmGigaflops) / time, decimals: 3)
         }
-        print("\(set.name): step \(formatted(stepGigaflop, decimals: 3)) GFLOP; limit_frac 1 thread \(fraction(serialTime, 1)); "
-            + "\(threads) threads per-agent \(fraction(busiest.perAgent, threads)), chunked \(fraction(busiest.chunked, threads))")
+        print(
+            "\(set.name): step \(formatted(stepGigaflop, decimals: 3)) GFLOP; limit_frac 1 thread \(fraction(serialTime, 1)); "
+                + "\(threads) threads per-agent \(fraction(busiest.perAgent, threads)), chunked \(fraction(busiest.chunked, threads))"
+        )
     }
 
     /// The finish time of the busiest worker when `jobs` are handed out in order, each to the first free worker.

@@ -30,6 +30,7 @@ public struct AgentWork: Sendable, Equatable {
     /// A relative cost estimate of one chunk.
     public var costPerChunk: Double
 
+    /// `chunkCount` chunks (at least 1) of relative cost `costPerChunk` each.
     public init(chunkCount: Int, costPerChunk: Double) {
         Precondition.check(chunkCount >= 1, "AgentWork needs at least one chunk, got \(chunkCount)")
         self.chunkCount = chunkCount
@@ -64,7 +65,8 @@ extension ParallelExecutor {
             for chunk in 0..<item.chunkCount { jobs.append((agent, chunk, item.costPerChunk)) }
         }
         jobs = jobs.enumerated().sorted { left, right in
-            left.element.cost != right.element.cost ? left.element.cost > right.element.cost : left.offset < right.offset
+            left.element.cost != right.element.cost
+                ? left.element.cost > right.element.cost : left.offset < right.offset
         }.map(\.element)
         _ = map(jobs.count) { body(jobs[$0].agent, jobs[$0].chunk) }
     }

@@ -9,6 +9,10 @@ import HPDTensor
 ///
 /// Because the layout never depends on the thread count and the sum runs in chunk order, the gradients are
 /// bit-identical however the chunks were scheduled.
+///
+/// `@unchecked Sendable`: between `prepare` and `reduceGradients` (both on one thread) the only mutations are each
+/// chunk's own buffers, by the one job that runs that chunk; the layout, the chunk list and the parameters are only
+/// read.
 public final class ChunkedNetwork: @unchecked Sendable {
     /// The hidden layers.
     public let body: MLP
@@ -23,9 +27,15 @@ public final class ChunkedNetwork: @unchecked Sendable {
     private var chunks: [NetworkChunk] = []
     private var reductions: [Tensor]
 
+    /// How many batch sizes keep their buffers (beyond this, the size first prepared earliest is dropped).
+    public let cachedBatchSizes: Int
+    private var preparedOrder: [Int] = []
+
     /// The chunked view of a `CategoricalPolicy` (one head: the logits) or a `GaussianPolicy` (heads μ and the
-    /// deviation's pre-softplus input).
-    public init(policy: Policy) {
+    /// deviation's pre-softplus input), keeping buffers for up to `cachedBatchSizes` batch sizes — a few for the
+    /// fixed parts of a public set; 1 where every batch has a new size (episodes), to bound memory.
+    public init(policy: Policy, cachedBatchSizes: Int = 4) {
+        self.cachedBatchSizes = max(1, cachedBatchSizes)
         switch policy {
         case let categorical as CategoricalPolicy:
             body = categorical.body
@@ -34,7 +44,8 @@ public final class ChunkedNetwork: @unchecked Sendable {
             body = gaussian.body
             heads = [gaussian.meanHead, gaussian.standardDeviationHead]
         default:
-            Precondition.failure("ChunkedNetwork supports CategoricalPolicy and GaussianPolicy, not \(type(of: policy))")
+            Precondition.failure(
+                "ChunkedNetwork supports CategoricalPolicy and GaussianPolicy, not \(type(of: policy))")
         }
         architecture = policy.architecture
         parameters = policy.parameters
@@ -48,7 +59,10 @@ public final class ChunkedNetwork: @unchecked Sendable {
             (layout, chunks) = existing
             return
         }
-        if chunksByRowCount.count > 8 { chunksByRowCount.removeAll() }
+        if preparedOrder.count >= cachedBatchSizes {
+            chunksByRowCount[preparedOrder.removeFirst()] = nil
+        }
+        preparedOrder.append(rowCount)
         layout = ChunkLayout(rowCount: rowCount, multiplyAddsPerState: architecture.multiplyAddsPerState)
         let headSizes = Array(repeating: architecture.actionSize, count: heads.count)
         chunks = layout.ranges.map {

@@ -10,7 +10,8 @@ import HPDTensor
 ///     W̄_j = ȳ_jᵀ·h_L,  b̄_j = Σ_rows ȳ_j,  h̄_L = Σ_j ȳ_j·W_j
 ///     for i = L−1 … 0:  z̄_i = h̄_{i+1} ⊙ act_i′,  W̄_i = z̄_iᵀ·h_i,  b̄_i = Σ_rows z̄_i,  h̄_i = z̄_i·W_i (i > 0)
 ///
-/// Concurrency: distinct chunks may run on distinct threads at once; they only read the shared parameters.
+/// `@unchecked Sendable`: distinct chunks may run on distinct threads at once; each mutates only its own buffers and
+/// reads the shared parameters, which nobody changes while chunks run.
 public final class NetworkChunk: @unchecked Sendable {
     /// The states of the chunk (rows × observation size) and the forward activations.
     let forward: InferenceWorkspace
@@ -35,7 +36,8 @@ public final class NetworkChunk: @unchecked Sendable {
         hiddenGradients = hiddenSizes.map { Tensor.zeros([rows, $0]) }
         let inputSizes = [observationSize] + hiddenSizes
         let top = inputSizes.last!
-        weightGradients = zip(hiddenSizes, inputSizes).map { Tensor.zeros([$0, $1]) } + headSizes.map { Tensor.zeros([$0, top]) }
+        weightGradients =
+            zip(hiddenSizes, inputSizes).map { Tensor.zeros([$0, $1]) } + headSizes.map { Tensor.zeros([$0, top]) }
         biasGradients = (hiddenSizes + headSizes).map { Tensor.zeros([$0]) }
     }
 
@@ -91,7 +93,8 @@ public final class NetworkChunk: @unchecked Sendable {
                 biasGradient: &biasGradients[layer])
             if layer > 0 {
                 Tensor.linearInputGradient(
-                    outputGradient: hiddenGradients[layer], weight: body.layers[layer].weight.value, accumulating: false,
+                    outputGradient: hiddenGradients[layer], weight: body.layers[layer].weight.value,
+                    accumulating: false,
                     into: &hiddenGradients[layer - 1])
             }
         }

@@ -8,14 +8,15 @@ import HPDTensor
 ///     Gaussian:     L = Σ_t −w_t · (1/D) Σ_d log N(a_td; μ′_td, σ′_td²),  μ′ = μ + 10⁻⁶, σ′ = softplus(u) + 10⁻⁶,
 ///                   μ̄ = −(w_t/D)(a − μ′)/σ′²,  σ̄ = −(w_t/D)((a − μ′)²/σ′³ − 1/σ′),  ū = σ̄ ⊙ sigmoid(u)
 ///
-/// then back through the network (`NetworkChunk`). The buffers are kept per batch size.
+/// then back through the network (`NetworkChunk`). Buffers are kept for the last batch size only: episode lengths
+/// vary, and keeping one set per length would hold megabytes per wide network.
 public final class ReinforceGradient {
     private let network: ChunkedNetwork
     private let isCategorical: Bool
 
     /// The gradient computer of `policy` (a `CategoricalPolicy` or a `GaussianPolicy`).
     public init(policy: Policy) {
-        network = ChunkedNetwork(policy: policy)
+        network = ChunkedNetwork(policy: policy, cachedBatchSizes: 1)
         isCategorical = policy.architecture.family == .categorical
     }
 

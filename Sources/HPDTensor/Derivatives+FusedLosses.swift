@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// The fused losses of `Derivatives.swift` as kernels over the rows of a chunk: each returns the loss summed over
@@ -16,8 +16,10 @@ extension Tensor {
         logits: Tensor, actions: [Int], weights: [Float], firstRow: Int, gradient: inout Tensor
     ) -> Double {
         let (rows, columns) = (logits.rows, logits.columns)
-        Precondition.check(firstRow + rows <= min(actions.count, weights.count) && gradient.count == logits.count,
-            "weightedNegativeLogLikelihood: \(actions.count) actions, \(weights.count) weights for logits \(logits.shape) from row \(firstRow)")
+        Precondition.check(
+            firstRow + rows <= min(actions.count, weights.count) && gradient.count == logits.count,
+            "weightedNegativeLogLikelihood: \(actions.count) actions, \(weights.count) weights for logits \(logits.shape) from row \(firstRow)"
+        )
         var total = 0.0
         logits.scalars.withUnsafeBufferPointer { z in
             gradient.scalars.withUnsafeMutableBufferPointer { g in
@@ -47,9 +49,12 @@ extension Tensor {
         meanGradient: inout Tensor, deviationGradient: inout Tensor
     ) -> Double {
         let (rows, columns) = (mean.rows, mean.columns)
-        Precondition.check(deviation.count == mean.count && actions.columns == columns && firstRow + rows <= actions.rows
-            && firstRow + rows <= weights.count && meanGradient.count == mean.count && deviationGradient.count == mean.count,
-            "weightedNegativeGaussianLogDensity: mean \(mean.shape), actions \(actions.shape), \(weights.count) weights from row \(firstRow)")
+        Precondition.check(
+            deviation.count == mean.count && actions.columns == columns && firstRow + rows <= actions.rows
+                && firstRow + rows <= weights.count && meanGradient.count == mean.count
+                && deviationGradient.count == mean.count,
+            "weightedNegativeGaussianLogDensity: mean \(mean.shape), actions \(actions.shape), \(weights.count) weights from row \(firstRow)"
+        )
         let halfLogTwoPi = 0.5 * logf(2 * Float.pi)
         var total = 0.0
         mean.scalars.withUnsafeBufferPointer { mu in
@@ -66,10 +71,12 @@ extension Tensor {
                                     let shiftedDeviation = sigma[index] + offset
                                     let difference = a[index] - (mu[index] + offset)
                                     let inverseVariance = 1 / (shiftedDeviation * shiftedDeviation)
-                                    rowTotal += Double(-difference * difference * 0.5 * inverseVariance
-                                        - logf(shiftedDeviation) - halfLogTwoPi)
+                                    rowTotal += Double(
+                                        -difference * difference * 0.5 * inverseVariance
+                                            - logf(shiftedDeviation) - halfLogTwoPi)
                                     muBar[index] = -scale * difference * inverseVariance
-                                    sigmaBar[index] = -scale * (difference * difference * inverseVariance - 1) / shiftedDeviation
+                                    sigmaBar[index] =
+                                        -scale * (difference * difference * inverseVariance - 1) / shiftedDeviation
                                 }
                                 total -= Double(scale) * rowTotal
                             }
@@ -87,8 +94,10 @@ extension Tensor {
         logits: Tensor, target: Tensor, firstTargetRow: Int, scale: Float, gradient: inout Tensor
     ) -> Double {
         let (rows, columns) = (logits.rows, logits.columns)
-        Precondition.check(target.columns == columns && firstTargetRow + rows <= target.rows && gradient.count == logits.count,
-            "klDivergenceRows: logits \(logits.shape), target \(target.shape) from row \(firstTargetRow), gradient \(gradient.shape)")
+        Precondition.check(
+            target.columns == columns && firstTargetRow + rows <= target.rows && gradient.count == logits.count,
+            "klDivergenceRows: logits \(logits.shape), target \(target.shape) from row \(firstTargetRow), gradient \(gradient.shape)"
+        )
         var total = 0.0
         logits.scalars.withUnsafeBufferPointer { z in
             target.scalars.withUnsafeBufferPointer { targetBuffer in
@@ -112,7 +121,9 @@ extension Tensor {
                         for column in 0..<columns {
                             let index = start + column
                             let target = p[index]
-                            if target > 0 { total += Double(target) * (Double(logf(target)) - Double(z[index] - shift)) }
+                            if target > 0 {
+                                total += Double(target) * (Double(logf(target)) - Double(z[index] - shift))
+                            }
                             g[index] = scale * (g[index] * massOverSum - target)
                         }
                     }
@@ -130,10 +141,12 @@ extension Tensor {
         offset: Float, scale: Float, meanGradient: inout Tensor, deviationGradient: inout Tensor
     ) -> Double {
         let (count, columns) = (localMean.count, localMean.columns)
-        Precondition.check(localDeviation.count == count && meanGradient.count == count && deviationGradient.count == count
-            && globalMean.columns == columns && globalDeviation.columns == columns
-            && firstGlobalRow + localMean.rows <= min(globalMean.rows, globalDeviation.rows),
-            "gaussianKLDivergenceRows: local \(localMean.shape) against global \(globalMean.shape) from row \(firstGlobalRow)")
+        Precondition.check(
+            localDeviation.count == count && meanGradient.count == count && deviationGradient.count == count
+                && globalMean.columns == columns && globalDeviation.columns == columns
+                && firstGlobalRow + localMean.rows <= min(globalMean.rows, globalDeviation.rows),
+            "gaussianKLDivergenceRows: local \(localMean.shape) against global \(globalMean.shape) from row \(firstGlobalRow)"
+        )
         var total = 0.0
         localMean.scalars.withUnsafeBufferPointer { muLocal in
             localDeviation.scalars.withUnsafeBufferPointer { sigmaLocal in
@@ -148,8 +161,10 @@ extension Tensor {
                                     let global = sigmaGlobal[index] + offset
                                     let difference = muLocal[index] - muGlobal[index]
                                     let inverseVariance = 1 / (global * global)
-                                    total += Double(logf(global) - logf(local))
-                                        + Double((local * local + difference * difference) * (0.5 * inverseVariance)) - 0.5
+                                    total +=
+                                        Double(logf(global) - logf(local))
+                                        + Double((local * local + difference * difference) * (0.5 * inverseVariance))
+                                        - 0.5
                                     muBar[index] = scale * difference * inverseVariance
                                     sigmaBar[index] = scale * (local * inverseVariance - 1 / local)
                                 }

@@ -45,6 +45,21 @@ extension Tensor {
             }
             return
         }
+        if n == 1 && !transposeLeft {
+            // One output column (a Gaussian policy's one-dimensional head): y = A·b as a matrix-vector product;
+            // b is B's single row or single column, contiguous either way.
+            BLAS.gemv(
+                left.scalars, rows: left.rows, columns: left.columns, transpose: false, right.scalars, alpha: alpha,
+                beta: beta, into: &output.scalars)
+            return
+        }
+        if m == 1 && transposeLeft && !transposeRight {
+            // One output row from Aᵀ (A has one column, e.g. that head's weight gradient ȳᵀ·h): y = Bᵀ·a.
+            BLAS.gemv(
+                right.scalars, rows: right.rows, columns: right.columns, transpose: true, left.scalars, alpha: alpha,
+                beta: beta, into: &output.scalars)
+            return
+        }
         BLAS.gemm(
             left.scalars, transposeA: transposeLeft, right.scalars, transposeB: transposeRight, m: m, n: n, k: k,
             alpha: alpha, beta: beta, into: &output.scalars)

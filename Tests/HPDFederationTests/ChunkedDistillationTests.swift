@@ -19,13 +19,14 @@ import Testing
     }
 
     static func agents(family: PolicyArchitecture.Family) -> [ReinforceAgent] {
-        let hidden: [[Int]] = [[1024, 512], [32, 32], [512], [8]]
+        let hidden: [[Int]] = [[128, 128], [32, 32], [512], [8]]
         return hidden.enumerated().map { index, sizes in
             var weights = RandomGenerator(seed: 9, stream: UInt64(index))
             let architecture = PolicyArchitecture(
                 family: family, observationSize: 4, actionSize: family == .categorical ? 2 : 1, hiddenSizes: sizes,
                 activations: sizes.enumerated().map { $0.offset % 2 == 0 ? .tanh : .relu })
-            let policy: Policy = family == .categorical
+            let policy: Policy =
+                family == .categorical
                 ? CategoricalPolicy(architecture: architecture, generator: &weights)
                 : GaussianPolicy(architecture: architecture, generator: &weights)
             let environment: any Environment = family == .categorical ? CartPole.makeV1() : StillTask()
@@ -42,7 +43,7 @@ import Testing
         let states = FederationTests.smallPublicStates(count: 1300)
         for family in [PolicyArchitecture.Family.categorical, .gaussian] {
             let server = DistillationServer(publicStates: states, partSize: 600, loops: 2)
-            #expect(ChunkLayout(rowCount: 600, multiplyAddsPerState: 4 * 1024 + 1024 * 512 + 512 * 2).count > 1)
+            #expect(ChunkLayout(rowCount: 600, multiplyAddsPerState: 4 * 128 + 128 * 128 + 128 * 2).count > 1)
             var results: [(DistillationEventResult, [[Tensor]])] = []
             for threads in [1, 2] {
                 let agents = Self.agents(family: family)
@@ -74,7 +75,8 @@ import Testing
             case .gaussian(let mean, let deviation):
                 let (globalMean, globalDeviation) = (mean * 0.5 + 0.1, deviation * 1.5 + 0.05)
                 consensus = .gaussian(mean: globalMean, standardDeviation: globalDeviation)
-                let (localMean, localDeviation) = (tape.learner.policy as! GaussianPolicy).distribution(Variable(states))
+                let (localMean, localDeviation) = (tape.learner.policy as! GaussianPolicy).distribution(
+                    Variable(states))
                 tapeLoss = ReinforceAgent.gaussianKLDivergence(
                     localMean: localMean, localDeviation: localDeviation, globalMean: globalMean,
                     globalDeviation: globalDeviation)
@@ -85,10 +87,13 @@ import Testing
             tape.learner.optimizer.step()
             let loss = chunked.digest(consensus: consensus, on: states, loss: .klDivergence)
             #expect(abs(loss - tapeLoss.value.scalarValue) <= 1e-5 * (1 + abs(loss)))
-            for (index, (mine, theirs)) in zip(chunked.learner.policy.parameters, tape.learner.policy.parameters).enumerated() {
+            for (index, (mine, theirs)) in zip(chunked.learner.policy.parameters, tape.learner.policy.parameters)
+                .enumerated()
+            {
                 let scale = tapeGradients[index].scalars.map(abs).max() ?? 0
                 for element in 0..<mine.value.count where abs(tapeGradients[index].scalars[element]) > 1e-3 * scale {
-                    #expect(abs(mine.value.scalars[element] - theirs.value.scalars[element]) <= 1e-6,
+                    #expect(
+                        abs(mine.value.scalars[element] - theirs.value.scalars[element]) <= 1e-6,
                         "\(family) parameter \(index) element \(element)")
                 }
             }

@@ -6,8 +6,8 @@ import Testing
 
 /// The chunked, tape-free REINFORCE gradient against the tape formulation and against finite differences.
 @Suite struct ReinforceGradientTests {
-    /// A network wide enough that 600 states split into several chunks (ChunkLayout: 256-row minimum).
-    static let wideLayers = [1024, 512]
+    /// A network wide enough that 600 states split into several chunks (17,152 MACs per state → 256-row chunks).
+    static let wideLayers = [128, 128]
 
     static func batch(rows: Int, seed: UInt64) -> (states: Tensor, weights: [Float]) {
         var generator = RandomGenerator(seed: seed)
@@ -32,7 +32,9 @@ import Testing
         let chunkedLoss = ReinforceGradient(policy: policy).compute(states: states, actions: actions, weights: weights)
         #expect(abs(chunkedLoss - tapeLoss.value.scalarValue) <= 1e-4 * (1 + abs(chunkedLoss)))
         for (index, parameter) in policy.parameters.enumerated() {
-            #expect(parameter.gradient!.isApproximatelyEqual(to: tapeGradients[index], absoluteTolerance: 1e-5, relativeTolerance: 1e-3),
+            #expect(
+                parameter.gradient!.isApproximatelyEqual(
+                    to: tapeGradients[index], absoluteTolerance: 1e-5, relativeTolerance: 1e-3),
                 "parameter \(index)")
         }
     }
@@ -41,7 +43,8 @@ import Testing
     @Test func gaussianChunkedGradientEqualsTheTapeGradient() {
         var generator = RandomGenerator(seed: 21)
         let architecture = PolicyArchitecture(
-            family: .gaussian, observationSize: 4, actionSize: 2, hiddenSizes: Self.wideLayers, activations: [.relu, .tanh])
+            family: .gaussian, observationSize: 4, actionSize: 2, hiddenSizes: Self.wideLayers,
+            activations: [.relu, .tanh])
         let policy = GaussianPolicy(architecture: architecture, generator: &generator)
         let (states, weights) = Self.batch(rows: 600, seed: 22)
         let actions = Tensor.uniform([600, 2], low: -1, high: 1, generator: &generator)
@@ -54,7 +57,9 @@ import Testing
         let chunkedLoss = ReinforceGradient(policy: policy).compute(states: states, actions: actions, weights: weights)
         #expect(abs(chunkedLoss - tapeLoss.value.scalarValue) <= 1e-4 * (1 + abs(chunkedLoss)))
         for (index, parameter) in policy.parameters.enumerated() {
-            #expect(parameter.gradient!.isApproximatelyEqual(to: tapeGradients[index], absoluteTolerance: 1e-5, relativeTolerance: 1e-3),
+            #expect(
+                parameter.gradient!.isApproximatelyEqual(
+                    to: tapeGradients[index], absoluteTolerance: 1e-5, relativeTolerance: 1e-3),
                 "parameter \(index)")
         }
     }
@@ -76,7 +81,8 @@ import Testing
                     let index = row * 2 + column
                     let shiftedSigma = sigma[index] + 1e-6
                     let difference = Double(actions[firstRow + row, column]) - (mu[index] + 1e-6)
-                    rowTotal += -difference * difference / (2 * shiftedSigma * shiftedSigma) - Foundation.log(shiftedSigma)
+                    rowTotal +=
+                        -difference * difference / (2 * shiftedSigma * shiftedSigma) - Foundation.log(shiftedSigma)
                         - 0.5 * Foundation.log(2 * Double.pi)
                 }
                 total -= Double(weights[firstRow + row]) * rowTotal / 2
@@ -93,16 +99,19 @@ import Testing
         #expect(abs(loss - reference(mu, sigma)) < 1e-4)
         let step = 1e-6
         for index in 0..<10 {
-            var plus = mu, minus = mu
+            var plus = mu
+            var minus = mu
             plus[index] += step
             minus[index] -= step
             let numericMean = (reference(plus, sigma) - reference(minus, sigma)) / (2 * step)
             #expect(abs(Double(meanGradient.scalars[index]) - numericMean) < 1e-4 * (1 + abs(numericMean)))
-            var plusSigma = sigma, minusSigma = sigma
+            var plusSigma = sigma
+            var minusSigma = sigma
             plusSigma[index] += step
             minusSigma[index] -= step
             let numericDeviation = (reference(mu, plusSigma) - reference(mu, minusSigma)) / (2 * step)
-            #expect(abs(Double(deviationGradient.scalars[index]) - numericDeviation) < 1e-4 * (1 + abs(numericDeviation)))
+            #expect(
+                abs(Double(deviationGradient.scalars[index]) - numericDeviation) < 1e-4 * (1 + abs(numericDeviation)))
         }
     }
 }

@@ -9,7 +9,7 @@ import Testing
         return result
     }
 
-    @Test(arguments: [(1, 1, 1), (1, 4, 128), (1, 64, 64), (7, 13, 5), (200, 33, 17), (64, 300, 70)])
+    @Test(arguments: [(1, 1, 1), (1, 4, 128), (1, 64, 64), (7, 13, 5), (200, 33, 17), (64, 300, 70), (300, 64, 1), (1, 300, 64)])
     func matmulMatchesTripleLoopForEveryTranspose(m: Int, k: Int, n: Int) {
         let a = randomTensor([m, k], seed: 1)
         let b = randomTensor([k, n], seed: 2)
@@ -19,6 +19,22 @@ import Testing
         #expect(Tensor.matmul(a, b.transposed, transposeRight: true).isApproximatelyEqual(to: expected, absoluteTolerance: 1e-4))
         #expect(Tensor.matmul(a.transposed, b.transposed, transposeLeft: true, transposeRight: true)
             .isApproximatelyEqual(to: expected, absoluteTolerance: 1e-4))
+    }
+
+    /// The matrix-vector forms (one output column; one output row from a transposed one-column left operand)
+    /// accumulate with β = 1 like the general product.
+    @Test func vectorShapedProductsAccumulateIntoTheirOutput() {
+        let a = randomTensor([300, 64], seed: 3)
+        let column = randomTensor([64, 1], seed: 4)
+        var accumulated = randomTensor([300, 1], seed: 5)
+        let start = accumulated
+        Tensor.matmul(a, column.transposed, transposeRight: true, beta: 1, into: &accumulated)
+        #expect(accumulated.isApproximatelyEqual(to: start + naiveProduct(a, column), absoluteTolerance: 1e-4))
+        let weights = randomTensor([300, 1], seed: 6)
+        var row = randomTensor([1, 64], seed: 7)
+        let rowStart = row
+        Tensor.matmul(weights, a, transposeLeft: true, beta: 1, into: &row)
+        #expect(row.isApproximatelyEqual(to: rowStart + naiveProduct(weights.transposed, a), absoluteTolerance: 1e-3))
     }
 
     @Test func linearIsInputTimesWeightTransposePlusBias() {
