@@ -10,12 +10,13 @@ struct KernelRates {
     var rates: [String: Double]
     var bestRates: [String: Double]
 
-    static func measure() -> KernelRates {
+    /// Rates at 1 thread, the core count and `extraThreadCounts` (the end-to-end runs' worker counts).
+    static func measure(extraThreadCounts: [Int] = []) -> KernelRates {
         let status = LinearAlgebraLibrary.kernelStatus
-        let threadCounts = Array(Set([1, ParallelExecutor.coreCount])).sorted()
+        let threadCounts = [1, ParallelExecutor.coreCount] + extraThreadCounts
         func measured() -> [String: Double] {
-            Dictionary(uniqueKeysWithValues: threadCounts.map { threads in
-                ("\(threads)", (MatrixProductRate.sgemmGigaflops(size: 1024, threads: threads) * 10).rounded() / 10)
+            Dictionary(uniqueKeysWithValues: SgemmRate.measure(threadCounts: threadCounts).map { threads, rate in
+                ("\(threads)", (rate * 10).rounded() / 10)
             })
         }
         let rates = measured()
@@ -25,15 +26,15 @@ struct KernelRates {
         return KernelRates(status: status, rates: rates, bestRates: bestRates)
     }
 
-    /// The all-core (or one-core) rate for `threads` worker threads.
+    /// The rate (with the run's kernels) for `threads` worker threads.
     func rate(threads: Int) -> Double? {
-        rates["\(min(threads, ParallelExecutor.coreCount))"]
+        rates["\(threads)"]
     }
 
     /// "kernels Haswell (…); sgemm 1024³ GFLOP/s 1: 80.1, 2: 158.3; best set Haswell: the same".
     var summary: String {
         func text(_ values: [String: Double]) -> String {
-            values.keys.sorted().map { "\($0) thread(s) \(values[$0]!)" }.joined(separator: ", ")
+            values.keys.sorted { Int($0)! < Int($1)! }.map { "\($0) thread(s) \(values[$0]!)" }.joined(separator: ", ")
         }
         let best =
             status.bestCore.lowercased() == status.core.lowercased()

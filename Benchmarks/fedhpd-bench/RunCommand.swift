@@ -66,7 +66,7 @@ struct RunCommand: ParsableCommand {
         if let blasCore {
             do { try LinearAlgebraLibrary.useKernels(blasCore) } catch { throw ValidationError("--blas-core: \(error)") }
         }
-        let kernels = KernelRates.measure()
+        let kernels = KernelRates.measure(extraThreadCounts: skipEndToEnd ? [] : try workerThreadCounts())
         for note in kernels.status.notes { print("warning: BLAS kernels: \(note)") }
         print("# \(LinearAlgebraLibrary.description); BLAS threads \(blasThreads); \(MachineDescription.processor)")
         print("# \(kernels.summary)")
@@ -83,7 +83,7 @@ struct RunCommand: ParsableCommand {
         }
         var endToEnd: [EndToEndRecord] = []
         if !skipEndToEnd {
-            endToEnd = try runEndToEnd()
+            endToEnd = try runEndToEnd(kernels: kernels)
         }
         if let json {
             let meta = ResultsFile.Meta(
@@ -104,7 +104,7 @@ struct RunCommand: ParsableCommand {
 
     /// The end-to-end runs: CartPole over `--episodes`; LunarLander and InvertedPendulum over `--other-episodes`
     /// unless `--quick`; each with every worker thread count.
-    private func runEndToEnd() throws -> [EndToEndRecord] {
+    private func runEndToEnd(kernels: KernelRates) throws -> [EndToEndRecord] {
         let defaultNames = quick ? ["cartpole"] : BenchmarkSet.all.map(\.name)
         let names = endToEndSets.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
             ?? defaultNames
@@ -115,7 +115,7 @@ struct RunCommand: ParsableCommand {
         }
         guard !plans.isEmpty else { return [] }
         let threadCounts = try workerThreadCounts()
-        let sgemmRates = SgemmRate.measure(threadCounts: threadCounts)
+        let sgemmRates = Dictionary(threadCounts.map { ($0, kernels.rate(threads: $0) ?? .nan) }, uniquingKeysWith: { first, _ in first })
         print("")
         print("# sgemm \(SgemmRate.size)³ GFLOP/s by threads (the event limit's rate): "
             + sgemmRates.keys.sorted().map { "\($0): \(formatted(sgemmRates[$0], decimals: 1))" }.joined(separator: ", "))

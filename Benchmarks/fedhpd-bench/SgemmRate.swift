@@ -5,42 +5,20 @@ import HPDTensor
 /// The machine's matrix-product FLOP rate: sgemm C = A·B at 1024³ (2·1024³ FLOP per call) through the engine's own
 /// `Tensor.matmul`, i.e. whatever OpenBLAS kernel set is active in this process.
 ///
-/// The rate at N threads is the higher of (a) OpenBLAS's own N-thread sgemm and (b) N concurrent single-threaded
-/// sgemms, one per thread, summed — the cores are independent, and the engine's training runs one single-threaded
-/// BLAS per worker thread, so (b) is the rate it can reach. Each figure is the best of a few timed calls.
+/// Wall-clock rates by thread count come from `MatrixProductRate` (at N threads the higher of OpenBLAS's N-thread
+/// sgemm and N concurrent single-threaded sgemms summed); `bestCPURate` counts one thread's CPU time instead, for
+/// the `balance` command on a shared machine.
 enum SgemmRate {
     /// The matrix size n of the n³ product.
     static let size = 1024
 
-    /// GFLOP/s at each thread count in `threadCounts` (keys are the counts). Restores OpenBLAS's thread count.
+    /// GFLOP/s at each thread count in `threadCounts` (keys are the counts), measured by the engine's
+    /// `MatrixProductRate` (the same figure `fedhpd info` and timings.json report). Restores OpenBLAS's thread count.
     static func measure(threadCounts: [Int], repetitions: Int = 4) -> [Int: Double] {
-        let previous = LinearAlgebraLibrary.threadCount
-        defer { LinearAlgebraLibrary.threadCount = previous }
-        var rates: [Int: Double] = [:]
-        for threads in Set(threadCounts).sorted() where threads > 0 {
-            LinearAlgebraLibrary.threadCount = threads
-            let library = bestRate(repetitions: repetitions)
-            var concurrent = 0.0
-            if threads > 1 {
-                LinearAlgebraLibrary.threadCount = 1
-                concurrent = concurrentSingleThreadedRate(threads: threads, repetitions: repetitions)
-            }
-            rates[threads] = max(library, concurrent)
-        }
-        return rates
-    }
-
-    /// The best single-call GFLOP/s on the calling thread, with OpenBLAS's current thread count.
-    static func bestRate(repetitions: Int) -> Double {
-        var operands = Operands()
-        operands.multiply()  // warm-up: page faults, OpenBLAS buffers
-        var best = Double.infinity
-        for _ in 0..<repetitions {
-            let start = monotonicNanoseconds()
-            operands.multiply()
-            best = min(best, Double(monotonicNanoseconds() - start) * 1e-9)
-        }
-        return Operands.floatingPointOperations / best / 1e9
+        Dictionary(
+            uniqueKeysWithValues: Set(threadCounts).filter { $0 > 0 }.map { threads in
+                (threads, MatrixProductRate.sgemmGigaflops(size: size, threads: threads, repetitions: repetitions))
+            })
     }
 
     /// The best single-call GFLOP/s on one thread counted in the thread's **CPU time** (robust to other processes
@@ -58,15 +36,6 @@ enum SgemmRate {
             best = min(best, threadCPUSeconds() - start)
         }
         return Operands.floatingPointOperations / best / 1e9
-    }
-
-    /// The sum over `threads` concurrent single-threaded sgemm loops of each one's best GFLOP/s.
-    static func concurrentSingleThreadedRate(threads: Int, repetitions: Int) -> Double {
-        let rates = RateSlots(count: threads)
-        DispatchQueue.concurrentPerform(iterations: threads) { index in
-            rates.store(bestRate(repetitions: repetitions), at: index)
-        }
-        return rates.total
     }
 
     /// A, B and C for one 1024³ product.
@@ -94,16 +63,4 @@ func threadCPUSeconds() -> Double {
     var time = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-}
-
-/// Per-thread results written from `concurrentPerform`, each thread to its own slot.
-private final class RateSlots: @unchecked Sendable {
-    private var values: [Double]
-    private let lock = NSLock()
-
-    init(count: Int) { values = Array(repeating: 0, count: count) }
-
-    func store(_ value: Double, at index: Int) { lock.withLock { values[index] = value } }
-
-    var total: Double { lock.withLock { values.reduce(0, +) } }
 }
