@@ -102,7 +102,8 @@ public enum LinearAlgebraLibrary {
     }
 
     /// The self-check of kernel set `name` (nil: the set in use) in a forked child process; this process is untouched
-    /// whatever the kernels do. A name the CPU cannot run typically reports `.crashed` (SIGILL).
+    /// whatever the kernels do. A name the CPU cannot run typically reports `.crashed` (SIGILL). Call it when no other
+    /// thread is inside a BLAS call: OpenBLAS stops its thread pool around `fork()`.
     public static func selfCheck(_ name: String?) -> BLASSelfCheckOutcome {
         _ = BLASKernelSelection.isReady
         return BLASKernelControl.probeInChild(name)
