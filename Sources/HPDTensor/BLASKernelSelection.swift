@@ -142,8 +142,9 @@ enum BLASKernelSelection {
             verified: false, notes: notes)
     }
 
-    /// Switches to `name` after checking that the CPU supports it and that it passes the self-check in a child.
-    static func pinned(_ name: String, openBLASCore: String) throws(BLASKernelError) -> BLASKernelStatus {
+    /// The ladder's set called `name`, if this CPU has every instruction it needs; otherwise the error naming what is
+    /// unknown or missing.
+    private static func supportedSet(_ name: String) throws(BLASKernelError) -> BLASKernelSet {
         let cpu = CPUDescription.current
         guard let set = BLASKernelSet.named(name) else {
             throw .unknownKernelSet(name, known: BLASKernelSet.ladder.map(\.name))
@@ -152,6 +153,13 @@ enum BLASKernelSelection {
         guard missing.isEmpty else {
             throw .unsupportedByCPU(set.name, missing: missing, cpu: cpu.summary, best: BLASKernelSet.best(for: cpu).name)
         }
+        return set
+    }
+
+    /// Switches to `name` after checking that the CPU supports it and that it passes the self-check in a child.
+    static func pinned(_ name: String, openBLASCore: String) throws(BLASKernelError) -> BLASKernelStatus {
+        let cpu = CPUDescription.current
+        let set = try supportedSet(name)
         guard BLASKernelControl.canSwitch else { throw .cannotSwitch }
         let isCurrent = set.name.lowercased() == BLASKernelControl.currentCore.lowercased()
         let outcome = BLASKernelControl.probeInChild(isCurrent ? nil : set.name)
@@ -180,15 +188,7 @@ enum BLASKernelSelection {
     /// does not change. For measuring another set side by side (`fedhpd info`, the benchmark).
     static func temporarily<Result>(_ name: String, _ body: () throws -> Result) throws -> Result {
         let before = current
-        let cpu = CPUDescription.current
-        guard let set = BLASKernelSet.named(name) else {
-            throw BLASKernelError.unknownKernelSet(name, known: BLASKernelSet.ladder.map(\.name))
-        }
-        guard cpu.supports(set.requiredFeatures) else {
-            throw BLASKernelError.unsupportedByCPU(
-                set.name, missing: set.requiredFeatures.filter { !cpu.features.contains($0) }, cpu: cpu.summary,
-                best: BLASKernelSet.best(for: cpu).name)
-        }
+        let set = try supportedSet(name)
         if set.name.lowercased() == before.core.lowercased() { return try body() }
         let outcome = BLASKernelControl.probeInChild(set.name)
         guard outcome.passed else { throw BLASKernelError.failedSelfCheck(set.name, outcome.explanation) }
