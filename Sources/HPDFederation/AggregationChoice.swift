@@ -18,7 +18,7 @@ public enum AggregationChoice {
             return value
         }
         switch parts.first ?? "" {
-        case "mean", "arithmetic-mean" where parts.count == 1:
+        case "mean" where parts.count == 1, "arithmetic-mean" where parts.count == 1:
             return ArithmeticMean()
         case "median" where parts.count == 1:
             return CoordinateMedian()

@@ -3,89 +3,87 @@ import HPDRL
 
 /// `fedhpd compare`: per-setting statistics over seeds and paired differences against a baseline.
 public struct Comparison {
-    /// One run read back from disk.
-    public struct Run {
-        /// The run's configuration (config.json).
-        public var configuration: FederationConfiguration
-        /// returns[e][k]: agent k's return in episode e (rewards.csv).
-        public var returns: [[Double]]
-        /// The agents (0-based) the system reward averages; nil: all.
-        public var counted: [Int]?
-        /// The system reward per episode: the mean of the (counted) agents' returns.
-        public var systemReturns: [Double] {
-            guard let counted else { return returns.map { LearningCurve.mean($0) } }
-            return returns.map { row in LearningCurve.mean(counted.map { row[$0] }) }
+    /// Runs grouped by setting, in table order.
+    public private(set) var settings: [(label: String, runs: [Run])] = []
+    /// What the runs of each row share, parallel to `settings`.
+    private var keys: [Group.Key] = []
+    /// The thresholds whose episodes-to-reach the table reports (the environment's, usually).
+    public var thresholds: [Double]
+
+    /// Reads and checks every run folder (see `Run.init(reading:countedAgents:)`) and groups them.
+    ///
+    /// A group (one table row) holds runs that differ only in their seed: the same setting, environment, episode
+    /// count, agents and kind of public state set (a file's name, or `built` for sets built per seed). Runs that
+    /// differ in any of these get rows of their own, labelled with what tells them apart. Groups are ordered NoFed,
+    /// FedHPD by interval, DPA-FedRL. A folder given twice is read once; two different folders with the same group
+    /// and seed are refused (they would count one experiment twice). `countedAgents` (0-based; nil: all) restricts
+    /// the system reward to some agents — e.g. the honest ones of a run with an adversary.
+    public init(runFolders: [URL], thresholds: [Double], countedAgents: [Int]? = nil) throws(FederationError) {
+        var runs: [Run] = []
+        var seen = Set<String>()
+        for url in runFolders where seen.insert(url.resolvingSymlinksInPath().standardizedFileURL.path).inserted {
+            runs.append(try Run(reading: url, countedAgents: countedAgents))
+        }
+        try self.init(runs: runs, thresholds: thresholds)
+    }
+
+    /// Groups runs already read (see `init(runFolders:thresholds:countedAgents:)`).
+    public init(runs: [Run], thresholds: [Double]) throws(FederationError) {
+        self.thresholds = thresholds
+        var groups: [Group] = []
+        for run in runs {
+            let key = Group.Key(run.configuration)
+            if let index = groups.firstIndex(where: { $0.key == key }) {
+                if let twin = groups[index].runs.first(where: { $0.configuration.seed == run.configuration.seed }) {
+                    throw .invalidConfiguration(
+                        "\(twin.folder.path) and \(run.folder.path) are both \(key.label) with seed "
+                            + "\(run.configuration.seed): one experiment would be counted twice")
+                }
+                groups[index].runs.append(run)
+            } else {
+                groups.append(Group(key: key, runs: [run]))
+            }
+        }
+        groups.sort { ($0.key.order, $0.key.description) < ($1.key.order, $1.key.description) }
+        for group in groups {
+            let namesakes = groups.filter { $0.key.label == group.key.label }.map(\.key)
+            settings.append((group.key.label(among: namesakes), group.runs))
+            keys.append(group.key)
         }
     }
 
-    /// Runs grouped by setting label, in first-seen order.
-    public private(set) var settings: [(label: String, runs: [Run])] = []
-    /// The thresholds reported.
-    public let thresholds: [Double]
-
-    /// Reads every run folder (each needs config.json and rewards.csv). Runs are grouped by setting and by the kind
-    /// of public state set (a file's name, or `built` for sets built per seed); groups are ordered NoFed, FedHPD by
-    /// interval, DPA-FedRL. `countedAgents` (0-based; nil: all) restricts the system reward to some agents — e.g.
-    /// the honest ones of a run with an adversary.
-    public init(runFolders: [URL], thresholds: [Double], countedAgents: [Int]? = nil) throws {
-        self.thresholds = thresholds
-        var groups: [(key: String, label: String, order: Int, runs: [Run])] = []
-        for url in runFolders {
-            let folder = RunFolder(url: url)
-            let configuration: FederationConfiguration
-            do { configuration = try folder.readConfiguration() } catch {
-                throw FederationError.invalidConfiguration("\(folder.configurationURL.path): not a run folder (\(error.localizedDescription))")
-            }
-            let run = Run(
-                configuration: configuration, returns: try RunFolder.readRewards(from: folder.rewardsURL),
-                counted: countedAgents)
-            if let countedAgents, let outside = countedAgents.first(where: { $0 >= configuration.agents.count }) {
-                throw FederationError.invalidConfiguration(
-                    "\(folder.url.path): agent \(outside + 1) is not among its \(configuration.agents.count) agents")
-            }
-            let statesKind = configuration.publicStates.map { record -> String in
-                record.source.hasPrefix("auto") || record.source.hasPrefix("built")
-                    ? "built" : URL(fileURLWithPath: record.path ?? record.source).lastPathComponent
-            }
-            let key = configuration.settingLabel + "|" + (statesKind ?? "")
-            if let index = groups.firstIndex(where: { $0.key == key }) {
-                groups[index].runs.append(run)
-            } else {
-                let order: Int
-                switch configuration.method {
-                case .nofed: order = 0
-                case .fedhpd: order = 1 + configuration.interval
-                case .dpa: order = 1_000_000 + configuration.interval
-                }
-                groups.append((key, configuration.settingLabel, order, [run]))
-            }
-        }
-        groups.sort { ($0.order, $0.key) < ($1.order, $1.key) }
-        for group in groups {
-            let shared = groups.filter { $0.label == group.label }.count > 1
-            let kind = String(group.key.split(separator: "|", omittingEmptySubsequences: false).last ?? "")
-            settings.append((shared && !kind.isEmpty ? "\(group.label) [\(kind)]" : group.label, group.runs))
-        }
+    /// The label of the setting that `name` names: a table label (`NoFed`, `FedHPD d=5`) or a method as `train`
+    /// spells it (`nofed`, `fedhpd-d5`), compared without case, spaces, `=`, `-` and `_`; a name without the
+    /// bracketed part of a label matches when exactly one row has that setting. nil when nothing matches.
+    public func setting(named name: String) -> String? {
+        func normalised(_ text: some StringProtocol) -> String { text.lowercased().filter { !" =-_".contains($0) } }
+        let wanted = normalised(name)
+        if let exact = settings.first(where: { normalised($0.label) == wanted }) { return exact.label }
+        let unbracketed = settings.filter { normalised($0.label.prefix { $0 != "[" }) == wanted }
+        return unbracketed.count == 1 ? unbracketed[0].label : nil
     }
 
     static func meanAndDeviation(_ values: [Double]) -> (mean: Double, deviation: Double) {
         let mean = LearningCurve.mean(values)
-        guard values.count > 1 else { return (mean, 0) }
+        guard values.count > 1 else { return (mean, .nan) }
         let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)
         return (mean, variance.squareRoot())
     }
 
-    /// The aligned text table: whole-run and last-100 system means (mean ± sd over seeds), mean episodes to each
-    /// threshold (over the seeds that reach it, with how many did), and the paired whole-run difference against
-    /// `baseline` (default: NoFed when present) with the number of seeds where the setting is better.
+    /// The aligned text table: whole-run and last-100 system means (mean ± sd over seeds; `n/a` for the spread of
+    /// one seed), mean episodes to each threshold (over the seeds that reach it, with how many did), and the paired
+    /// whole-run difference against a baseline with the number of seeds where the setting is better.
+    ///
+    /// `baseline` names a setting (see `setting(named:)`); by default each row is paired with the NoFed row of the
+    /// same environment, episode count and agents. Rows are paired by seed, and only with a baseline of the same
+    /// environment, episode count and agents (otherwise the cell says why not).
     public func table(baseline requestedBaseline: String? = nil) -> String {
-        let baselineLabel = requestedBaseline ?? (settings.contains { $0.label == "NoFed" } ? "NoFed" : settings.first?.label)
-        let baseline = settings.first { $0.label == baselineLabel }
+        let namedBaseline = requestedBaseline.map { setting(named: $0) ?? $0 }
         var header = ["setting", "seeds", "whole", "last-100"]
         header += thresholds.map { "MA100≥\(PerformanceSummary.thresholdKey($0))" }
-        header.append("Δwhole vs \(baselineLabel ?? "-") (wins)")
+        header.append("Δwhole vs \(namedBaseline ?? "NoFed") (wins)")
         var rows: [[String]] = []
-        for (label, runs) in settings {
+        for (index, (label, runs)) in settings.enumerated() {
             let whole = Self.meanAndDeviation(runs.map { LearningCurve.mean($0.systemReturns) })
             let last = Self.meanAndDeviation(runs.map { LearningCurve.lastMean($0.systemReturns) })
             var row = [label, "\(runs.count)", format(whole), format(last)]
@@ -93,28 +91,34 @@ public struct Comparison {
                 let reached = runs.compactMap { LearningCurve.firstEpisodeReaching(threshold, in: $0.systemReturns) }
                 row.append(reached.isEmpty ? "— (0/\(runs.count))" : "\(Int(LearningCurve.mean(reached.map(Double.init)).rounded())) (\(reached.count)/\(runs.count))")
             }
-            if let baseline, label != baseline.label {
-                var differences: [Double] = []
-                for run in runs {
-                    guard let partner = baseline.runs.first(where: { $0.configuration.seed == run.configuration.seed }) else { continue }
-                    differences.append(LearningCurve.mean(run.systemReturns) - LearningCurve.mean(partner.systemReturns))
-                }
-                if differences.isEmpty {
-                    row.append("no paired seeds")
-                } else {
-                    let summary = Self.meanAndDeviation(differences)
-                    row.append("\(format(summary)) (\(differences.filter { $0 > 0 }.count)/\(differences.count))")
-                }
-            } else {
-                row.append(label == baseline?.label ? "baseline" : "-")
-            }
+            row.append(pairedDifferenceCell(row: index, baseline: namedBaseline))
             rows.append(row)
         }
         return Self.align([header] + rows)
     }
 
+    /// The paired-difference cell of row `row` against the named baseline (nil: the comparable NoFed row).
+    func pairedDifferenceCell(row: Int, baseline: String?) -> String {
+        let key = keys[row]
+        let candidates = settings.indices.filter { other in
+            baseline.map { settings[other].label == $0 } ?? (keys[other].label == "NoFed" && keys[other].isComparable(with: key))
+        }
+        guard let partnerRow = candidates.first else { return baseline == nil ? "-" : "no such setting" }
+        guard partnerRow != row else { return "baseline" }
+        guard keys[partnerRow].isComparable(with: key) else { return "not comparable (\(key.difference(from: keys[partnerRow])))" }
+        var differences: [Double] = []
+        for run in settings[row].runs {
+            guard let partner = settings[partnerRow].runs.first(where: { $0.configuration.seed == run.configuration.seed }) else { continue }
+            differences.append(LearningCurve.mean(run.systemReturns) - LearningCurve.mean(partner.systemReturns))
+        }
+        guard !differences.isEmpty else { return "no paired seeds" }
+        return "\(format(Self.meanAndDeviation(differences))) (\(differences.filter { $0 > 0 }.count)/\(differences.count))"
+    }
+
+    /// `mean ± sd`, with `n/a` for the spread of a single value.
     func format(_ statistic: (mean: Double, deviation: Double)) -> String {
-        String(format: "%.1f ± %.1f", statistic.mean, statistic.deviation)
+        statistic.deviation.isNaN
+            ? String(format: "%.1f ± n/a", statistic.mean) : String(format: "%.1f ± %.1f", statistic.mean, statistic.deviation)
     }
 
     /// Left-aligned columns separated by two spaces, with a rule under the header.

@@ -27,20 +27,32 @@ struct CompareCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path) {
                 folders.append(url)
             } else if let children = try? FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil) {
-                folders += children.filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("rewards.csv").path) }
-                    .sorted { $0.path < $1.path }
+                let runFolders = children.filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("config.json").path) }
+                guard !runFolders.isEmpty else { throw CommandError("\(path): holds no run folder (none of its folders has a config.json)") }
+                folders += runFolders.sorted { $0.path < $1.path }
             } else {
                 throw CommandError("\(path): not a run folder or a folder of runs")
             }
         }
-        guard !folders.isEmpty else { throw CommandError("no run folders found in \(runs.joined(separator: " "))") }
-        let first = try RunFolder(url: folders[0]).readConfiguration()
-        let environment = try Catalog.all.specification(for: first.environment)
-        let comparison: Comparison
+        let distinct = Set(folders.map { $0.resolvingSymlinksInPath().standardizedFileURL.path })
+        if distinct.count < folders.count {
+            FileHandle.standardError.write(Data("note: \(folders.count - distinct.count) run folder(s) were given more than once; each is counted once\n".utf8))
+        }
+        var comparison: Comparison
         do {
             comparison = try Comparison(
-                runFolders: folders, thresholds: environment.thresholds, countedAgents: agents?.agents.map { $0 - 1 })
+                runFolders: folders, thresholds: [], countedAgents: agents?.agents.map { $0 - 1 })
         } catch { throw CommandError("\(error)") }
+        let environments = Set(comparison.settings.flatMap { $0.runs.map(\.configuration.environment) })
+        guard environments.count == 1, let environmentName = environments.first else {
+            throw CommandError("compare one environment at a time; these runs are in \(environments.sorted().joined(separator: ", "))")
+        }
+        let environment = try Catalog.all.specification(for: environmentName)
+        if let baseline, comparison.setting(named: baseline) == nil {
+            throw CommandError(
+                "--baseline \(baseline): no such setting among the runs (settings: \(comparison.settings.map(\.label).joined(separator: "; ")))")
+        }
+        comparison.thresholds = environment.thresholds
         print(comparison.table(baseline: baseline))
         if let svg {
             var series = comparison.averagedSystemCurves.map { (name: $0.label, values: $0.values, emphasised: false) }
