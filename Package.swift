@@ -70,6 +70,13 @@ let package = Package(
                 "HPDRL", "HPDNN", "HPDTensor", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/fedhpd-bench", swiftSettings: swiftSettings),
+        // Fuzzing (issue 15): scripts/fuzz.sh builds fedhpd-fuzz with -sanitize=fuzzer,address -DFUZZING; a plain
+        // build gives its `seeds` and `replay` commands.
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        .executableTarget(
+            name: "fedhpd-fuzz",
+            dependencies: ["CFuzzerDriver", "HPDEnvironments", "HPDFederation", "HPDNN", "HPDTensor"],
+            path: "Fuzz/fedhpd-fuzz", swiftSettings: swiftSettings),
         .target(name: "CBLASControl", linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("dl")]),
         .target(name: "HPDTensor", dependencies: ["CBLAS", "CBLASControl", "CMemory"], swiftSettings: swiftSettings),
         .target(name: "HPDNN", dependencies: ["HPDTensor"], swiftSettings: swiftSettings),
