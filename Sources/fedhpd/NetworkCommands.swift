@@ -202,7 +202,10 @@ struct JoinCommand: ParsableCommand {
         configuration.policiesRoot = URL(fileURLWithPath: out)
         if adversarial { configuration.adversarialAgents = Set(selected.map { $0 - 1 }) }
         do {
-            configuration.faults = try injectFault.map { try InjectedFault(parsing: $0) }
+            if !injectFault.isEmpty {
+                configuration.faultInjectionForTesting = FaultInjection(
+                    faults: try injectFault.map { try InjectedFault(parsing: $0) })
+            }
             let log = NetworkLog(prefix: "join \(configuration.name)", quiet: quiet)
             let report = try NetworkClient.run(configuration, log: log)
             print("run complete: \(report.runFolder) (on the server); this client's policies under \(out)/"
