@@ -80,13 +80,13 @@ struct ServeCommand: ParsableCommand {
         }
         guard agentsExpected > 0 else { throw CommandError("--agents-expected must be positive") }
         let environment = try Catalog.all.specification(for: env)
-        let helper = try TrainCommand.parse(quiet ? ["--quiet"] : [])
-        let roster = try helper.loadAgents(agents, environment: environment)
+        let setup = RunSetup(quiet: quiet)
+        let roster = try setup.loadAgents(agents, environment: environment)
         guard roster.count == agentsExpected else {
             throw CommandError("--agents \(agents) lists \(roster.count) agents but --agents-expected is \(agentsExpected)")
         }
         let root = URL(fileURLWithPath: out)
-        let states = try helper.resolvePublicStates(
+        let states = try setup.resolvePublicStates(
             publicStates, method: publicStatesMethod, environment: environment, seed: seed, root: root)
         var run = FederationConfiguration(
             environment: environment.id, method: .fedhpd, interval: interval, episodes: episodes ?? environment.defaultEpisodes,
@@ -94,15 +94,10 @@ struct ServeCommand: ParsableCommand {
         try federation.apply(to: &run)
         do { try run.validate() } catch { throw CommandError("\(error)") }
         let folder = RunFolder(root: root, configuration: run)
-        if let existing = try? folder.readConfiguration() {
-            guard existing == run else {
-                throw CommandError(
-                    "\(folder.url.path) holds a run with another configuration (differs in: "
-                        + ConfigurationDifference.fields(existing, run).joined(separator: ", ") + "); choose another --out or remove it")
-            }
-            guard !folder.isComplete else { throw CommandError("\(folder.url.path) is already complete; choose another --out or remove it") }
-        } else {
-            try folder.writeConfiguration(run)
+        switch try setup.existingRun(in: folder, configuration: run) {
+        case .none: try folder.writeConfiguration(run)
+        case .incomplete: break
+        case .complete: throw CommandError("\(folder.url.path) is already complete; choose another --out or remove it")
         }
         var configuration = NetworkServerConfiguration(run: run, environment: environment, publicStates: states, folder: folder)
         configuration.aggregation = try AggregationChoice.strategy(named: run.aggregation)
@@ -182,8 +177,7 @@ struct JoinCommand: ParsableCommand {
         let environment = try Catalog.all.specification(for: env)
         let (host, port) = try NetworkOptions.address(server)
         let (source, numbers) = try NetworkOptions.agentSelection(agents)
-        let helper = try TrainCommand.parse(["--quiet"])
-        let roster = try helper.loadAgents(source, environment: environment)
+        let roster = try RunSetup(quiet: true).loadAgents(source, environment: environment)
         let selected = numbers ?? Array(1...roster.count)
         for number in selected where number > roster.count {
             throw CommandError("--agents \(agents): agent \(number) does not exist (\(source) has \(roster.count))")
@@ -259,11 +253,10 @@ enum NetworkOptions {
         guard !ranges.isEmpty, ranges.allSatisfy({ $0.isNumber || $0 == "," || $0 == "-" }) else { return (text, nil) }
         var numbers: [Int] = []
         for item in ranges.split(separator: ",") {
-            let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
-            guard (1...2).contains(bounds.count), let low = Int(bounds[0]), let high = Int(bounds.last!), low >= 1, low <= high else {
+            guard let range = AgentSelection.range(item) else {
                 throw CommandError("--agents \(text): '\(item)' is not an agent number or range such as 1-5")
             }
-            numbers += Array(low...high)
+            numbers += Array(range)
         }
         guard Set(numbers).count == numbers.count else { throw CommandError("--agents \(text): an agent is listed twice") }
         return (String(text[..<colon]), numbers.sorted())
