@@ -15,29 +15,29 @@ struct TrainCommand: ParsableCommand {
             Completed run folders are skipped. With more than one setting, a comparison table is printed at the end.
             """)
 
-    @Option(help: "Environment id: CartPole-v1, LunarLander-v3, InvertedPendulum-v4 (v2 names accepted).")
+    @Option(help: "Environment id: CartPole-v1, LunarLander-v3, InvertedPendulum-v4 (v2 names accepted; default: \(TrainCommand.defaults.env)).")
     var env: String?
-    @Option(help: "'paper' for the reference's ten agents, or a JSON file with an array of agents.")
+    @Option(help: "'paper' for the reference's ten agents, or a JSON file with an array of agents (default: \(TrainCommand.defaults.agents)).")
     var agents: String?
-    @Option(help: "Comma-separated methods: fedhpd, nofed, dpa.")
+    @Option(help: "Comma-separated methods: fedhpd, nofed, dpa (default: \(TrainCommand.defaults.method)).")
     var method: String?
-    @Option(help: "Comma-separated distillation intervals d (episodes between events).")
+    @Option(help: "Comma-separated distillation intervals d (episodes between events; default: \(TrainCommand.defaults.interval)).")
     var interval: String?
     @Option(help: "Episodes per agent (default: the paper's for the environment).")
     var episodes: Int?
-    @Option(help: "Comma-separated run seeds.")
+    @Option(help: "Comma-separated run seeds (default: \(TrainCommand.defaults.seeds)).")
     var seeds: String?
-    @Option(name: .customLong("public-states"), help: "'auto' (build and cache one per seed) or a CSV file.")
+    @Option(name: .customLong("public-states"), help: "'auto' (build and cache one per seed) or a CSV file (default: \(TrainCommand.defaults.publicStates)).")
     var publicStates: String?
-    @Option(name: .customLong("public-states-method"), help: "For auto: equal-per-cluster (the reference's recipe; alias cluster), single-cluster or uniform (alias random).")
+    @Option(name: .customLong("public-states-method"), help: "For auto: equal-per-cluster (the reference's recipe; alias cluster), single-cluster or uniform (alias random; default: \(TrainCommand.defaults.publicStatesMethod)).")
     var publicStatesMethod: String?
-    @Option(help: "Worker threads for the agents (default: the core count). Results do not depend on it.")
+    @Option(help: "Worker threads for the agents (default: the core count, \(TrainCommand.defaults.threads)). Results do not depend on it.")
     var threads: Int?
-    @Option(help: "Root folder for the run folders.")
+    @Option(help: "Root folder for the run folders (default: \(TrainCommand.defaults.out)).")
     var out: String?
-    @Option(help: "Digestion loops per distillation event.")
+    @Option(help: "Digestion loops per distillation event (default: \(TrainCommand.defaults.loops)).")
     var loops: Int?
-    @Option(name: .customLong("part-size"), help: "States per part of the public state set.")
+    @Option(name: .customLong("part-size"), help: "States per part of the public state set (default: \(TrainCommand.defaults.partSize)).")
     var partSize: Int?
     @Option(help: "A JSON file holding any of these options (flags given on the command line win).")
     var config: String?
@@ -250,6 +250,9 @@ struct TrainCommand: ParsableCommand {
             return value
         }
     }
+
+    /// Every default of the options above, declared once (help prints them).
+    static let defaults = Options()
 
     struct Options: Codable {
         var env = "CartPole-v1"
