@@ -15,7 +15,7 @@ import HPDTensor
 /// environment can be rebuilt exactly from (episode seed, actions since its reset) when a run resumes.
 public final class DPAFedRLServer {
     /// The server's own environment.
-    let environment: any Environment
+    private(set) var environment: any Environment
     /// How reports are combined.
     let aggregation: AggregationStrategy
     /// The state the agents are aligned on next.

@@ -46,7 +46,7 @@ public struct DistillationServer: Sendable {
     ) -> DistillationEventResult {
         let positions = DistillationSchedule.eventSteps(episode: 0, loops: loops, partCount: parts.count)
         let event = DistillationEvent(
-            agents: agents, parts: parts, positions: positions, participants: participants.map(Set.init),
+            agents: agents, parts: parts, positions: positions, participants: participants.map { Set($0) },
             adversarialAgents: adversarialAgents, loss: .klDivergence)
         var source = LocalAggregation(
             aggregation: aggregation, families: agents.map(\.distributionFamily), context: context)

@@ -1,5 +1,6 @@
 import Foundation
 import HPDNN
+import HPDRL
 
 /// How a run's result files treat returns that were never reported (NaN cells of the returns matrix).
 public enum MissingReturnPolicy: Sendable, Equatable {
