@@ -160,7 +160,7 @@ public final class FederatedTraining {
         Precondition.check(!isFinished, "runNextEpisode: all \(configuration.episodes) episodes have run")
         let episode = returns.count
         let start = monotonicSeconds()
-        let reports = executor.map(agents.count) { agents[$0].trainOneEpisode() }
+        let reports = executor.trainOneEpisode(agents)
         timings.localSeconds += monotonicSeconds() - start
         for report in reports {
             timings.rolloutSeconds += report.rolloutSeconds

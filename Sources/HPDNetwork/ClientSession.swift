@@ -63,7 +63,7 @@ final class Session {
         let adversaries = Set(indices.indices.filter { configuration.adversarialAgents.contains(indices[$0]) })
         let start = now()
         for episode in 1...plan.episodes {
-            let reports = executor.map(agents.count) { self.agents[$0].trainOneEpisode() }
+            let reports = executor.trainOneEpisode(agents)
             var request = Fedhpd_Network_V1_ReportRequest()
             request.returns = zip(indices, reports).map { index, report in
                 var entry = Fedhpd_Network_V1_EpisodeReturn()
