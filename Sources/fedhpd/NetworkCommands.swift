@@ -55,10 +55,7 @@ struct ServeCommand: ParsableCommand {
     var heartbeatTimeout = 15.0
     @Option(name: .customLong("max-message-bytes"), help: "Largest request accepted.")
     var maxMessageBytes = 4 * 1024 * 1024
-    @Option(help: "Shared secret: clients must give the same --token.")
-    var token: String?
-    @Option(name: .customLong("token-file"), help: "Read the shared secret from this file.")
-    var tokenFile: String?
+    @OptionGroup var secret: SharedSecretOptions
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve over TLS (with --tls-key).")
     var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
@@ -109,7 +106,7 @@ struct ServeCommand: ParsableCommand {
         configuration.registrationTimeout = waitForAgents
         configuration.heartbeatTimeout = heartbeatTimeout
         configuration.maxMessageBytes = maxMessageBytes
-        configuration.token = try NetworkOptions.token(token, file: tokenFile)
+        configuration.token = try secret.resolvedToken()
         configuration.tlsCertificatePath = tlsCert
         configuration.tlsKeyPath = tlsKey
         let log = NetworkLog(prefix: "serve", quiet: quiet)
@@ -150,10 +147,7 @@ struct JoinCommand: ParsableCommand {
     var threads = ParallelExecutor.coreCount
     @Option(help: "A name for the server's logs (default: host-pid).")
     var name: String?
-    @Option(help: "The federation's shared secret.")
-    var token: String?
-    @Option(name: .customLong("token-file"), help: "Read the shared secret from this file.")
-    var tokenFile: String?
+    @OptionGroup var secret: SharedSecretOptions
     @Flag(help: "Connect with TLS (system trust roots unless --tls-ca).")
     var tls = false
     @Option(name: .customLong("tls-ca"), help: "PEM file of CA certificates to trust (implies --tls).")
@@ -188,7 +182,7 @@ struct JoinCommand: ParsableCommand {
             agents: selected.map { (index: $0 - 1, specification: roster[$0 - 1]) }, runSeed: seed,
             name: name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())")
         configuration.threads = threads
-        configuration.token = try NetworkOptions.token(token, file: tokenFile)
+        configuration.token = try secret.resolvedToken()
         configuration.tls = tls || tlsCA != nil
         configuration.tlsTrustRoots = tlsCA
         configuration.connectTimeout = connectTimeout
@@ -210,10 +204,16 @@ struct JoinCommand: ParsableCommand {
     }
 }
 
-/// Option parsing shared by serve and join.
-enum NetworkOptions {
-    static func token(_ token: String?, file: String?) throws -> String? {
-        if let file {
+/// `--token` / `--token-file`, declared once for serve and join: the federation's shared secret.
+struct SharedSecretOptions: ParsableArguments {
+    @Option(help: "The federation's shared secret: the server and every client must give the same.")
+    var token: String?
+    @Option(name: .customLong("token-file"), help: "Read the shared secret from this file.")
+    var tokenFile: String?
+
+    /// The secret (nil: none); an empty one, or an unreadable or empty file, is an error naming the option.
+    func resolvedToken() throws -> String? {
+        if let file = tokenFile {
             do {
                 let text = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !text.isEmpty else { throw CommandError("--token-file \(file) is empty") }
@@ -225,7 +225,10 @@ enum NetworkOptions {
         if let token, token.isEmpty { throw CommandError("--token must not be empty") }
         return token
     }
+}
 
+/// Option parsing shared by serve and join.
+enum NetworkOptions {
     /// `HOST:PORT`, `[IPv6]:PORT`.
     static func address(_ text: String) throws -> (String, Int) {
         var host: Substring
