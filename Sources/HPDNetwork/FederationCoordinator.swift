@@ -105,10 +105,10 @@ actor FederationCoordinator {
 
     // MARK: Schedule
 
-    var loops: Int { configuration.run.loops }
+    var loops: Int { plan.loops }
     var partCount: Int { partRows.count }
-    var interval: Int { configuration.run.interval }
-    var episodes: Int { configuration.run.episodes }
+    var interval: Int { plan.interval }
+    var episodes: Int { plan.episodes }
     var roundsPerEvent: Int { plan.stepsPerEvent }
     var eventCount: Int { plan.eventCount }
 
