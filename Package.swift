@@ -59,7 +59,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ExamplesTests",
-            dependencies: ["FedHPD", "CustomEnvironmentReinforce", "HeterogeneousFederation", "RegressionWithAdam"],
+            dependencies: [
+                "FedHPD", "CustomEnvironmentReinforce", "HeterogeneousFederation", "RegressionWithAdam", "TestSupport",
+            ],
             swiftSettings: swiftSettings),
         .target(name: "CMemory"),
         .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
@@ -86,25 +88,32 @@ let package = Package(
             name: "HPDFederation", dependencies: ["HPDEnvironments", "HPDRL", "HPDNN", "HPDTensor"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "HPDFederationTests", dependencies: ["HPDFederation", "HPDEnvironments", "HPDRL", "HPDNN", "HPDTensor"],
+            name: "HPDFederationTests",
+            dependencies: ["HPDFederation", "HPDEnvironments", "HPDRL", "HPDNN", "HPDTensor", "TestSupport"],
             swiftSettings: swiftSettings),
         .target(name: "CBox2D", linkerSettings: [.linkedLibrary("box2d"), .linkedLibrary("stdc++")]),
         .target(name: "HPDLunarLander", dependencies: ["CBox2D", "HPDRL", "HPDTensor"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "HPDLunarLanderTests", dependencies: ["HPDLunarLander", "HPDRL", "HPDTensor"],
+            name: "HPDLunarLanderTests", dependencies: ["HPDLunarLander", "HPDRL", "HPDTensor", "TestSupport"],
             swiftSettings: swiftSettings),
         .systemLibrary(name: "CMuJoCo", providers: [.apt(["libmujoco-dev"])]),
         .target(
             name: "HPDInvertedPendulum", dependencies: ["CMuJoCo", "HPDRL", "HPDTensor"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "HPDInvertedPendulumTests", dependencies: ["HPDInvertedPendulum", "HPDRL", "HPDTensor"],
+            name: "HPDInvertedPendulumTests", dependencies: ["HPDInvertedPendulum", "HPDRL", "HPDTensor", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "HPDRLTests", dependencies: ["HPDRL", "HPDEnvironments", "HPDNN", "HPDTensor"],
+            name: "HPDRLTests", dependencies: ["HPDRL", "HPDEnvironments", "HPDNN", "HPDTensor", "TestSupport"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "CLITests", dependencies: ["fedhpd"], swiftSettings: swiftSettings),
-        .testTarget(name: "HPDNNTests", dependencies: ["HPDNN", "HPDTensor"], swiftSettings: swiftSettings),
-        .testTarget(name: "HPDTensorTests", dependencies: ["HPDTensor"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HPDEnvironmentsTests", dependencies: ["HPDEnvironments", "HPDRL", "HPDTensor", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "CLITests", dependencies: ["fedhpd", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HPDNNTests", dependencies: ["HPDNN", "HPDTensor", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HPDTensorTests", dependencies: ["HPDTensor", "TestSupport"], swiftSettings: swiftSettings),
+        // Helpers of every test target (finite differences, the process runner and executable locator, the episode
+        // runner); a plain target, never a product.
+        .target(name: "TestSupport", dependencies: ["HPDRL", "HPDTensor"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
         // BEGIN Network targets: without the trait both compile to empty modules (sources are `#if Network`) and
         // no gRPC code is built.
         .target(
@@ -121,7 +130,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "NetworkTests",
-            dependencies: [.target(name: "fedhpd", condition: .when(traits: ["Network"]))],
+            dependencies: [.target(name: "fedhpd", condition: .when(traits: ["Network"])), "TestSupport"],
             swiftSettings: swiftSettings),
         // END Network targets
     ],

@@ -85,6 +85,9 @@ public enum FederationError: Error, Equatable, CustomStringConvertible {
     case invalidConfiguration(String)
     /// An unknown environment id.
     case unknownEnvironment(String, known: [String])
+    /// A checkpoint written by a run with another configuration (`differences` names the fields): resuming from
+    /// an older checkpoint cannot help, unlike a corrupt one.
+    case checkpointConfigurationMismatch(path: String, differences: [String])
 
     /// The message shown to a user.
     public var description: String {
@@ -96,6 +99,9 @@ public enum FederationError: Error, Equatable, CustomStringConvertible {
         case .invalidConfiguration(let reason): return "invalid configuration: \(reason)"
         case .unknownEnvironment(let id, let known):
             return "unknown environment '\(id)'; known: \(known.joined(separator: ", "))"
+        case .checkpointConfigurationMismatch(let path, let differences):
+            return "invalid configuration: \(path): the checkpoint belongs to another configuration: "
+                + differences.joined(separator: ", ")
         }
     }
 }

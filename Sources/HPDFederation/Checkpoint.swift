@@ -127,7 +127,8 @@ public struct Checkpoint {
             throw fail("unreadable metadata: \(error)")
         }
         guard metadata.configuration == training.configuration else {
-            throw fail("the checkpoint belongs to another configuration: \(ConfigurationDifference.fields(metadata.configuration, training.configuration).joined(separator: ", "))")
+            throw FederationError.checkpointConfigurationMismatch(
+                path: path, differences: ConfigurationDifference.fields(metadata.configuration, training.configuration))
         }
         guard metadata.agents.count == training.agents.count else { throw fail("agent count differs") }
         var offset = 16 + jsonLength

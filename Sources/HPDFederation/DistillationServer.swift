@@ -1,7 +1,7 @@
 import HPDTensor
 
-/// The FedHPD server: it owns the public state set and the digestion schedule, and sees agents only through
-/// `FederatedAgent`.
+/// The in-process FedHPD server: it owns the public state set and the digestion schedule, and sees agents only
+/// through `FederatedAgent`; each event is a `DistillationEvent` whose consensus comes from `LocalAggregation`.
 ///
 /// One distillation event = `loops` passes over the contiguous parts P of the public set, in file order. For each
 /// part: (1) knowledge extraction — every agent reports π_k(·|s), s ∈ P; (2) aggregation — the consensus is the
@@ -44,48 +44,13 @@ public struct DistillationServer: Sendable {
         agents: [any FederatedAgent], executor: ParallelExecutor, participants: [Int]? = nil,
         context: AggregationContext = AggregationContext()
     ) -> DistillationEventResult {
-        let workers: [any ChunkedFederatedAgent] = agents.map { $0 as? ChunkedFederatedAgent ?? WholeAgentWork($0) }
-        let taking = Set(participants ?? Array(agents.indices))
-        var rows: [DistillationStep] = []
-        var exclusions: [String] = []
-        for loop in 0..<loops {
-            for (partIndex, part) in parts.enumerated() {
-                let extraction = workers.indices.map { taking.contains($0) ? workers[$0].beginExtraction(on: part) : nil }
-                executor.runChunks(extraction) { workers[$0].extract(chunk: $1) }
-                let reports = executor.map(workers.count) { index -> ActionDistribution? in
-                    guard extraction[index] != nil else { return nil }
-                    let report = workers[index].finishExtraction()
-                    return adversarialAgents.contains(index) ? report.confidentlyWrong() : report
-                }
-                var accepted: [ActionDistribution] = []
-                var acceptedIndices: [Int] = []
-                for (index, report) in reports.enumerated() {
-                    guard let report else { continue }
-                    do {
-                        try report.validate(expectedFamily: agents[index].distributionFamily, stateCount: part.rows)
-                        accepted.append(report)
-                        acceptedIndices.append(index)
-                    } catch {
-                        exclusions.append("loop \(loop + 1) part \(partIndex + 1): agent \(index + 1) excluded: \(error)")
-                    }
-                }
-                guard !accepted.isEmpty else {
-                    rows.append(DistillationStep(loop: loop + 1, part: partIndex + 1, losses: Array(repeating: .nan, count: agents.count)))
-                    continue
-                }
-                let consensus = aggregation.aggregate(accepted, agentIndices: acceptedIndices, context: context)
-                let digestion = workers.indices.map { index in
-                    acceptedIndices.contains(index)
-                        ? workers[index].beginDigestion(consensus: consensus, on: part, loss: .klDivergence) : nil
-                }
-                executor.runChunks(digestion) { workers[$0].digest(chunk: $1) }
-                let losses = executor.map(agents.count) { index -> Float in
-                    digestion[index] == nil ? .nan : workers[index].finishDigestion()
-                }
-                rows.append(DistillationStep(loop: loop + 1, part: partIndex + 1, losses: losses))
-            }
-        }
-        return DistillationEventResult(steps: rows, exclusions: exclusions)
+        let positions = DistillationSchedule.eventSteps(episode: 0, loops: loops, partCount: parts.count)
+        let event = DistillationEvent(
+            agents: agents, parts: parts, positions: positions, participants: participants.map { Set($0) },
+            adversarialAgents: adversarialAgents, loss: .klDivergence)
+        var source = LocalAggregation(
+            aggregation: aggregation, families: agents.map(\.distributionFamily), context: context)
+        return event.run(source: &source, executor: executor)
     }
 }
 

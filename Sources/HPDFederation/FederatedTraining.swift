@@ -4,10 +4,11 @@ import HPDTensor
 
 /// The federated training loop, top to bottom:
 ///
-///     for episode e = 0 … E−1:
+///     for episode e = 1 … E:
 ///         every agent plays one episode and takes one REINFORCE step        (concurrently, one job per agent)
-///         fedhpd: if (e + 1) % d == 0 → one distillation event on the public state set (see DistillationServer)
-///         dpa:    if (e + 1) % d == 0 → one DPA-FedRL alignment step on the server's current state
+///         if schedule.isEventDue(afterEpisode: e):                          (e mod d = 0, `DistillationSchedule`)
+///             fedhpd: one `DistillationEvent` on the public state set, consensus by `LocalAggregation`
+///             dpa:    one alignment step of the `DPAFedRLServer` on its current state
 ///
 /// Agent k draws its environment seed, initial weights and action samples from its own streams derived from
 /// (run seed, k), and BLAS runs single-threaded inside each job, so every output is identical for any thread count.
@@ -18,6 +19,10 @@ public final class FederatedTraining {
     public let agents: [any LocalLearningAgent]
     /// The FedHPD server (nil for NoFed and DPA).
     public let server: DistillationServer?
+    /// The DPA-FedRL server (nil for NoFed and FedHPD).
+    public let dpaServer: DPAFedRLServer?
+    /// When events happen.
+    public let schedule: DistillationSchedule
     private let executor: ParallelExecutor
     private let aggregation: AggregationStrategy
     /// Who takes part in each event (the configuration's participation, dropout and adversaries).
@@ -32,15 +37,19 @@ public final class FederatedTraining {
     /// Accumulated timings.
     public internal(set) var timings = TrainingTimings()
 
-    var dpaEnvironment: (any Environment)?
-    var dpaObservation: [Float] = []
-    /// Samples the server's actions.
-    var dpaGenerator: RandomGenerator
-    /// Draws an explicit seed for every server episode, so the server's environment can be rebuilt exactly from
-    /// (episode seed, actions since its reset) when a run resumes.
-    var dpaSeedStream: RandomGenerator
-    var dpaEpisodeSeed: UInt64 = 0
-    var dpaActions: [EnvironmentAction] = []
+    /// The DPA server's state as checkpoints record it; without a DPA server, the streams it would have used
+    /// (so checkpoints of every method have the same layout).
+    var dpaGenerator: RandomGenerator {
+        get { dpaServer?.generator ?? RandomGenerator(seed: configuration.seed, stream: 1) }
+        set { dpaServer?.generator = newValue }
+    }
+    var dpaSeedStream: RandomGenerator {
+        get { dpaServer?.seedStream ?? RandomGenerator(seed: configuration.seed, stream: 2) }
+        set { dpaServer?.seedStream = newValue }
+    }
+    var dpaEpisodeSeed: UInt64 { dpaServer?.episodeSeed ?? 0 }
+    var dpaActions: [EnvironmentAction] { dpaServer?.actions ?? [] }
+    var dpaEnvironment: (any Environment)? { dpaServer?.environment }
 
     /// The next episode to run (0-based).
     public var nextEpisode: Int { returns.count }
@@ -89,8 +98,9 @@ public final class FederatedTraining {
         participation = FederationParticipation(configuration)
         executor = ParallelExecutor(threadCount: threads)
         self.agents = agents
-        dpaGenerator = RandomGenerator(seed: configuration.seed, stream: 1)
-        dpaSeedStream = RandomGenerator(seed: configuration.seed, stream: 2)
+        let partCount = configuration.method == .fedhpd
+            ? (publicStates.map { $0.parts(partSize: configuration.partSize).count } ?? 1) : 1
+        schedule = DistillationSchedule(configuration, partCount: max(1, partCount))
         switch configuration.method {
         case .fedhpd:
             guard let publicStates else { throw FederationError.invalidConfiguration("fedhpd needs a public state set") }
@@ -101,12 +111,13 @@ public final class FederatedTraining {
             server = DistillationServer(
                 publicStates: publicStates, partSize: configuration.partSize, loops: configuration.loops,
                 aggregation: aggregation, adversarialAgents: participation.adversarialAgents)
+            dpaServer = nil
         case .dpa:
             server = nil
-            dpaEnvironment = try environment.makeEnvironment(10_000)
-            startServerEpisode()
+            dpaServer = try DPAFedRLServer(environment: environment, aggregation: aggregation, runSeed: configuration.seed)
         case .nofed:
             server = nil
+            dpaServer = nil
         }
     }
 
@@ -149,7 +160,7 @@ public final class FederatedTraining {
         Precondition.check(!isFinished, "runNextEpisode: all \(configuration.episodes) episodes have run")
         let episode = returns.count
         let start = monotonicSeconds()
-        let reports = executor.map(agents.count) { agents[$0].trainOneEpisode() }
+        let reports = executor.trainOneEpisode(agents)
         timings.localSeconds += monotonicSeconds() - start
         for report in reports {
             timings.rolloutSeconds += report.rolloutSeconds
@@ -157,12 +168,12 @@ public final class FederatedTraining {
             timings.environmentSteps += report.steps
         }
         returns.append(reports.map(\.episodeReturn))
-        guard (episode + 1) % configuration.interval == 0 else { return }
+        guard let event = schedule.event(afterEpisode: episode + 1) else { return }
         let federationStart = monotonicSeconds()
         switch configuration.method {
         case .fedhpd:
             let participants = participation.participants(
-                event: (episode + 1) / configuration.interval, agentCount: agents.count, runSeed: configuration.seed)
+                event: event, agentCount: agents.count, runSeed: configuration.seed)
             let result = server!.runEvent(
                 agents: agents, executor: executor, participants: participants,
                 context: AggregationContext(returns: returns))
@@ -170,7 +181,7 @@ public final class FederatedTraining {
             exclusions += result.exclusions.map { "episode \(episode + 1): \($0)" }
             timings.distillationEvents += 1
         case .dpa:
-            let losses = dpaAlignmentStep()
+            let losses = dpaServer!.alignmentStep(agents: agents, executor: executor)
             distillationRecords.append((episode + 1, DistillationStep(loop: 1, part: 1, losses: losses)))
             timings.distillationEvents += 1
         case .nofed:
@@ -179,50 +190,9 @@ public final class FederatedTraining {
         timings.distillationSeconds += monotonicSeconds() - federationStart
     }
 
-    /// DPA-FedRL: every agent reports π_k(·|s) on the server's current state s; the server averages them, samples
-    /// an action from the average and steps its own environment (resetting when the episode ends); every agent
-    /// takes one optimiser step on Σ_a (π_k(a|s) − avg(a|s))².
-    private func dpaAlignmentStep() -> [Float] {
-        let state = Tensor(rows: 1, columns: dpaObservation.count, scalars: dpaObservation)
-        let reports = executor.map(agents.count) { agents[$0].actionDistribution(on: state) }
-        let consensus = aggregation.aggregate(reports, agentIndices: Array(reports.indices))
-        let losses = executor.map(agents.count) { agents[$0].digest(consensus: consensus, on: state, loss: .squaredError) }
-        let action: EnvironmentAction
-        switch consensus {
-        case .categorical(let probabilities):
-            let draw = dpaGenerator.uniformFloat()
-            var cumulative: Float = 0
-            var chosen = probabilities.columns - 1
-            for column in 0..<probabilities.columns {
-                cumulative += probabilities[0, column]
-                if draw < cumulative { chosen = column; break }
-            }
-            action = .discrete(chosen)
-        case .gaussian(let mean, let deviation):
-            action = .continuous((0..<mean.columns).map { mean[0, $0] + deviation[0, $0] * Float(dpaGenerator.normal()) })
-        }
-        let result = dpaEnvironment!.step(action)
-        dpaActions.append(action)
-        if result.isDone { startServerEpisode() } else { dpaObservation = result.observation }
-        return losses
-    }
-
-    /// Resets the DPA server's environment with the next explicit seed.
-    func startServerEpisode() {
-        dpaEpisodeSeed = dpaSeedStream.next()
-        dpaObservation = dpaEnvironment!.reset(seed: dpaEpisodeSeed)
-        dpaActions.removeAll()
-    }
-
     /// Rebuilds the DPA server's environment from its episode seed and the actions taken since (checkpoints).
     func replayServerEpisode(seed: UInt64, actions: [EnvironmentAction]) {
-        dpaEpisodeSeed = seed
-        dpaObservation = dpaEnvironment!.reset(seed: seed)
-        dpaActions = []
-        for action in actions {
-            dpaObservation = dpaEnvironment!.step(action).observation
-            dpaActions.append(action)
-        }
+        dpaServer?.replayEpisode(seed: seed, actions: actions)
     }
 }
 

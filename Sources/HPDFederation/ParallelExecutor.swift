@@ -49,3 +49,11 @@ private final class ResultSlots<Value>: @unchecked Sendable {
 
     func values() -> [Value] { storage.map { $0! } }
 }
+
+extension ParallelExecutor {
+    /// The local phase of one system episode, for every trainer (in process and the gRPC client): every agent plays
+    /// one episode and takes one local update, one job per agent; the reports come back in agent order.
+    public func trainOneEpisode(_ agents: [any LocalLearningAgent]) -> [EpisodeReport] {
+        map(agents.count) { agents[$0].trainOneEpisode() }
+    }
+}

@@ -120,18 +120,18 @@ public final class ReinforceAgent: LocalLearningAgent, ChunkedFederatedAgent, @u
         let firstRow = network.layout.ranges[index].lowerBound
         switch consensus! {
         case .categorical(let target):
-            chunk.partialLoss = Tensor.klDivergenceRows(
-                logits: chunk.headOutputs[0], target: target, firstTargetRow: firstRow, scale: 1 / Float(states.rows),
+            chunk.partialLoss = Losses.klDivergenceRows(
+                logits: chunk.headOutputs[0], consensus: target, firstRow: firstRow, scale: 1 / Float(states.rows),
                 gradient: &chunk.headGradients[0])
         case .gaussian(let globalMean, let globalDeviation):
             chunk.headScratch[1].replaceScalars(with: chunk.headOutputs[1].scalars)
             chunk.headScratch[1].formSoftplus()
             let scale = 1 / Float(states.rows * globalMean.columns)
             chunk.withFirstTwoHeadGradients { meanGradient, deviationGradient in
-                chunk.partialLoss = Tensor.gaussianKLDivergenceRows(
+                chunk.partialLoss = Losses.gaussianKLDivergenceRows(
                     localMean: chunk.headOutputs[0], localDeviation: chunk.headScratch[1], globalMean: globalMean,
-                    globalDeviation: globalDeviation, firstGlobalRow: firstRow, offset: GaussianPolicy.offset,
-                    scale: scale, meanGradient: &meanGradient, deviationGradient: &deviationGradient)
+                    globalDeviation: globalDeviation, firstRow: firstRow, scale: scale, meanGradient: &meanGradient,
+                    deviationGradient: &deviationGradient)
             }
             chunk.headGradients[1].formSoftplusGradient(input: chunk.headOutputs[1])
         }
@@ -171,24 +171,22 @@ public final class ReinforceAgent: LocalLearningAgent, ChunkedFederatedAgent, @u
         let input = Variable(states)
         switch (consensus!, learner.policy) {
         case (.categorical(let target), let policy as CategoricalPolicy):
-            return (policy.logits(input).softmaxRows() - Variable(target)).squared().sum()
+            return Losses.squaredError((policy.logits(input).softmaxRows(), target))
         case (.gaussian(let globalMean, let globalDeviation), let policy as GaussianPolicy):
             let (mean, deviation) = policy.distribution(input)
-            return ((mean - Variable(globalMean)).squared() + (deviation - Variable(globalDeviation)).squared()).sum()
+            return Losses.squaredError((mean, globalMean), (deviation, globalDeviation))
         default:
             Precondition.failure("digest: consensus family does not match the agent's \(distributionFamily)")
         }
     }
 
-    /// KL(N(μ_l, σ_l²) ‖ N(μ_g, σ_g²)) = ln(σ_g/σ_l) + (σ_l² + (μ_l − μ_g)²)/(2σ_g²) − ½, averaged over states and
-    /// action dimensions; both σ carry the policy's 10⁻⁶ offset so the logarithm is always finite. (The fused rule
-    /// `Variable.gaussianKLDivergenceMean`; digestion uses the same kernel chunk by chunk.)
+    /// The closed-form Gaussian KL(local ‖ consensus), now `Losses.gaussianKLDivergence` (HPDNN/Losses.swift).
+    @available(*, deprecated, renamed: "Losses.gaussianKLDivergence")
     public static func gaussianKLDivergence(
         localMean: Variable, localDeviation: Variable, globalMean: Tensor, globalDeviation: Tensor
     ) -> Variable {
-        Variable.gaussianKLDivergenceMean(
-            localMean: localMean, localDeviation: localDeviation, globalMean: globalMean,
-            globalDeviation: globalDeviation, offset: GaussianPolicy.offset)
+        Losses.gaussianKLDivergence(
+            localMean: localMean, localDeviation: localDeviation, globalMean: globalMean, globalDeviation: globalDeviation)
     }
 }
 

@@ -45,7 +45,7 @@ extension RunFolder {
                 }
                 return training.returns.count
             } catch let error as FederationError {
-                if case .invalidConfiguration(let reason) = error, reason.contains("another configuration") { throw error }
+                if case .checkpointConfigurationMismatch = error { throw error }
                 log("warning: \(error); trying the previous checkpoint")
             }
         }

@@ -86,28 +86,6 @@ public struct RunFolder {
         "\(episode),\(step.loop),\(step.part)," + step.losses.map { "\($0)" }.joined(separator: ",") + "\n"
     }
 
-    /// Writes every result file of a finished (or partial) training.
-    public func writeResults(of training: FederatedTraining, thresholds: [Double]) throws {
-        let configuration = training.configuration
-        try AtomicFile.write(Self.rewardsCSV(training.returns, agentCount: configuration.agents.count), to: rewardsURL)
-        try AtomicFile.write(
-            Self.distillationLossesCSV(training.distillationRecords, agentCount: configuration.agents.count),
-            to: distillationLossesURL)
-        let summary = RunSummary(
-            configuration: configuration, returns: training.returns, thresholds: thresholds, exclusions: training.exclusions)
-        try AtomicFile.write(
-            CurvePlot.svg(
-                title: "\(configuration.environment) — \(configuration.settingLabel), seed \(configuration.seed)",
-                series: [("system (mean of agents)", training.returns.map { LearningCurve.mean($0) }, true)]
-                    + configuration.agents.indices.map { index in ("agent \(index + 1)", training.returns.map { $0[index] }, false) },
-                thresholds: thresholds),
-            to: curvesURL)
-        var timings = training.timings
-        timings.machine = MachineRecord.current
-        try AtomicFile.write(Self.encoder().encode(timings), to: timingsURL)
-        try AtomicFile.write(Self.encoder().encode(summary), to: summaryURL)
-    }
-
     /// Reads rewards.csv back (for `compare`), checking its layout.
     public static func readRewards(from url: URL) throws -> [[Double]] {
         let text: String

@@ -2,9 +2,9 @@ import Foundation
 
 /// Writes files so that readers never see a half-written one: the bytes go to a temporary file in the same folder,
 /// are flushed to disk (fsync), and the temporary file is renamed over the destination in one step.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes `data` to `url` atomically, creating parent folders as needed.
-    public static func write(_ data: Data, to url: URL) throws {
+    package static func write(_ data: Data, to url: URL) throws {
         let folder = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -26,7 +26,7 @@ public enum AtomicFile {
     }
 
     /// Writes UTF-8 `text` to `url` atomically.
-    public static func write(_ text: String, to url: URL) throws {
+    package static func write(_ text: String, to url: URL) throws {
         try write(Data(text.utf8), to: url)
     }
 }

@@ -55,7 +55,7 @@ public struct PolicyArchitecture: Codable, Equatable, Hashable, Sendable {
     }
 
     /// Multiply-adds of one forward pass for one state.
-    public var multiplyAddsPerState: Int {
+    package var multiplyAddsPerState: Int {
         var total = 0
         var width = observationSize
         for size in hiddenSizes {

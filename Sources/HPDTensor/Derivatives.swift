@@ -261,7 +261,7 @@ extension Variable {
 extension Tensor {
     /// ReLU's backward rule, ȳ where the activation is positive, else 0 — from either the input x or the output
     /// max(x, 0) (x > 0 ⇔ max(x, 0) > 0).
-    public static func reluGradient(_ gradient: Tensor, output: Tensor) -> Tensor {
+    package static func reluGradient(_ gradient: Tensor, output: Tensor) -> Tensor {
         var result = gradient
         result.formReLUGradient(output: output)
         return result

@@ -55,10 +55,7 @@ struct ServeCommand: ParsableCommand {
     var heartbeatTimeout = 15.0
     @Option(name: .customLong("max-message-bytes"), help: "Largest request accepted.")
     var maxMessageBytes = 4 * 1024 * 1024
-    @Option(help: "Shared secret: clients must give the same --token.")
-    var token: String?
-    @Option(name: .customLong("token-file"), help: "Read the shared secret from this file.")
-    var tokenFile: String?
+    @OptionGroup var secret: SharedSecretOptions
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve over TLS (with --tls-key).")
     var tlsCert: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.")
@@ -80,13 +77,13 @@ struct ServeCommand: ParsableCommand {
         }
         guard agentsExpected > 0 else { throw CommandError("--agents-expected must be positive") }
         let environment = try Catalog.all.specification(for: env)
-        let helper = try TrainCommand.parse(quiet ? ["--quiet"] : [])
-        let roster = try helper.loadAgents(agents, environment: environment)
+        let setup = RunSetup(quiet: quiet)
+        let roster = try setup.loadAgents(agents, environment: environment)
         guard roster.count == agentsExpected else {
             throw CommandError("--agents \(agents) lists \(roster.count) agents but --agents-expected is \(agentsExpected)")
         }
         let root = URL(fileURLWithPath: out)
-        let states = try helper.resolvePublicStates(
+        let states = try setup.resolvePublicStates(
             publicStates, method: publicStatesMethod, environment: environment, seed: seed, root: root)
         var run = FederationConfiguration(
             environment: environment.id, method: .fedhpd, interval: interval, episodes: episodes ?? environment.defaultEpisodes,
@@ -94,15 +91,10 @@ struct ServeCommand: ParsableCommand {
         try federation.apply(to: &run)
         do { try run.validate() } catch { throw CommandError("\(error)") }
         let folder = RunFolder(root: root, configuration: run)
-        if let existing = try? folder.readConfiguration() {
-            guard existing == run else {
-                throw CommandError(
-                    "\(folder.url.path) holds a run with another configuration (differs in: "
-                        + ConfigurationDifference.fields(existing, run).joined(separator: ", ") + "); choose another --out or remove it")
-            }
-            guard !folder.isComplete else { throw CommandError("\(folder.url.path) is already complete; choose another --out or remove it") }
-        } else {
-            try folder.writeConfiguration(run)
+        switch try setup.existingRun(in: folder, configuration: run) {
+        case .none: try folder.writeConfiguration(run)
+        case .incomplete: break
+        case .complete: throw CommandError("\(folder.url.path) is already complete; choose another --out or remove it")
         }
         var configuration = NetworkServerConfiguration(run: run, environment: environment, publicStates: states, folder: folder)
         configuration.aggregation = try AggregationChoice.strategy(named: run.aggregation)
@@ -114,7 +106,7 @@ struct ServeCommand: ParsableCommand {
         configuration.registrationTimeout = waitForAgents
         configuration.heartbeatTimeout = heartbeatTimeout
         configuration.maxMessageBytes = maxMessageBytes
-        configuration.token = try NetworkOptions.token(token, file: tokenFile)
+        configuration.token = try secret.resolvedToken()
         configuration.tlsCertificatePath = tlsCert
         configuration.tlsKeyPath = tlsKey
         let log = NetworkLog(prefix: "serve", quiet: quiet)
@@ -155,10 +147,7 @@ struct JoinCommand: ParsableCommand {
     var threads = ParallelExecutor.coreCount
     @Option(help: "A name for the server's logs (default: host-pid).")
     var name: String?
-    @Option(help: "The federation's shared secret.")
-    var token: String?
-    @Option(name: .customLong("token-file"), help: "Read the shared secret from this file.")
-    var tokenFile: String?
+    @OptionGroup var secret: SharedSecretOptions
     @Flag(help: "Connect with TLS (system trust roots unless --tls-ca).")
     var tls = false
     @Option(name: .customLong("tls-ca"), help: "PEM file of CA certificates to trust (implies --tls).")
@@ -182,8 +171,7 @@ struct JoinCommand: ParsableCommand {
         let environment = try Catalog.all.specification(for: env)
         let (host, port) = try NetworkOptions.address(server)
         let (source, numbers) = try NetworkOptions.agentSelection(agents)
-        let helper = try TrainCommand.parse(["--quiet"])
-        let roster = try helper.loadAgents(source, environment: environment)
+        let roster = try RunSetup(quiet: true).loadAgents(source, environment: environment)
         let selected = numbers ?? Array(1...roster.count)
         for number in selected where number > roster.count {
             throw CommandError("--agents \(agents): agent \(number) does not exist (\(source) has \(roster.count))")
@@ -194,7 +182,7 @@ struct JoinCommand: ParsableCommand {
             agents: selected.map { (index: $0 - 1, specification: roster[$0 - 1]) }, runSeed: seed,
             name: name ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())")
         configuration.threads = threads
-        configuration.token = try NetworkOptions.token(token, file: tokenFile)
+        configuration.token = try secret.resolvedToken()
         configuration.tls = tls || tlsCA != nil
         configuration.tlsTrustRoots = tlsCA
         configuration.connectTimeout = connectTimeout
@@ -202,7 +190,10 @@ struct JoinCommand: ParsableCommand {
         configuration.policiesRoot = URL(fileURLWithPath: out)
         if adversarial { configuration.adversarialAgents = Set(selected.map { $0 - 1 }) }
         do {
-            configuration.faults = try injectFault.map { try InjectedFault(parsing: $0) }
+            if !injectFault.isEmpty {
+                configuration.faultInjectionForTesting = FaultInjection(
+                    faults: try injectFault.map { try InjectedFault(parsing: $0) })
+            }
             let log = NetworkLog(prefix: "join \(configuration.name)", quiet: quiet)
             let report = try NetworkClient.run(configuration, log: log)
             print("run complete: \(report.runFolder) (on the server); this client's policies under \(out)/"
@@ -213,10 +204,16 @@ struct JoinCommand: ParsableCommand {
     }
 }
 
-/// Option parsing shared by serve and join.
-enum NetworkOptions {
-    static func token(_ token: String?, file: String?) throws -> String? {
-        if let file {
+/// `--token` / `--token-file`, declared once for serve and join: the federation's shared secret.
+struct SharedSecretOptions: ParsableArguments {
+    @Option(help: "The federation's shared secret: the server and every client must give the same.")
+    var token: String?
+    @Option(name: .customLong("token-file"), help: "Read the shared secret from this file.")
+    var tokenFile: String?
+
+    /// The secret (nil: none); an empty one, or an unreadable or empty file, is an error naming the option.
+    func resolvedToken() throws -> String? {
+        if let file = tokenFile {
             do {
                 let text = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
                 guard !text.isEmpty else { throw CommandError("--token-file \(file) is empty") }
@@ -228,7 +225,10 @@ enum NetworkOptions {
         if let token, token.isEmpty { throw CommandError("--token must not be empty") }
         return token
     }
+}
 
+/// Option parsing shared by serve and join.
+enum NetworkOptions {
     /// `HOST:PORT`, `[IPv6]:PORT`.
     static func address(_ text: String) throws -> (String, Int) {
         var host: Substring
@@ -256,11 +256,10 @@ enum NetworkOptions {
         guard !ranges.isEmpty, ranges.allSatisfy({ $0.isNumber || $0 == "," || $0 == "-" }) else { return (text, nil) }
         var numbers: [Int] = []
         for item in ranges.split(separator: ",") {
-            let bounds = item.split(separator: "-", omittingEmptySubsequences: false)
-            guard (1...2).contains(bounds.count), let low = Int(bounds[0]), let high = Int(bounds.last!), low >= 1, low <= high else {
+            guard let range = AgentSelection.range(item) else {
                 throw CommandError("--agents \(text): '\(item)' is not an agent number or range such as 1-5")
             }
-            numbers += Array(low...high)
+            numbers += Array(range)
         }
         guard Set(numbers).count == numbers.count else { throw CommandError("--agents \(text): an agent is listed twice") }
         return (String(text[..<colon]), numbers.sorted())

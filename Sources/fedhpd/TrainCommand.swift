@@ -15,29 +15,29 @@ struct TrainCommand: ParsableCommand {
             Completed run folders are skipped. With more than one setting, a comparison table is printed at the end.
             """)
 
-    @Option(help: "Environment id: CartPole-v1, LunarLander-v3, InvertedPendulum-v4 (v2 names accepted).")
+    @Option(help: "Environment id: CartPole-v1, LunarLander-v3, InvertedPendulum-v4 (v2 names accepted; default: \(TrainCommand.defaults.env)).")
     var env: String?
-    @Option(help: "'paper' for the reference's ten agents, or a JSON file with an array of agents.")
+    @Option(help: "'paper' for the reference's ten agents, or a JSON file with an array of agents (default: \(TrainCommand.defaults.agents)).")
     var agents: String?
-    @Option(help: "Comma-separated methods: fedhpd, nofed, dpa.")
+    @Option(help: "Comma-separated methods: fedhpd, nofed, dpa (default: \(TrainCommand.defaults.method)).")
     var method: String?
-    @Option(help: "Comma-separated distillation intervals d (episodes between events).")
+    @Option(help: "Comma-separated distillation intervals d (episodes between events; default: \(TrainCommand.defaults.interval)).")
     var interval: String?
     @Option(help: "Episodes per agent (default: the paper's for the environment).")
     var episodes: Int?
-    @Option(help: "Comma-separated run seeds.")
+    @Option(help: "Comma-separated run seeds (default: \(TrainCommand.defaults.seeds)).")
     var seeds: String?
-    @Option(name: .customLong("public-states"), help: "'auto' (build and cache one per seed) or a CSV file.")
+    @Option(name: .customLong("public-states"), help: "'auto' (build and cache one per seed) or a CSV file (default: \(TrainCommand.defaults.publicStates)).")
     var publicStates: String?
-    @Option(name: .customLong("public-states-method"), help: "For auto: equal-per-cluster (the reference's recipe; alias cluster), single-cluster or uniform (alias random).")
+    @Option(name: .customLong("public-states-method"), help: "For auto: equal-per-cluster (the reference's recipe; alias cluster), single-cluster or uniform (alias random; default: \(TrainCommand.defaults.publicStatesMethod)).")
     var publicStatesMethod: String?
-    @Option(help: "Worker threads for the agents (default: the core count). Results do not depend on it.")
+    @Option(help: "Worker threads for the agents (default: the core count, \(TrainCommand.defaults.threads)). Results do not depend on it.")
     var threads: Int?
-    @Option(help: "Root folder for the run folders.")
+    @Option(help: "Root folder for the run folders (default: \(TrainCommand.defaults.out)).")
     var out: String?
-    @Option(help: "Digestion loops per distillation event.")
+    @Option(help: "Digestion loops per distillation event (default: \(TrainCommand.defaults.loops)).")
     var loops: Int?
-    @Option(name: .customLong("part-size"), help: "States per part of the public state set.")
+    @Option(name: .customLong("part-size"), help: "States per part of the public state set (default: \(TrainCommand.defaults.partSize)).")
     var partSize: Int?
     @Option(help: "A JSON file holding any of these options (flags given on the command line win).")
     var config: String?
@@ -66,7 +66,8 @@ struct TrainCommand: ParsableCommand {
         let options = try resolvedOptions()
         let catalog = Catalog.all
         let environment = try catalog.specification(for: options.env)
-        let agents = try loadAgents(options.agents, environment: environment)
+        let setup = RunSetup(quiet: quiet)
+        let agents = try setup.loadAgents(options.agents, environment: environment)
         let methods = try options.method.split(separator: ",").map { name -> FederationConfiguration.Method in
             guard let method = FederationConfiguration.Method(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
                 throw CommandError("unknown method '\(name)'; use fedhpd, nofed or dpa")
@@ -100,7 +101,7 @@ struct TrainCommand: ParsableCommand {
             for seed in seeds {
                 var publicStateSet: PublicStateSet?
                 if method == .fedhpd {
-                    publicStateSet = try resolvePublicStates(
+                    publicStateSet = try setup.resolvePublicStates(
                         options.publicStates, method: options.publicStatesMethod, environment: environment, seed: seed, root: root)
                 }
                 var configuration = FederationConfiguration(
@@ -111,18 +112,10 @@ struct TrainCommand: ParsableCommand {
                 if method == .fedhpd { try federation.apply(to: &configuration) }
                 do { try configuration.validate() } catch { throw CommandError("\(error)") }
                 let folder = RunFolder(root: root, configuration: configuration)
-                if let existing = try? folder.readConfiguration() {
-                    guard existing == configuration else {
-                        throw CommandError(
-                            "\(folder.url.path) holds a run with another configuration (differs in: "
-                                + ConfigurationDifference.fields(existing, configuration).joined(separator: ", ")
-                                + "); choose another --out or remove it")
-                    }
-                    if folder.isComplete {
-                        log("skipping \(configuration.runName): already complete")
-                        finished.append(folder.url)
-                        continue
-                    }
+                if try setup.existingRun(in: folder, configuration: configuration) == .complete {
+                    log("skipping \(configuration.runName): already complete")
+                    finished.append(folder.url)
+                    continue
                 }
                 // Built (and warm-started) before anything is written, so a refused policy file leaves no run folder.
                 let training = try makeTraining(configuration, environment: environment, publicStates: publicStateSet, threads: options.threads)
@@ -247,9 +240,7 @@ struct TrainCommand: ParsableCommand {
         guard try execute(training, in: folder, environment: environment) else { throw ExitCode(130) }
     }
 
-    func log(_ message: String) {
-        if !quiet { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-    }
+    func log(_ message: String) { RunSetup(quiet: quiet).log(message) }
 
     func parseList(_ text: String, name: String) throws -> [UInt64] {
         try text.split(separator: ",").map { item in
@@ -260,44 +251,8 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    func loadAgents(_ source: String, environment: EnvironmentSpecification) throws -> [AgentSpecification] {
-        if source == "paper" { return environment.presetAgents }
-        let url = URL(fileURLWithPath: source)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw CommandError("--agents \(source): cannot be read (\(error.localizedDescription))") }
-        let entries: [AgentFileEntry]
-        do { entries = try JSONDecoder().decode([AgentFileEntry].self, from: data) } catch {
-            throw CommandError("--agents \(source): not a JSON array of agents (\(error))")
-        }
-        guard !entries.isEmpty else { throw CommandError("--agents \(source): the array is empty") }
-        do {
-            return try entries.enumerated().map { try $0.element.specification(defaults: environment.agentDefaults, index: $0.offset) }
-        } catch { throw CommandError("--agents \(source): \(error)") }
-    }
-
-    func resolvePublicStates(
-        _ source: String, method: String, environment: EnvironmentSpecification, seed: UInt64, root: URL
-    ) throws -> PublicStateSet {
-        if source != "auto" {
-            do { return try PublicStateSet.load(from: URL(fileURLWithPath: source), observationSize: environment.observationSize) } catch {
-                throw CommandError("--public-states: \(error)")
-            }
-        }
-        guard let selection = PublicStateBuilder.SelectionMethod(name: method) else {
-            throw CommandError("--public-states-method must be \(PublicStateBuilder.SelectionMethod.accepted), got '\(method)'")
-        }
-        let cache = root.appendingPathComponent("public-states")
-            .appendingPathComponent("\(environment.id)__\(selection.rawValue)__seed\(seed)__\(environment.publicStateCount).csv")
-        if FileManager.default.fileExists(atPath: cache.path) {
-            let loaded = try PublicStateSet.load(from: cache, observationSize: environment.observationSize)
-            return PublicStateSet(states: loaded.states, source: "auto (cached \(cache.standardizedFileURL.path))", filePath: cache.standardizedFileURL.path)
-        }
-        log("building the public state set for seed \(seed) (virtual agent \(environment.publicStateRecipe.agent.label), \(environment.publicStateRecipe.episodes) episodes)…")
-        let built = try PublicStateBuilder(environment: environment).build(
-            count: environment.publicStateCount, method: selection, seed: seed)
-        try built.write(to: cache)
-        return PublicStateSet(states: built.states, source: "auto (cached \(cache.standardizedFileURL.path))", filePath: cache.standardizedFileURL.path)
-    }
+    /// Every default of the options above, declared once (help prints them).
+    static let defaults = Options()
 
     struct Options: Codable {
         var env = "CartPole-v1"

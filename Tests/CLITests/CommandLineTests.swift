@@ -1,37 +1,15 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// End-to-end tests of the real `fedhpd` executable with tiny budgets.
 @Suite struct CommandLineTests {
-    struct Outcome {
-        var status: Int32
-        var output: String
-        var error: String
-    }
+    typealias Outcome = ProcessRunner.Outcome
 
-    static var executable: URL {
-        // The test bundle sits next to the package's products in the build folder.
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [folder, folder.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("fedhpd")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return folder.appendingPathComponent("fedhpd")
-    }
+    static var executable: URL { ProcessRunner.builtProduct("fedhpd") }
 
     func run(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self), error: String(decoding: errorData, as: UTF8.self))
+        try ProcessRunner.run(Self.executable, arguments)
     }
 
     func temporaryFolder() -> URL {

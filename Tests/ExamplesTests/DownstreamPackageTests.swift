@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Builds a fresh package that depends on this one exactly as a user would (by path, product "FedHPD" only), defines

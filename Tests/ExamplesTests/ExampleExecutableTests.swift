@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs each example program with a small budget and checks that its output shows what the example claims.

@@ -1,5 +1,6 @@
 import FedHPD
 import Foundation
+import TestSupport
 import Testing
 
 /// The "A first program" example of README.md's "Use it as a library" section, compiled and run

@@ -77,7 +77,7 @@ import Testing
                 consensus = .gaussian(mean: globalMean, standardDeviation: globalDeviation)
                 let (localMean, localDeviation) = (tape.learner.policy as! GaussianPolicy).distribution(
                     Variable(states))
-                tapeLoss = ReinforceAgent.gaussianKLDivergence(
+                tapeLoss = Losses.gaussianKLDivergence(
                     localMean: localMean, localDeviation: localDeviation, globalMean: globalMean,
                     globalDeviation: globalDeviation)
             }

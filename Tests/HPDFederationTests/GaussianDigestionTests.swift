@@ -25,7 +25,7 @@ import Testing
         }
         let mean = Variable(localMean, requiresGradient: true)
         let deviation = Variable(localDeviation, requiresGradient: true)
-        let loss = ReinforceAgent.gaussianKLDivergence(
+        let loss = Losses.gaussianKLDivergence(
             localMean: mean, localDeviation: deviation, globalMean: globalMean, globalDeviation: globalDeviation)
         loss.backward()
         let meanValues = localMean.scalars.map(Double.init)
@@ -45,7 +45,7 @@ import Testing
             #expect(abs(Double(deviation.gradient!.scalars[index]) - numericDeviation) < 1e-4 * (1 + abs(numericDeviation)))
         }
         // KL of a distribution with itself is zero.
-        let same = ReinforceAgent.gaussianKLDivergence(
+        let same = Losses.gaussianKLDivergence(
             localMean: Variable(globalMean), localDeviation: Variable(globalDeviation), globalMean: globalMean,
             globalDeviation: globalDeviation)
         #expect(abs(same.value.scalarValue) < 1e-6)

@@ -3,6 +3,7 @@ import HPDFederation
 import HPDNN
 import HPDRL
 import HPDTensor
+import TestSupport
 import Testing
 
 /// Whether `python3` can import torch, safetensors and numpy. CI installs them (`.ci/run`), so there a missing
@@ -13,22 +14,8 @@ enum PythonTorch {
     static let isAvailable: Bool = (try? run(["-c", "import torch, safetensors, numpy"]).status) == 0
     static let isRequired = ProcessInfo.processInfo.environment["CI"] == "true"
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
-            String(decoding: errorData, as: UTF8.self)
-        )
+    static func run(_ arguments: [String]) throws -> ProcessRunner.Outcome {
+        try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments)
     }
 }
 

@@ -1,20 +1,14 @@
 import HPDInvertedPendulum
 import HPDRL
 import HPDTensor
+import TestSupport
 import Testing
 
 /// Runs one episode from `reset(seed:)` with `policy` choosing the force; returns every step's result.
 func runEpisode(
     _ environment: InvertedPendulum, seed: UInt64?, policy: ([Float]) -> Float
 ) -> [StepResult] {
-    var observation = environment.reset(seed: seed)
-    var results: [StepResult] = []
-    while true {
-        let result = environment.step(.continuous([policy(observation)]))
-        results.append(result)
-        observation = result.observation
-        if result.isDone { return results }
-    }
+    EpisodeRunner.run(environment, from: environment.reset(seed: seed)) { .continuous([policy($0)]) }
 }
 
 @Test func zeroActionLetsThePoleFallAndTerminateWithinGymnasiumsRange() throws {

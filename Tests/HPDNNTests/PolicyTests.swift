@@ -1,6 +1,7 @@
 import Foundation
 import HPDNN
 import HPDTensor
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -139,12 +140,11 @@ func expectParameterGradientsMatchFiniteDifferences(policy: Policy, loss: () -> 
         let analytic = parameter.gradient ?? Tensor.zeros(parameter.value.shape)
         for element in stride(from: 0, to: parameter.value.count, by: max(1, parameter.value.count / 6)) {
             let original = parameter.value.scalars[element]
-            parameter.updateValue { $0.modifyScalars { $0[element] = original + step } }
-            let plus = Double(loss().value.scalarValue)
-            parameter.updateValue { $0.modifyScalars { $0[element] = original - step } }
-            let minus = Double(loss().value.scalarValue)
-            parameter.updateValue { $0.modifyScalars { $0[element] = original } }
-            let numeric = (plus - minus) / Double(2 * step)
+            let numeric = FiniteDifferences.centralDifference(step: Double(step)) { offset in
+                parameter.updateValue { $0.modifyScalars { $0[element] = original + Float(offset) } }
+                defer { parameter.updateValue { $0.modifyScalars { $0[element] = original } } }
+                return Double(loss().value.scalarValue)
+            }
             #expect(abs(Double(analytic.scalars[element]) - numeric) <= 2e-2 * (1 + abs(numeric)),
                 "parameter \(parameterIndex) element \(element): \(analytic.scalars[element]) vs \(numeric)")
         }

@@ -2,6 +2,7 @@ import Foundation
 import HPDNN
 import HPDRL
 import HPDTensor
+import TestSupport
 import Testing
 
 /// The chunked, tape-free REINFORCE gradient against the tape formulation and against finite differences.
@@ -99,17 +100,13 @@ import Testing
         #expect(abs(loss - reference(mu, sigma)) < 1e-4)
         let step = 1e-6
         for index in 0..<10 {
-            var plus = mu
-            var minus = mu
-            plus[index] += step
-            minus[index] -= step
-            let numericMean = (reference(plus, sigma) - reference(minus, sigma)) / (2 * step)
+            let numericMean = FiniteDifferences.partialDerivative(at: mu, index: index, step: step) {
+                reference($0, sigma)
+            }
             #expect(abs(Double(meanGradient.scalars[index]) - numericMean) < 1e-4 * (1 + abs(numericMean)))
-            var plusSigma = sigma
-            var minusSigma = sigma
-            plusSigma[index] += step
-            minusSigma[index] -= step
-            let numericDeviation = (reference(mu, plusSigma) - reference(mu, minusSigma)) / (2 * step)
+            let numericDeviation = FiniteDifferences.partialDerivative(at: sigma, index: index, step: step) {
+                reference(mu, $0)
+            }
             #expect(
                 abs(Double(deviationGradient.scalars[index]) - numericDeviation) < 1e-4 * (1 + abs(numericDeviation)))
         }

@@ -1,5 +1,6 @@
 import Foundation
 import HPDTensor
+import TestSupport
 import Testing
 
 @Suite struct TensorKernelTests {

@@ -1,5 +1,6 @@
 #if Network
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -9,14 +10,7 @@ import Glibc
 /// End-to-end tests of `fedhpd serve` and `fedhpd join`: real processes on 127.0.0.1, random free ports, every wait
 /// bounded. Built and run only with the `Network` trait (`swift test --traits Network`).
 @Suite(.serialized) struct NetworkTests {
-    static var executable: URL {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        for candidate in [folder, folder.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("fedhpd")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return folder.appendingPathComponent("fedhpd")
-    }
+    static var executable: URL { ProcessRunner.builtProduct("fedhpd") }
 
     /// A running `fedhpd` process whose output goes to files (no pipe can fill up).
     final class Running {

@@ -1,6 +1,7 @@
 import HPDLunarLander
 import HPDRL
 import HPDTensor
+import TestSupport
 
 /// One finished episode: its return, its length and its last step.
 struct EpisodeSummary {
@@ -13,18 +14,9 @@ struct EpisodeSummary {
 func runEpisode(
     _ environment: LunarLander, from firstObservation: [Float], policy: ([Float]) -> Int
 ) -> EpisodeSummary {
-    var observation = firstObservation
-    var totalReward = 0.0
-    var stepCount = 0
-    while true {
-        let result = environment.step(.discrete(policy(observation)))
-        totalReward += result.reward
-        stepCount += 1
-        observation = result.observation
-        if result.isDone {
-            return EpisodeSummary(totalReward: totalReward, stepCount: stepCount, lastStep: result)
-        }
-    }
+    let results = EpisodeRunner.run(environment, from: firstObservation) { .discrete(policy($0)) }
+    return EpisodeSummary(
+        totalReward: results.reduce(0) { $0 + $1.reward }, stepCount: results.count, lastStep: results.last!)
 }
 
 /// Gymnasium's shaping potential Φ(s) = −100·√(s₀² + s₁²) − 100·√(s₂² + s₃²) − 100·|s₄| + 10·s₆ + 10·s₇,

@@ -6,32 +6,32 @@ import Glibc
 #endif
 
 /// A row-major Double matrix: the test's trusted reference for forward values, used for finite differences.
-struct ReferenceMatrix {
-    var rows: Int
-    var columns: Int
-    var values: [Double]
+public struct ReferenceMatrix {
+    public var rows: Int
+    public var columns: Int
+    public var values: [Double]
 
-    init(rows: Int, columns: Int, values: [Double]) {
+    public init(rows: Int, columns: Int, values: [Double]) {
         (self.rows, self.columns, self.values) = (rows, columns, values)
     }
 
-    init(_ tensor: Tensor) {
+    public init(_ tensor: Tensor) {
         self.init(rows: tensor.rows, columns: tensor.columns, values: tensor.scalars.map(Double.init))
     }
 
-    subscript(row: Int, column: Int) -> Double { values[row * columns + column] }
+    public subscript(row: Int, column: Int) -> Double { values[row * columns + column] }
 
-    func map(_ transform: (Double) -> Double) -> ReferenceMatrix {
+    public func map(_ transform: (Double) -> Double) -> ReferenceMatrix {
         ReferenceMatrix(rows: rows, columns: columns, values: values.map(transform))
     }
 
-    var transposed: ReferenceMatrix {
+    public var transposed: ReferenceMatrix {
         var result = [Double](repeating: 0, count: values.count)
         for row in 0..<rows { for column in 0..<columns { result[column * rows + row] = self[row, column] } }
         return ReferenceMatrix(rows: columns, columns: rows, values: result)
     }
 
-    static func product(_ left: ReferenceMatrix, _ right: ReferenceMatrix) -> ReferenceMatrix {
+    public static func product(_ left: ReferenceMatrix, _ right: ReferenceMatrix) -> ReferenceMatrix {
         precondition(left.columns == right.rows)
         var result = [Double](repeating: 0, count: left.rows * right.columns)
         for row in 0..<left.rows {
@@ -45,7 +45,7 @@ struct ReferenceMatrix {
     }
 
     /// Elementwise combination with the same broadcasting rules as `Tensor`.
-    static func combine(
+    public static func combine(
         _ left: ReferenceMatrix, _ right: ReferenceMatrix, _ operation: (Double, Double) -> Double
     ) -> ReferenceMatrix {
         let rows = max(left.rows, right.rows)
@@ -61,13 +61,13 @@ struct ReferenceMatrix {
         return ReferenceMatrix(rows: rows, columns: columns, values: result)
     }
 
-    func rowSums() -> ReferenceMatrix {
+    public func rowSums() -> ReferenceMatrix {
         ReferenceMatrix(
             rows: rows, columns: 1,
             values: (0..<rows).map { row in (0..<columns).reduce(0.0) { $0 + self[row, $1] } })
     }
 
-    func logSoftmaxRows() -> ReferenceMatrix {
+    public func logSoftmaxRows() -> ReferenceMatrix {
         var result = values
         for row in 0..<rows {
             let maximum = (0..<columns).map { self[row, $0] }.max()!
@@ -77,7 +77,7 @@ struct ReferenceMatrix {
         return ReferenceMatrix(rows: rows, columns: columns, values: result)
     }
 
-    var sum: Double { values.reduce(0, +) }
+    public var sum: Double { values.reduce(0, +) }
 }
 
 /// Checks the engine's gradients of every input against central finite differences of the Double reference.
@@ -86,7 +86,7 @@ struct ReferenceMatrix {
 /// different gradient. Finite differences run in Double with h = 1e-6 (truncation O(h²) ≈ 1e-12, round-off
 /// ≈ 1e-10); the engine computes in Float, so the comparison allows |analytic − numeric| ≤ 2e-3·(1 + |numeric|),
 /// about 100× Float's accumulated rounding on these sizes and far below any wrong-rule error.
-func expectGradientsMatchFiniteDifferences(
+public func expectGradientsMatchFiniteDifferences(
     inputs: [Tensor],
     engine: ([Variable]) -> Variable,
     reference: ([ReferenceMatrix]) -> ReferenceMatrix,
@@ -116,11 +116,11 @@ func expectGradientsMatchFiniteDifferences(
         let analytic = variable.gradient ?? Tensor.zeros(variable.value.shape)
         #expect(analytic.shape == variable.value.shape, "gradient shape of input \(inputIndex)", sourceLocation: sourceLocation)
         for element in 0..<referenceInputs[inputIndex].values.count {
-            var plus = referenceInputs
-            plus[inputIndex].values[element] += step
-            var minus = referenceInputs
-            minus[inputIndex].values[element] -= step
-            let numeric = (referenceLoss(plus) - referenceLoss(minus)) / (2 * step)
+            let numeric = FiniteDifferences.centralDifference(step: step) { offset in
+                var moved = referenceInputs
+                moved[inputIndex].values[element] += offset
+                return referenceLoss(moved)
+            }
             let difference = abs(Double(analytic.scalars[element]) - numeric)
             #expect(difference <= 2e-3 * (1 + abs(numeric)),
                 "input \(inputIndex) element \(element): analytic \(analytic.scalars[element]) vs numeric \(numeric)",
@@ -129,7 +129,8 @@ func expectGradientsMatchFiniteDifferences(
     }
 }
 
-func randomTensor(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1) -> Tensor {
+/// A tensor of uniform values in [low, high) from the stream of `seed`.
+public func randomTensor(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1) -> Tensor {
     var generator = RandomGenerator(seed: seed)
     return Tensor.uniform(shape, low: low, high: high, generator: &generator)
 }

@@ -1,19 +1,26 @@
 import Foundation
 
-/// Runs programs for the example tests and reads what they print.
-enum ProcessRunner {
-    struct Outcome {
-        var status: Int32
-        var output: String
-        var error: String
+/// Runs programs for the tests and reads what they print: the package's own executables (found next to the test
+/// bundle), tools on PATH, python3. The one process runner of every test target.
+public enum ProcessRunner {
+    /// How a finished process ended and what it printed.
+    public struct Outcome: Sendable {
+        public var status: Int32
+        public var output: String
+        public var error: String
+
+        public init(status: Int32, output: String, error: String) {
+            (self.status, self.output, self.error) = (status, output, error)
+        }
     }
 
-    /// The package root: this file is `<root>/Tests/ExamplesTests/ProcessRunner.swift`.
-    static let packageRoot = URL(fileURLWithPath: #filePath)
+    /// The package root: this file is `<root>/Tests/TestSupport/ProcessRunner.swift`.
+    public static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// A product built next to the test bundle (the bundle sits in the build folder, e.g. `.build/release`).
-    static func builtProduct(_ name: String) -> URL {
+    /// A product built next to the test bundle (the bundle sits in the build folder, e.g. `.build/release`): the
+    /// executable locator of every test target.
+    public static func builtProduct(_ name: String) -> URL {
         let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for candidate in [folder, folder.deletingLastPathComponent()] {
             let url = candidate.appendingPathComponent(name)
@@ -23,7 +30,7 @@ enum ProcessRunner {
     }
 
     /// The first executable named `name` on PATH, or nil.
-    static func onPath(_ name: String) -> URL? {
+    public static func onPath(_ name: String) -> URL? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for folder in path.split(separator: ":") where !folder.isEmpty {
             let url = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)
@@ -34,7 +41,7 @@ enum ProcessRunner {
 
     /// Runs `executable` with `arguments` to completion, collecting standard output and error; `environment` entries
     /// are added to (or replace) this process's environment.
-    static func run(
+    public static func run(
         _ executable: URL, _ arguments: [String], in folder: URL? = nil, environment: [String: String] = [:]
     ) throws -> Outcome {
         let process = Process()
@@ -62,7 +69,7 @@ enum ProcessRunner {
     }
 
     /// The number after `prefix` on the first output line that starts with it.
-    static func number(after prefix: String, in output: String) -> Double? {
+    public static func number(after prefix: String, in output: String) -> Double? {
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) else { return nil }
         let rest = line.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
         return Double(rest.prefix { !$0.isWhitespace && $0 != "(" && $0 != ";" })
