@@ -188,19 +188,20 @@ class ReinforceAgent(Agent):
 
     def digestion_loss(self, consensus: ActionDistribution, states: np.ndarray) -> torch.Tensor:
         """The differentiable digestion loss (see the module's description)."""
-        inputs = torch.as_tensor(np.asarray(states, dtype=np.float32))
+        dtype = next(self.policy.parameters()).dtype  # float32; float64 in the finite-difference tests
+        inputs = torch.as_tensor(np.asarray(states), dtype=dtype)
         if self.discrete:
             if not isinstance(consensus, Categorical):
                 raise ValueError(f"agent {self.agent_number}: a categorical policy cannot digest a {type(consensus).__name__} consensus")
-            target = torch.as_tensor(consensus.probabilities, dtype=torch.float32)
+            target = torch.as_tensor(consensus.probabilities, dtype=dtype)
             log_pi = torch.log_softmax(self.policy(inputs), dim=1)
             return (torch.xlogy(target, target) - target * log_pi).sum() / inputs.shape[0]
         if not isinstance(consensus, Gaussian):
             raise ValueError(f"agent {self.agent_number}: a Gaussian policy cannot digest a {type(consensus).__name__} consensus")
         mean, deviation = self.policy(inputs)
         local = deviation + DEVIATION_OFFSET
-        global_mean = torch.as_tensor(consensus.mean, dtype=torch.float32)
-        global_deviation = torch.as_tensor(consensus.standard_deviation, dtype=torch.float32) + DEVIATION_OFFSET
+        global_mean = torch.as_tensor(consensus.mean, dtype=dtype)
+        global_deviation = torch.as_tensor(consensus.standard_deviation, dtype=dtype) + DEVIATION_OFFSET
         divergence = (torch.log(global_deviation) - torch.log(local)
                       + (local ** 2 + (mean - global_mean) ** 2) / (2 * global_deviation ** 2) - 0.5)
         return divergence.mean()
