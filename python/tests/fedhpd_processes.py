@@ -39,15 +39,15 @@ def require_binary(test: unittest.TestCase) -> str:
 
 
 class Serve:
-    """``fedhpd serve`` on a free port of 127.0.0.1, its output in ``folder/serve.log``."""
+    """``fedhpd serve`` on ``port`` (default: a free port) of 127.0.0.1, its output in ``folder/serve.log``."""
 
-    def __init__(self, binary: str, folder: Path, arguments: List[str]) -> None:
+    def __init__(self, binary: str, folder: Path, arguments: List[str], port: int = 0) -> None:
         self.folder = folder
         self.port_file = folder / "serve.port"
         self.log_path = folder / "serve.log"
         self.log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [binary, "serve", "--port", "0", "--port-file", str(self.port_file), "--out", str(folder / "runs"), *arguments],
+            [binary, "serve", "--port", str(port), "--port-file", str(self.port_file), "--out", str(folder / "runs"), *arguments],
             stdout=self.log, stderr=subprocess.STDOUT)
         start = time.monotonic()
         while not (self.port_file.exists() and self.port_file.read_text().strip()):

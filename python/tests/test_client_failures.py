@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import tempfile
 import time
 import unittest
@@ -56,21 +57,49 @@ class ServerLossTests(unittest.TestCase):
         self.assertNotIn("Traceback", output)
         self.assertLess(took, 30, f"the client took {took:.1f} s to give up (retry timeout 3 s)")
 
-    def test_a_wrong_token_is_refused_with_the_servers_reason(self) -> None:
+    def test_a_wrong_token_or_seed_is_refused_with_the_servers_reason(self) -> None:
         binary = require_binary(self)
-        folder = Path(tempfile.mkdtemp(prefix="fedhpd-token-"))
+        folder = Path(tempfile.mkdtemp(prefix="fedhpd-refused-"))
         server = Serve(binary, folder, ["--env", "CartPole-v1", "--agents-expected", "10", "--token", "right",
                                         "--public-states", public_state_file(folder), "--part-size", "500"])
-        log = folder / "python.log"
         try:
-            client = python_client(["join", "--server", server.address, "--gym", "CartPole-v1", "--agents", "1",
-                                    "--token", "wrong"], log)
-            code = client.wait(timeout=120)
+            token_client = python_client(["join", "--server", server.address, "--gym", "CartPole-v1", "--agents", "1",
+                                          "--token", "wrong"], folder / "token.log")
+            seed_client = python_client(["join", "--server", server.address, "--gym", "CartPole-v1", "--agents", "1",
+                                         "--token", "right", "--seed", "21"], folder / "seed.log")
+            codes = token_client.wait(timeout=120), seed_client.wait(timeout=120)
         finally:
             server.stop()
-        output = log.read_text()
-        self.assertEqual(code, 1, output)
-        self.assertIn(f"fedhpd_client: error: the server at {server.address} refused this client", output)
+        token_output, seed_output = (folder / "token.log").read_text(), (folder / "seed.log").read_text()
+        self.assertEqual(codes, (1, 1), token_output + seed_output)
+        self.assertIn(f"fedhpd_client: error: the server at {server.address} refused this client", token_output)
+        self.assertIn(f"fedhpd_client: error: the server at {server.address} refused the registration: run seed 21 differs "
+                      "from the server's 20", seed_output)
+        # Both sides log the refusal.
+        self.assertIn("refused registration", server.log_path.read_text())
+
+
+    def test_a_client_started_before_the_server_connects_once_it_listens(self) -> None:
+        binary = require_binary(self)
+        folder = Path(tempfile.mkdtemp(prefix="fedhpd-early-"))
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        log = folder / "python.log"
+        client = python_client(["join", "--server", f"127.0.0.1:{port}", "--gym", "CartPole-v1", "--agents", "1",
+                                "--connect-timeout", "120"], log)
+        server = None
+        try:
+            wait_for(log, "retrying for up to 120 s", client, timeout=120)
+            server = Serve(binary, folder, ["--env", "CartPole-v1", "--agents-expected", "10",
+                                            "--public-states", public_state_file(folder), "--part-size", "500"], port=port)
+            wait_for(log, "registered agents 1 with", client, timeout=60)
+            self.assertIn(f"connected to 127.0.0.1:{port}", log.read_text())
+        finally:
+            if server is not None:
+                server.stop()
+            client.kill()
+            client.wait()
 
 
 class CommandLineTests(unittest.TestCase):
