@@ -18,14 +18,23 @@ PYTHON_ROOT = REPOSITORY / "python"
 def fedhpd_binary() -> Optional[str]:
     explicit = os.environ.get("FEDHPD_BINARY")
     if explicit:
-        return explicit if os.access(explicit, os.X_OK) else None
+        return explicit if os.access(explicit, os.X_OK) and has_network(explicit) else None
     try:
         folder = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=REPOSITORY, capture_output=True,
                                 text=True, timeout=120).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     candidate = os.path.join(folder, "fedhpd") if folder else ""
-    return candidate if candidate and os.access(candidate, os.X_OK) else None
+    return candidate if candidate and os.access(candidate, os.X_OK) and has_network(candidate) else None
+
+
+def has_network(binary: str) -> bool:
+    """Whether ``binary`` was built with the Network trait (its ``serve`` has options, not just a hint)."""
+    try:
+        help_text = subprocess.run([binary, "serve", "--help"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "--agents-expected" in help_text
 
 
 def require_binary(test: unittest.TestCase) -> str:
