@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Regenerates the Python protobuf + gRPC code of Protos/federation.proto into python/fedhpd_client/protocol/.
+# Regenerates the Python protobuf + gRPC code of Protos/federation.proto into python/fedhpd_client/protocol/
+# (or into the folder given as the first argument).
 # Installs the pinned grpcio-tools when python3 lacks it. The generated files are committed; never edit them by hand.
 # grpcio-tools 1.85.1 is the newest 1.85 release on PyPI (the runtime pinned in python/pyproject.toml is
 # grpcio 1.85.3 with protobuf 7.36.2; the generated code requires grpcio >= 1.85.1).
 set -euo pipefail
 TOOLS_VERSION="1.85.1"
 root="$(cd "$(dirname "$0")/.." && pwd)"
-out="$root/python/fedhpd_client/protocol"
+out="${1:-$root/python/fedhpd_client/protocol}"  # an argument: write there instead (the freshness test)
 if ! python3 -c "import grpc_tools, importlib.metadata as m; assert m.version('grpcio-tools') == '$TOOLS_VERSION'" 2>/dev/null; then
     echo "generate-python-protocol: installing grpcio-tools==$TOOLS_VERSION" >&2
     python3 -m pip install -q "grpcio-tools==$TOOLS_VERSION"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from typing import List, Optional
@@ -120,6 +121,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[List[str]] = None) -> int:
     arguments = parser().parse_args(argv)
+    logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s fedhpd_client: %(message)s",
+                        datefmt="%H:%M:%S")
     try:
         return arguments.run(arguments)
     except FederationError as error:

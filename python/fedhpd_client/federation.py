@@ -8,9 +8,9 @@ reported; Finish after the last episode. A heartbeat runs throughout.
 """
 from __future__ import annotations
 
+import logging
 import os
 import socket
-import sys
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -41,9 +41,9 @@ class JoinReport:
     losses: Mapping[int, List[tuple]] = field(default_factory=dict)
 
 
-def stderr_log(message: str) -> None:
-    """The default log: one timestamped line on standard error."""
-    print(f"{time.strftime('%H:%M:%S')} fedhpd_client: {message}", file=sys.stderr, flush=True)
+def default_log(message: str) -> None:
+    """The default log: ``logging.getLogger("fedhpd_client").info`` (the CLI routes it to standard error)."""
+    logging.getLogger("fedhpd_client").info(message)
 
 
 def agent_list(numbers: Sequence[int]) -> str:
@@ -72,14 +72,15 @@ def join(
     name: Optional[str] = None,
     connect_timeout: float = 60.0,
     retry_timeout: float = 60.0,
-    log: Log = stderr_log,
+    log: Log = default_log,
 ) -> JoinReport:
     """Hosts ``agents`` (``{1-based place in the server's roster: agent}``) in the run served at ``server``
     (``HOST:PORT``) and returns once the server has written the run folder.
 
     ``environment`` (the server's environment id), ``observation_size``, ``action_family`` (the task's action space as
     a distribution family) and ``run_seed`` must match the server's. ``tls``: True for the system's trust roots, or a
-    PEM file of CA certificates. Raises ``ConfigurationError``, ``Refused``, ``ServerLost`` or ``RunFailed``.
+    PEM file of CA certificates. ``log`` receives the progress lines (the Swift client's).
+    Raises ``ConfigurationError``, ``Refused``, ``ServerLost`` or ``RunFailed``.
     """
     if not agents:
         raise ConfigurationError("no agents to host")
