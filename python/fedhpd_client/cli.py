@@ -31,7 +31,6 @@ def run_join(arguments: argparse.Namespace) -> int:
     import gymnasium
     import torch
 
-    from .distributions import DistributionFamily, FamilyKind
     from .federation import join
     from .reinforce import ReinforceAgent
 

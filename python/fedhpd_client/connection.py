@@ -5,14 +5,13 @@ a window of seconds; a long wait (timeout ≥ 30 s, e.g. ``Finish``) that times 
 from __future__ import annotations
 
 import time
-from typing import Callable, Optional, Sequence, Tuple, TypeVar
+from typing import Any, Callable, Optional, Sequence, Tuple
 
 import grpc
 
 from .errors import ConfigurationError, Refused, ServerLost
 from .protocol import federation_pb2_grpc
 
-T = TypeVar("T")
 Log = Callable[[str], None]
 
 #: The largest message the client accepts or sends (bytes), as in the Swift client.
@@ -66,7 +65,7 @@ class Connection:
         self.channel.close()
 
     def call(self, name: str, request: object, timeout: float, window: float, first_contact: bool = False,
-             always_ask_again: bool = False) -> T:
+             always_ask_again: bool = False) -> Any:
         """Calls ``name`` until it succeeds; an unreachable server is retried for up to ``window`` seconds, then
         ``ServerLost``. A call that times out is asked again without counting when ``timeout`` ≥ 30 s or
         ``always_ask_again`` (``Submit``: the server holds it until the part is aggregated). ``UNAUTHENTICATED``
