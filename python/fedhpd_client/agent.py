@@ -1,0 +1,37 @@
+"""The interface an agent implements to take part in a FedHPD federation (black box: only its action distributions
+on the public states ever leave it)."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from .distributions import ActionDistribution, DistributionFamily
+
+
+class Agent(ABC):
+    """One FedHPD agent: its own policy, environment, optimiser and architecture, undisclosed to anybody.
+
+    ``join`` calls, for every episode e = 1…E, ``train_one_episode()``; after every d-th episode, for each loop and
+    each part P of the public states, ``action_distribution(P)`` (uploaded) and then ``digest(consensus, P)`` with the
+    server's consensus (skipped when the agent was excluded from that part).
+    """
+
+    @property
+    @abstractmethod
+    def family(self) -> DistributionFamily:
+        """The distribution family of the agent's policy (categorical over the actions, or Gaussian)."""
+
+    @abstractmethod
+    def action_distribution(self, states: np.ndarray) -> ActionDistribution:
+        """π_k(·|s) for every row s of ``states`` (``count × observation size``, float32), without learning."""
+
+    @abstractmethod
+    def digest(self, consensus: ActionDistribution, states: np.ndarray) -> float:
+        """One optimiser step towards the consensus on ``states``; returns the digestion loss before the step
+        (FedHPD: KL(consensus ‖ π_k) averaged over states for categorical policies, KL(π_k ‖ consensus) averaged over
+        states and action dimensions for Gaussian ones)."""
+
+    @abstractmethod
+    def train_one_episode(self) -> float:
+        """Plays one episode in the agent's own environment, learns from it, and returns the episode's return."""

@@ -1,0 +1,236 @@
+"""``join``: takes part in a FedHPD run served by ``fedhpd serve`` — the Python twin of ``fedhpd join``'s session.
+
+The same messages in the same order as the Swift client: Register → WaitForStart (polled) → GetPublicStates; per
+episode every hosted agent trains one episode and the returns are reported (in the background, in order); after
+every d-th episode, for each loop and part, every agent's distributions are submitted concurrently and each agent
+digests the consensus it gets back (not when rejected, late or without quorum); the event's digestion losses are
+reported; Finish after the last episode. A heartbeat runs throughout.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import List, Mapping, Optional, Sequence
+
+import grpc
+import numpy as np
+
+from . import wire
+from .agent import Agent
+from .connection import Connection, Log, seconds
+from .distributions import DistributionFamily
+from .errors import ConfigurationError, Refused, RunFailed
+from .protocol import federation_pb2 as pb
+from .rounds import distillation_event
+
+
+@dataclass
+class JoinReport:
+    """What ``join`` returns once the server has written the run folder."""
+
+    run_folder: str
+    exclusions: List[str]
+    #: Parts where one of this client's agents did not digest (rejected, late, no quorum).
+    missed_digestions: int
+    #: Every hosted agent's digestion losses, ``{agent number: [(episode, loop, part, loss), …]}``.
+    losses: Mapping[int, List[tuple]] = field(default_factory=dict)
+
+
+def default_log(message: str) -> None:
+    """The default log: ``logging.getLogger("fedhpd_client").info`` (the CLI routes it to standard error)."""
+    logging.getLogger("fedhpd_client").info(message)
+
+
+def agent_list(numbers: Sequence[int]) -> str:
+    """``1, 3–5, 9`` for 1-based agent numbers."""
+    ordered = sorted(set(numbers))
+    pieces, start = [], 0
+    while start < len(ordered):
+        end = start
+        while end + 1 < len(ordered) and ordered[end + 1] == ordered[end] + 1:
+            end += 1
+        pieces.append(str(ordered[start]) if end == start else f"{ordered[start]}–{ordered[end]}")
+        start = end + 1
+    return ", ".join(pieces)
+
+
+def join(
+    server: str,
+    agents: Mapping[int, Agent],
+    *,
+    environment: str,
+    observation_size: int,
+    action_family: DistributionFamily,
+    run_seed: int,
+    token: Optional[str] = None,
+    tls: "bool | str | None" = None,
+    name: Optional[str] = None,
+    connect_timeout: float = 60.0,
+    retry_timeout: float = 60.0,
+    log: Log = default_log,
+) -> JoinReport:
+    """Hosts ``agents`` (``{1-based place in the server's roster: agent}``) in the run served at ``server``
+    (``HOST:PORT``) and returns once the server has written the run folder.
+
+    ``environment`` (the server's environment id), ``observation_size``, ``action_family`` (the task's action space as
+    a distribution family) and ``run_seed`` must match the server's. ``tls``: True for the system's trust roots, or a
+    PEM file of CA certificates. ``log`` receives the progress lines (the Swift client's).
+    Raises ``ConfigurationError``, ``Refused``, ``ServerLost`` or ``RunFailed``.
+    """
+    if not agents:
+        raise ConfigurationError("no agents to host")
+    for number, agent in agents.items():
+        if number < 1:
+            raise ConfigurationError(f"agent number {number}: places in the roster are 1-based")
+        if agent.family != action_family:
+            raise ConfigurationError(f"agent {number}: its policy is {agent.family}, the task's actions call for {action_family}")
+    connection = Connection(server, token, tls, log)
+    try:
+        session = Session(connection, agents, log, retry_timeout)
+        session.register(name or f"{socket.gethostname()}-{os.getpid()}", environment, observation_size, action_family,
+                         run_seed, connect_timeout)
+        return session.run()
+    finally:
+        connection.close()
+
+
+class Session:
+    """The client's side of one run (see the module's description)."""
+
+    def __init__(self, connection: Connection, agents: Mapping[int, Agent], log: Log, retry_timeout: float) -> None:
+        self.connection = connection
+        self.numbers = sorted(agents)
+        self.agents = [agents[number] for number in self.numbers]
+        self.log = log
+        self.retry_timeout = retry_timeout
+        self.session_id = ""
+        self.schedule = pb.Schedule()
+        self.missed_digestions = 0
+        self.losses: dict = {number: [] for number in self.numbers}
+        self.stop = threading.Event()
+        # One worker: reports go out in the background, strictly in order.
+        self.reporter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fedhpd-report")
+        self.pending: List[Future] = []
+
+    @property
+    def deadline(self) -> float:
+        return self.schedule.deadline_ms / 1000
+
+    def register(self, name: str, environment: str, observation_size: int, family: DistributionFamily, run_seed: int,
+                 connect_timeout: float) -> None:
+        request = pb.RegisterRequest(
+            client_name=name, environment=environment, observation_size=observation_size,
+            action_shape=wire.family_message(family), run_seed=run_seed,
+            agents=[pb.AgentRegistration(agent_index=number - 1, family=wire.family_message(agent.family))
+                    for number, agent in zip(self.numbers, self.agents)])
+        self.observation_size = observation_size
+        try:
+            response = self.connection.call("Register", request, timeout=10, window=connect_timeout, first_contact=True)
+        except grpc.RpcError as error:
+            raise Refused(f"the server at {self.connection.address} refused the registration: {error.details()}") from None
+        self.session_id = response.session_id
+        self.schedule = response.schedule
+        schedule = self.schedule
+        self.log(f"registered agents {agent_list(self.numbers)} with {self.connection.address}: {schedule.environment}, "
+                 f"{schedule.episodes} episodes, d={schedule.interval}, {schedule.loops} loops × {schedule.part_count} parts, "
+                 f"deadline {seconds(self.deadline)}")
+        threading.Thread(target=self.beat, name="fedhpd-heartbeat", daemon=True).start()
+
+    def beat(self) -> None:
+        """Heartbeats every ``heartbeat_interval_ms`` (at least 100 ms) until the session ends; failures are ignored."""
+        interval = max(100, self.schedule.heartbeat_interval_ms) / 1000
+        request = pb.HeartbeatRequest(session_id=self.session_id)
+        while not self.stop.wait(interval):
+            try:
+                self.connection.stub.Heartbeat(request, timeout=5, metadata=self.connection.metadata)
+            except grpc.RpcError:
+                pass
+
+    def run(self) -> JoinReport:
+        try:
+            self.wait_for_start()
+            parts = self.fetch_parts()
+            return self.train(parts)
+        finally:
+            self.stop.set()
+            self.reporter.shutdown(wait=False, cancel_futures=True)
+
+    def wait_for_start(self) -> None:
+        request = pb.WaitForStartRequest(session_id=self.session_id)
+        last_log = time.monotonic()
+        while True:
+            try:
+                response = self.connection.call("WaitForStart", request, timeout=15, window=self.retry_timeout)
+            except grpc.RpcError as error:
+                raise RunFailed(f"the server gave up before the start: {error.details()}") from None
+            if response.started:
+                return
+            if time.monotonic() - last_log >= 10:
+                last_log = time.monotonic()
+                missing = agent_list([index + 1 for index in response.missing_agents])
+                self.log(f"waiting for the run to start: agents {missing} not registered yet")
+
+    def fetch_parts(self) -> List[np.ndarray]:
+        request = pb.PublicStatesRequest(session_id=self.session_id)
+        response = self.connection.call("GetPublicStates", request, timeout=30, window=self.retry_timeout)
+        try:
+            states = wire.array(response.states, "public states")
+        except RunFailed as error:
+            raise RunFailed(f"the server sent malformed public states: {error}") from None
+        if states.shape[1] != self.observation_size or response.part_size == 0:
+            raise RunFailed(f"the server's public states have {states.shape[1]} columns, expected {self.observation_size}")
+        checksum = wire.checksum(states)
+        if checksum != response.checksum:
+            raise RunFailed(f"the public states arrived corrupted (checksum {checksum}, expected {response.checksum})")
+        size = response.part_size
+        parts = [states[start:start + size] for start in range(0, states.shape[0], size)]
+        if len(parts) != self.schedule.part_count:
+            raise RunFailed(f"the public states make {len(parts)} parts, the schedule says {self.schedule.part_count}")
+        self.log(f"received {states.shape[0]} public states ({len(parts)} parts)")
+        return parts
+
+    def report(self, request: pb.ReportRequest) -> None:
+        """Sends ``request`` in the background, after every earlier report."""
+        self.raise_failed_reports()
+        self.pending.append(self.reporter.submit(
+            self.connection.call, "Report", request, timeout=10, window=self.retry_timeout))
+
+    def raise_failed_reports(self, wait: bool = False) -> None:
+        """Raises the first failure of a background report (``wait``: after waiting for all of them)."""
+        still = []
+        for future in self.pending:
+            if wait or future.done():
+                future.result()
+            else:
+                still.append(future)
+        self.pending = still
+
+    def train(self, parts: List[np.ndarray]) -> JoinReport:
+        schedule = self.schedule
+        start = time.monotonic()
+        for episode in range(1, schedule.episodes + 1):
+            returns = [agent.train_one_episode() for agent in self.agents]
+            self.report(pb.ReportRequest(session_id=self.session_id, returns=[
+                pb.EpisodeReturn(agent_index=number - 1, episode=episode, value=float(value))
+                for number, value in zip(self.numbers, returns)]))
+            if episode == schedule.episodes:
+                self.raise_failed_reports(wait=True)
+            if episode % 10 == 0 or episode == schedule.episodes:
+                self.log(f"episode {episode}/{schedule.episodes} ({time.monotonic() - start:.1f} s)")
+            if episode % schedule.interval != 0:
+                continue
+            losses = distillation_event(self, parts, episode)
+            self.report(pb.ReportRequest(session_id=self.session_id, losses=losses))
+        self.raise_failed_reports(wait=True)
+        self.log(f"all {schedule.episodes} episodes done; waiting for the server to write the run folder")
+        try:
+            response = self.connection.call("Finish", pb.FinishRequest(session_id=self.session_id),
+                                            timeout=self.deadline + 60, window=self.retry_timeout)
+        except grpc.RpcError as error:
+            raise RunFailed(f"the server could not complete the run: {error.details()}") from None
+        return JoinReport(response.run_folder, list(response.exclusions), self.missed_digestions, self.losses)

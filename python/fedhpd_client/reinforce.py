@@ -1,0 +1,214 @@
+"""A reference PyTorch agent: REINFORCE with the FedHPD reference hyperparameters on any Gymnasium environment.
+
+Discrete actions: MLP → Linear(actions) → softmax; returns G_t = r_t + γ G_{t+1} (γ = 0.99) normalised per episode,
+Ĝ = (G − mean G) / (std G + 1e-5) (unbiased std); loss Σ_t −log π(a_t|s_t) Ĝ_t; Adam, StepLR(100, 0.95) stepped once
+per episode. The environment is seeded once; later resets continue its stream.
+
+Continuous (Box) actions: shared MLP → mean head and softplus standard-deviation head; actions from
+N(μ + 1e-6, σ + 1e-6), sent unclipped; loss Σ_t −mean_d log π(a_t|s_t) G_t (no normalisation); AdamW (weight decay
+0.01), no scheduler; every episode resets with the agent's own seed.
+
+Digestion (one step of the agent's own optimiser, the scheduler is not stepped): categorical
+L = (1/|P|) Σ_s Σ_a c(a|s) (ln c(a|s) − ln π(a|s)) = KL(consensus ‖ π) ("batchmean", 0 ln 0 = 0); Gaussian
+L = mean over states and dimensions of KL(π ‖ consensus) = ln(σ′_c/σ′_π) + (σ′_π² + (μ_π − μ_c)²)/(2σ′_c²) − ½ with
+σ′ = σ + 1e-6 — the same losses and directions as the Swift agents.
+
+Agent k is built and seeded from (run seed, k) alone: its weights, environment seed and sampling stream.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Sequence, Tuple
+
+import numpy as np
+import torch
+from torch import nn
+
+from .agent import Agent
+from .distributions import ActionDistribution, Categorical, DistributionFamily, FamilyKind, Gaussian
+
+GAMMA = 0.99
+NORMALISATION_EPSILON = 1e-5
+DEVIATION_OFFSET = 1e-6
+
+
+@dataclass(frozen=True)
+class AgentConfiguration:
+    """One agent's hidden layer sizes, activation per hidden layer and learning rate."""
+
+    hidden: Tuple[int, ...]
+    activations: Tuple[str, ...]
+    learning_rate: float
+
+
+def _uniform(hidden: Sequence[int], activation: str, rate: float) -> AgentConfiguration:
+    return AgentConfiguration(tuple(hidden), (activation,) * len(hidden), rate)
+
+
+#: The reference's CartPole-v1 agents 1–10, used for every discrete task (agent k takes row (k − 1) mod 10).
+DISCRETE_AGENTS = (
+    _uniform([128], "relu", 1e-3), _uniform([32, 32], "relu", 2e-3), _uniform([16, 16, 32], "tanh", 4e-3),
+    _uniform([8, 8, 8], "relu", 5e-4), _uniform([32, 32, 32], "tanh", 3e-3), _uniform([8, 8], "relu", 7e-4),
+    _uniform([64, 64], "tanh", 1e-3), _uniform([16, 16], "relu", 5e-4), _uniform([16, 32, 16], "tanh", 5e-4),
+    _uniform([32], "relu", 8e-4),
+)
+
+#: The reference's InvertedPendulum agents 1–10, used for every continuous task.
+CONTINUOUS_AGENTS = (
+    AgentConfiguration((16, 32), ("tanh", "tanh"), 1e-4), AgentConfiguration((32, 32), ("relu", "relu"), 1e-4),
+    AgentConfiguration((64, 128), ("tanh", "relu"), 6e-5), AgentConfiguration((128, 256), ("relu", "relu"), 1e-5),
+    AgentConfiguration((32, 64), ("relu", "tanh"), 1e-4), AgentConfiguration((64, 64), ("tanh", "tanh"), 8e-5),
+    AgentConfiguration((128, 128), ("relu", "relu"), 4e-5), AgentConfiguration((64, 32), ("tanh", "relu"), 7e-5),
+    AgentConfiguration((256, 128), ("tanh", "tanh"), 2e-5), AgentConfiguration((32, 128), ("relu", "relu"), 5e-5),
+)
+
+
+def derived_seeds(run_seed: int, agent_number: int) -> Tuple[int, int]:
+    """(torch seed, environment seed) of agent ``agent_number`` (1-based) in run ``run_seed``."""
+    words = np.random.SeedSequence([run_seed, agent_number]).generate_state(2, dtype=np.uint32)
+    return int(words[0]), int(words[1])
+
+
+def _body(inputs: int, configuration: AgentConfiguration) -> Tuple[nn.Sequential, int]:
+    layers: List[nn.Module] = []
+    width = inputs
+    for size, activation in zip(configuration.hidden, configuration.activations):
+        if activation not in ("relu", "tanh"):
+            raise ValueError(f"activation '{activation}': expected relu or tanh")
+        layers += [nn.Linear(width, size), nn.ReLU() if activation == "relu" else nn.Tanh()]
+        width = size
+    return nn.Sequential(*layers), width
+
+
+class GaussianHead(nn.Module):
+    """Shared body → (μ, softplus σ)."""
+
+    def __init__(self, inputs: int, dimensions: int, configuration: AgentConfiguration) -> None:
+        super().__init__()
+        self.body, width = _body(inputs, configuration)
+        self.mean = nn.Linear(width, dimensions)
+        self.deviation = nn.Linear(width, dimensions)
+
+    def forward(self, states: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        features = self.body(states)
+        return self.mean(features), nn.functional.softplus(self.deviation(features))
+
+
+class ReinforceAgent(Agent):
+    """REINFORCE on a Gymnasium environment (``env``: an environment instance, e.g. ``gymnasium.make(id)``)."""
+
+    def __init__(self, env, agent_number: int, run_seed: int, configuration: "AgentConfiguration | None" = None) -> None:
+        import gymnasium
+
+        self.env = env
+        self.agent_number = agent_number
+        torch_seed, self.environment_seed = derived_seeds(run_seed, agent_number)
+        self.generator = torch.Generator().manual_seed(torch_seed)
+        observation = env.observation_space
+        if not isinstance(observation, gymnasium.spaces.Box) or len(observation.shape) != 1:
+            raise ValueError(f"agent {agent_number}: observation space {observation} is not a flat Box")
+        self.observation_size = int(observation.shape[0])
+        space = env.action_space
+        self.discrete = isinstance(space, gymnasium.spaces.Discrete)
+        if not self.discrete and not (isinstance(space, gymnasium.spaces.Box) and len(space.shape) == 1):
+            raise ValueError(f"agent {agent_number}: action space {space} is neither Discrete nor a flat Box")
+        table = DISCRETE_AGENTS if self.discrete else CONTINUOUS_AGENTS
+        self.configuration = configuration or table[(agent_number - 1) % len(table)]
+        width = int(space.n) if self.discrete else int(space.shape[0])
+        self._family = DistributionFamily(FamilyKind.CATEGORICAL if self.discrete else FamilyKind.GAUSSIAN, width)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(torch_seed)
+            if self.discrete:
+                body, last = _body(self.observation_size, self.configuration)
+                self.policy: nn.Module = nn.Sequential(body, nn.Linear(last, width))
+            else:
+                self.policy = GaussianHead(self.observation_size, width, self.configuration)
+        rate = self.configuration.learning_rate
+        if self.discrete:
+            self.optimiser: torch.optim.Optimizer = torch.optim.Adam(self.policy.parameters(), lr=rate, betas=(0.9, 0.999), eps=1e-8)
+            self.scheduler = torch.optim.lr_scheduler.StepLR(self.optimiser, step_size=100, gamma=0.95)
+        else:
+            self.optimiser = torch.optim.AdamW(self.policy.parameters(), lr=rate, weight_decay=0.01)
+            self.scheduler = None
+        self.episodes_played = 0
+
+    @property
+    def family(self) -> DistributionFamily:
+        return self._family
+
+    # MARK: acting and learning
+
+    def train_one_episode(self) -> float:
+        first = self.episodes_played == 0
+        state, _ = self.env.reset(seed=self.environment_seed if (first or not self.discrete) else None)
+        log_probabilities: List[torch.Tensor] = []
+        rewards: List[float] = []
+        done = False
+        while not done:
+            observation = torch.as_tensor(np.asarray(state, dtype=np.float32)).unsqueeze(0)
+            if self.discrete:
+                log_pi = torch.log_softmax(self.policy(observation), dim=1)[0]
+                action = int(torch.multinomial(log_pi.exp().detach(), 1, generator=self.generator))
+                log_probabilities.append(log_pi[action])
+                env_action: object = action
+            else:
+                mean, deviation = self.policy(observation)
+                normal = torch.distributions.Normal(mean[0] + DEVIATION_OFFSET, deviation[0] + DEVIATION_OFFSET)
+                sample = (normal.loc + normal.scale * torch.randn(normal.loc.shape, generator=self.generator)).detach()
+                log_probabilities.append(normal.log_prob(sample).mean())
+                env_action = sample.numpy().astype(self.env.action_space.dtype)
+            state, reward, terminated, truncated, _ = self.env.step(env_action)
+            rewards.append(float(reward))
+            done = terminated or truncated
+        returns = np.zeros(len(rewards), dtype=np.float64)
+        running = 0.0
+        for step in reversed(range(len(rewards))):
+            running = rewards[step] + GAMMA * running
+            returns[step] = running
+        weights = torch.as_tensor(returns, dtype=torch.float32)
+        if self.discrete:
+            spread = weights.std() if len(rewards) > 1 else torch.tensor(0.0)
+            weights = (weights - weights.mean()) / (spread + NORMALISATION_EPSILON)
+        loss = -(torch.stack(log_probabilities) * weights).sum()
+        self.optimiser.zero_grad()
+        loss.backward()
+        self.optimiser.step()
+        if self.scheduler is not None:
+            self.scheduler.step()
+        self.episodes_played += 1
+        return float(sum(rewards))
+
+    def action_distribution(self, states: np.ndarray) -> ActionDistribution:
+        with torch.no_grad():
+            inputs = torch.as_tensor(np.asarray(states, dtype=np.float32))
+            if self.discrete:
+                return Categorical(torch.softmax(self.policy(inputs), dim=1).numpy().astype(np.float32))
+            mean, deviation = self.policy(inputs)
+            return Gaussian(mean.numpy().astype(np.float32), deviation.numpy().astype(np.float32))
+
+    def digestion_loss(self, consensus: ActionDistribution, states: np.ndarray) -> torch.Tensor:
+        """The differentiable digestion loss (see the module's description)."""
+        dtype = next(self.policy.parameters()).dtype  # float32; float64 in the finite-difference tests
+        inputs = torch.as_tensor(np.asarray(states), dtype=dtype)
+        if self.discrete:
+            if not isinstance(consensus, Categorical):
+                raise ValueError(f"agent {self.agent_number}: a categorical policy cannot digest a {type(consensus).__name__} consensus")
+            target = torch.as_tensor(consensus.probabilities, dtype=dtype)
+            log_pi = torch.log_softmax(self.policy(inputs), dim=1)
+            return (torch.xlogy(target, target) - target * log_pi).sum() / inputs.shape[0]
+        if not isinstance(consensus, Gaussian):
+            raise ValueError(f"agent {self.agent_number}: a Gaussian policy cannot digest a {type(consensus).__name__} consensus")
+        mean, deviation = self.policy(inputs)
+        local = deviation + DEVIATION_OFFSET
+        global_mean = torch.as_tensor(consensus.mean, dtype=dtype)
+        global_deviation = torch.as_tensor(consensus.standard_deviation, dtype=dtype) + DEVIATION_OFFSET
+        divergence = (torch.log(global_deviation) - torch.log(local)
+                      + (local ** 2 + (mean - global_mean) ** 2) / (2 * global_deviation ** 2) - 0.5)
+        return divergence.mean()
+
+    def digest(self, consensus: ActionDistribution, states: np.ndarray) -> float:
+        loss = self.digestion_loss(consensus, states)
+        self.optimiser.zero_grad()
+        loss.backward()
+        self.optimiser.step()
+        return float(loss.detach())
