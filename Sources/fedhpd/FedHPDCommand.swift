@@ -6,5 +6,5 @@ struct FedHPDCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fedhpd",
         abstract: "FedHPD — heterogeneous federated reinforcement learning via policy distillation.",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, WatchCommand.self, CompareCommand.self, PublicStatesCommand.self, InfoCommand.self, ServeCommand.self, JoinCommand.self])
+        subcommands: [TrainCommand.self, EvaluateCommand.self, WatchCommand.self, CompareCommand.self, PublicStatesCommand.self, ReproduceCommand.self, InfoCommand.self, ServeCommand.self, JoinCommand.self])
 }
