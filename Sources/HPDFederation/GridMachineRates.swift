@@ -17,6 +17,15 @@ public struct GridMachineRates: Codable, Equatable, Sendable {
     public var blasCore: String
     public var cpuModel: String
 
+    /// Rates given explicitly (e.g. measured elsewhere).
+    public init(cores: Int, sgemmGigaflopsAllCores: Double, stepsPerSecond: [String: Double], blasCore: String, cpuModel: String) {
+        self.cores = cores
+        self.sgemmGigaflopsAllCores = sgemmGigaflopsAllCores
+        self.stepsPerSecond = stepsPerSecond
+        self.blasCore = blasCore
+        self.cpuModel = cpuModel
+    }
+
     /// `<root>/grid-machine.json`.
     public static func url(in root: URL) -> URL { root.appendingPathComponent("grid-machine.json") }
 

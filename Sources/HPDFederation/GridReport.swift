@@ -79,7 +79,7 @@ public struct GridReport {
 
     /// One task's table, checks, figure and per-agent table.
     func section(for task: PaperGrid.Task) -> String {
-        let episodes = environments[task]?.defaultEpisodes
+        let episodes = index.entries.first { $0.cell.task == task }?.run.configuration.episodes ?? environments[task]?.defaultEpisodes
         var text = "## \(task.environmentID)" + (episodes.map { " — \($0) episodes" } ?? "") + "\n\n"
         var rows = [["setting", "seeds", "whole (ours)", "whole (authors)", "vs authors", "last-100 (ours)",
                      "last-100 (authors)", "vs authors", "Δ whole vs NoFed (wins)"]]
