@@ -24,8 +24,8 @@ final class ReproduceProgress {
     var localEpisodes: [String: Double] = [:]
     var federationSeconds: [String: Double] = [:]
     var federationSteps: [String: Double] = [:]
-    /// Local and federation seconds of the current run's segment so far (updated per episode from the wall clock).
-    var segmentStart = Date()
+    /// The current run's segment so far (its trainer's timings), counted in the rates until the segment ends.
+    var live: GridRunSegment?
 
     init(cells: [PaperGrid.Cell], root: URL, environments: [PaperGrid.Task: EnvironmentSpecification], episodes: Int?, quiet: Bool) {
         self.cells = cells
@@ -53,12 +53,18 @@ final class ReproduceProgress {
     /// Estimated seconds for episodes `from..<to` of `cell`, or nil when a needed rate is unknown.
     func estimate(_ cell: PaperGrid.Cell, from: Int, to: Int) -> Double? {
         let environment = cell.task.environmentID
-        guard let episodes = localEpisodes[environment], episodes > 0 else { return nil }
-        var seconds = Double(to - from) * localSeconds[environment, default: 0] / episodes
+        let running = current.map { cells[$0.position] }
+        let liveLocal = running?.task == cell.task ? live : nil
+        let episodes = localEpisodes[environment, default: 0] + Double(liveLocal.map { $0.lastEpisode - $0.firstEpisode } ?? 0)
+        guard episodes > 0 else { return nil }
+        var seconds = Double(to - from) * (localSeconds[environment, default: 0] + (liveLocal?.localSeconds ?? 0)) / episodes
         if cell.setting.method != .nofed {
             let key = "\(environment)|\(cell.setting.method.rawValue)"
-            guard let steps = federationSteps[key], steps > 0 else { return nil }
-            seconds += Double(to / cell.setting.interval - from / cell.setting.interval) * federationSeconds[key, default: 0] / steps
+            let liveFederation = running?.task == cell.task && running?.setting.method == cell.setting.method ? live : nil
+            let steps = federationSteps[key, default: 0] + Double(liveFederation?.distillationEvents ?? 0)
+            guard steps > 0 else { return nil }
+            let stepSeconds = federationSeconds[key, default: 0] + (liveFederation?.distillationSeconds ?? 0)
+            seconds += Double(to / cell.setting.interval - from / cell.setting.interval) * stepSeconds / steps
         }
         return seconds
     }
@@ -83,10 +89,12 @@ final class ReproduceProgress {
     func started(_ cell: PaperGrid.Cell, at first: Int, of total: Int) {
         current = (cells.firstIndex(of: cell) ?? 0, first, total)
         lastDecile = first * 10 / total
-        segmentStart = Date()
+        live = nil
     }
 
-    func advanced(done episode: Int, returns: [[Double]]) {
+    /// After each episode: `segment` is the current run's stretch so far.
+    func advanced(done episode: Int, returns: [[Double]], segment: GridRunSegment) {
+        live = segment
         guard !quiet, let current else { return }
         let now = Date()
         let decile = episode * 10 / current.total
@@ -110,6 +118,7 @@ final class ReproduceProgress {
 
     func ended(_ cell: PaperGrid.Cell, segment: GridRunSegment, finished: Bool) {
         record(segment, environment: cell.task.environmentID, method: cell.setting.method)
+        live = nil
         if finished, let position = cells.firstIndex(of: cell) { done.insert(position) }
         current = nil
         guard !quiet else { return }

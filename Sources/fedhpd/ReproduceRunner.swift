@@ -116,6 +116,11 @@ final class ReproduceRunner {
         let first = try folder.restoreNewestCheckpoint(into: training, log: log)
         if first > 0 { log("\(cell.description): resuming after episode \(first)") }
         let start = monotonicSeconds()
+        func segment() -> GridRunSegment {
+            GridRunSegment(
+                firstEpisode: first, lastEpisode: training.returns.count, wallSeconds: monotonicSeconds() - start,
+                timings: training.timings, threads: threads, blasCore: LinearAlgebraLibrary.kernelStatus.core)
+        }
         let liveLog = try LiveRunLog(folder: folder, training: training)
         let stop = StopSignal.shared
         var failure: Error?
@@ -124,7 +129,7 @@ final class ReproduceRunner {
         training.run(
             progress: { done in
                 remaining -= 1
-                progress.advanced(done: done, returns: training.returns)
+                progress.advanced(done: done, returns: training.returns, segment: segment())
                 do {
                     try liveLog.append(from: training)
                     if done % self.checkpointEvery == 0 && done < training.configuration.episodes { try folder.writeCheckpoint(of: training) }
@@ -134,11 +139,9 @@ final class ReproduceRunner {
         budget = remaining
         if let failure { throw failure }
         if !training.isFinished { try folder.writeCheckpoint(of: training) }
-        let segment = GridRunSegment(
-            firstEpisode: first, lastEpisode: training.returns.count, wallSeconds: monotonicSeconds() - start,
-            timings: training.timings, threads: threads, blasCore: LinearAlgebraLibrary.kernelStatus.core)
-        try GridRunSegment.append(segment, to: folder)
-        progress.ended(cell, segment: segment, finished: training.isFinished)
+        let finalSegment = segment()
+        try GridRunSegment.append(finalSegment, to: folder)
+        progress.ended(cell, segment: finalSegment, finished: training.isFinished)
         guard training.isFinished else { return false }
         try folder.writePolicies(of: training)  // before summary.json, the completion marker
         try folder.writeResults(of: training, thresholds: environment.thresholds)
