@@ -2,7 +2,8 @@ import Foundation
 
 /// The run folders found for a `PaperGrid`, merged over one or more roots (e.g. the `--out` folders of several
 /// shards): a folder belongs to a cell when its config.json has the cell's environment, setting label and seed, the
-/// paper's federation choices (no variant) and no warm start. The first root holding a complete run of a cell wins.
+/// paper's federation choices (no variant), no warm start and the grid's episode count for its task. The first root
+/// holding a complete run of a cell wins.
 public struct GridRunIndex {
     /// A complete run of a cell.
     public struct Entry {
@@ -20,8 +21,9 @@ public struct GridRunIndex {
     /// Cells with no complete run.
     public private(set) var missing: [PaperGrid.Cell] = []
 
-    /// Reads every run folder directly under `roots` (folders without config.json are ignored).
-    public init(grid: PaperGrid, roots: [URL]) throws {
+    /// Reads every run folder directly under `roots` (folders without config.json are ignored); `episodes` gives
+    /// each task's episode count (runs of another length belong to another experiment and are ignored).
+    public init(grid: PaperGrid, roots: [URL], episodes: [PaperGrid.Task: Int]) throws {
         self.grid = grid
         var complete: [String: RunFolder] = [:]
         for root in roots {
@@ -34,7 +36,9 @@ public struct GridRunIndex {
             for child in children {
                 let folder = RunFolder(url: child)
                 guard folder.isComplete, let configuration = try? folder.readConfiguration() else { continue }
-                guard configuration.variantTag.isEmpty, configuration.initialPolicies == nil else { continue }
+                guard configuration.variantTag.isEmpty, configuration.initialPolicies == nil,
+                    let task = PaperGrid.Task(name: configuration.environment), configuration.episodes == episodes[task]
+                else { continue }
                 let key = Self.key(environment: configuration.environment, setting: configuration.settingLabel, seed: configuration.seed)
                 if complete[key] == nil { complete[key] = folder }
             }

@@ -108,7 +108,8 @@ struct ReproduceCommand: ParsableCommand {
     /// Merges every --out, refuses an incomplete grid unless allowed, prints and writes the report.
     func report(grid: PaperGrid, environments: [PaperGrid.Task: EnvironmentSpecification]) throws {
         let index: GridRunIndex
-        do { index = try GridRunIndex(grid: grid, roots: roots) } catch { throw CommandError("\(error)") }
+        let episodeCounts = environments.mapValues { episodes ?? $0.defaultEpisodes }
+        do { index = try GridRunIndex(grid: grid, roots: roots, episodes: episodeCounts) } catch { throw CommandError("\(error)") }
         if !index.missing.isEmpty && !allowIncomplete {
             let listed = index.missing.prefix(8).map(\.description).joined(separator: "; ")
             throw CommandError(

@@ -91,6 +91,10 @@ import Testing
 
         let refused = try reproduce(data, ["--seeds", "20", "--out", one.path, "--report-only"])
         #expect(refused.status != 0 && refused.error.contains("incomplete: 2 of 4 runs missing"))
+        // Runs of another length belong to another experiment.
+        let otherLength = try cli.run(["reproduce", "--tasks", "cartpole", "--settings", "main", "--episodes", "7", "--seeds", "20",
+                                       "--out", one.path, "--out", two.path, "--report-only"])
+        #expect(otherLength.status != 0 && otherLength.error.contains("incomplete: 4 of 4 runs missing"))
         let partial = try reproduce(data, ["--seeds", "20", "--out", one.path, "--report-only", "--allow-incomplete"])
         #expect(partial.status == 0, "\(partial.error)")
         #expect(partial.output.contains("Complete: **2 of 4 runs**") && partial.output.contains("| FedHPD d=5 | 0/1 | pending |"))
