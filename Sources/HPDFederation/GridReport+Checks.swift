@@ -6,9 +6,14 @@ import HPDRL
 /// 2. FedHPD d=5 beats NoFed on at least 4 of 5 paired seeds (scaled: ≥ 80 % of the pairs);
 /// 3. smaller d is better: the whole-run means of the FedHPD intervals run decrease with d;
 /// 4. DPA-FedRL lies between NoFed and FedHPD d=5 (whole run).
+///
+/// A verdict on a task whose grid is not complete yet reads “so far”.
 extension GridReport {
-    /// One line per claim, starting with “holds”, “MISS” or “pending”.
+    /// One line per claim, starting with “holds”, “MISS” (either followed by “so far” while the task's grid is
+    /// incomplete) or “pending”.
     func checks(for task: PaperGrid.Task) -> [String] {
+        let partial = index.missing.contains { $0.task == task } ? " so far" : ""
+        func verdict(_ holds: Bool) -> String { (holds ? "holds" : "MISS") + partial }
         var lines: [String] = []
         let fedhpd = settings(of: task).filter { $0.method == .fedhpd }
         var within: [String] = []
@@ -27,9 +32,9 @@ extension GridReport {
         if within.isEmpty && misses.isEmpty {
             lines.append("pending — FedHPD within 10 % of the authors or better: no FedHPD cell with a published figure is complete")
         } else if misses.isEmpty {
-            lines.append("holds — every complete FedHPD cell is within 10 % of the authors' figure or better (\(within.count) values)")
+            lines.append(verdict(true) + " — every complete FedHPD cell is within 10 % of the authors' figure or better (\(within.count) values)")
         } else {
-            lines.append("MISS — FedHPD cells below 90 % of the authors' figure: " + misses.joined(separator: "; "))
+            lines.append(verdict(false) + " — FedHPD cells below 90 % of the authors' figure: " + misses.joined(separator: "; "))
         }
 
         let five = index.runs(task: task, setting: PaperGrid.Setting(method: .fedhpd, interval: 5))
@@ -38,8 +43,7 @@ extension GridReport {
             lines.append("pending — FedHPD d=5 > NoFed on paired seeds: no paired seeds yet")
         } else {
             let wins = differences.filter { $0 > 0 }.count
-            let verdict = Double(wins) >= 0.8 * Double(differences.count) ? "holds" : "MISS"
-            lines.append("\(verdict) — FedHPD d=5 beats NoFed on \(wins)/\(differences.count) paired seeds (needed: ≥ 4 of 5)")
+            lines.append(verdict(Double(wins) >= 0.8 * Double(differences.count)) + " — FedHPD d=5 beats NoFed on \(wins)/\(differences.count) paired seeds (needed: ≥ 4 of 5)")
         }
 
         do {
@@ -53,7 +57,7 @@ extension GridReport {
                 let order = measured.map { "d=\($0.0) \(Self.number($0.1))" }.joined(separator: " > ")
                 let decreasing = zip(measured, measured.dropFirst()).allSatisfy { $0.1 > $1.1 }
                 let partial = measured.count < fedhpd.count ? " (intervals with runs only)" : ""
-                lines.append((decreasing ? "holds" : "MISS") + " — smaller d better, whole run\(partial): \(order)")
+                lines.append(verdict(decreasing) + " — smaller d better, whole run\(partial): \(order)")
             }
         }
 
@@ -65,7 +69,7 @@ extension GridReport {
             } else {
                 let values = [nofed, dpa, five].map { LearningCurve.mean(Self.systemMeans($0).whole) }
                 let between = values[0] < values[1] && values[1] < values[2]
-                lines.append((between ? "holds" : "MISS")
+                lines.append(verdict(between)
                     + " — DPA-FedRL between NoFed and FedHPD d=5 (whole run): NoFed \(Self.number(values[0])), "
                     + "DPA-FedRL \(Self.number(values[1])), FedHPD d=5 \(Self.number(values[2]))")
             }

@@ -64,10 +64,7 @@ public struct GridReport {
         text += "Grid: \(grid.tasks.map(\.environmentID).joined(separator: ", ")); seeds "
             + "\(grid.seeds.map(String.init).joined(separator: ", ")); settings `\(grid.choice.rawValue)`. "
             + "Complete: **\(index.entries.count) of \(total) runs**.\n\n"
-        if !index.missing.isEmpty {
-            text += "Pending (no complete run yet, shown as “pending” below): "
-                + index.missing.map(\.description).joined(separator: "; ") + ".\n\n"
-        }
+        if !index.missing.isEmpty { text += pendingSummary() }
         text += "Authors' figures: system reward (mean over the 10 agents) whole run / last 100 episodes over their "
             + "\(PaperFacts.seedCount) seeds (`PaperFacts`). Ours: mean ± sd over the seeds done; “vs authors” is "
             + "(ours − authors) / |authors|; “Δ vs NoFed” is the paired whole-run difference (mean ± sd) with the number "
@@ -75,6 +72,21 @@ public struct GridReport {
         for task in grid.tasks { text += section(for: task) }
         text += timeSection()
         return text
+    }
+
+    /// The missing runs grouped by task and setting, with their seeds.
+    func pendingSummary() -> String {
+        var groups: [String] = []
+        for task in index.grid.tasks {
+            for setting in settings(of: task) {
+                let seeds = index.missing.filter { $0.task == task && $0.setting == setting }.map(\.seed)
+                guard !seeds.isEmpty else { continue }
+                let which = seeds.count == index.grid.seeds.count ? "all seeds" : "seeds " + seeds.map(String.init).joined(separator: ", ")
+                groups.append("\(task.environmentID) \(setting.label) (\(which))")
+            }
+        }
+        return "Pending — \(index.missing.count) runs without a complete result yet, shown as “pending” or counted in the "
+            + "seeds column below: " + groups.joined(separator: "; ") + ".\n\n"
     }
 
     /// One task's table, checks, figure and per-agent table.
