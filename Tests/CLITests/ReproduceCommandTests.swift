@@ -105,6 +105,22 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("report/paper-CartPole-v1.svg").path))
     }
 
+    @Test func autoBuildsOnePublicStateSetPerSeedByTheReferenceRecipe() throws {
+        let root = cli.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("runs")
+        let outcome = try cli.run(["reproduce", "--tasks", "cartpole", "--seeds", "20", "--episodes", "3", "--threads", "2",
+                                   "--out", out.path])
+        #expect(outcome.status == 0, "\(outcome.error)")
+        let cache = out.appendingPathComponent("public-states/CartPole-v1__equal-per-cluster__seed20__5000.csv")
+        #expect(FileManager.default.fileExists(atPath: cache.path))
+        let configuration = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: out.appendingPathComponent("CartPole-v1__fedhpd-d5__seed20/config.json"))) as! [String: Any]
+        let record = configuration["publicStates"] as! [String: Any]
+        #expect(record["count"] as? Int == 5000 && (record["source"] as? String)?.hasPrefix("auto") == true)
+        #expect(outcome.output.contains("Complete: **4 of 4 runs**"))
+    }
+
     @Test func badChoicesAreRefusedByName() throws {
         let root = cli.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
