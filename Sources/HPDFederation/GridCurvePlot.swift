@@ -33,7 +33,12 @@ public enum GridCurvePlot {
     public static func svg(
         title: String, ours: [Setting], reference: [(label: String, values: [Double])], thresholds: [Double]
     ) -> String {
-        let width = 1000.0, height = 560.0, left = 70.0, right = 320.0, top = 40.0, bottom = 50.0
+        let width = 1000.0
+        let height = 560.0
+        let left = 70.0
+        let right = 320.0
+        let top = 40.0
+        let bottom = 50.0
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
         let bands = ours.map { (label: $0.label, band: band($0.seedSeries)) }
@@ -61,13 +66,16 @@ public enum GridCurvePlot {
             """
         for tick in 0...5 {
             let value = low + (high - low) * Double(tick) / 5
-            svg += "<text x=\"\(left - 8)\" y=\"\(y(value))\" dy=\"4\" text-anchor=\"end\">\(CurvePlot.format(value, digits: 0))</text>\n"
+            svg +=
+                "<text x=\"\(left - 8)\" y=\"\(y(value))\" dy=\"4\" text-anchor=\"end\">\(CurvePlot.format(value, digits: 0))</text>\n"
             let episode = (episodes - 1) * tick / 5
-            svg += "<text x=\"\(x(episode))\" y=\"\(top + plotHeight + 18)\" text-anchor=\"middle\">\(episode + 1)</text>\n"
+            svg +=
+                "<text x=\"\(x(episode))\" y=\"\(top + plotHeight + 18)\" text-anchor=\"middle\">\(episode + 1)</text>\n"
         }
         svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(height - 10)\" text-anchor=\"middle\">episode</text>\n"
         for threshold in thresholds {
-            svg += "<line x1=\"\(left)\" y1=\"\(y(threshold))\" x2=\"\(left + plotWidth)\" y2=\"\(y(threshold))\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>\n"
+            svg +=
+                "<line x1=\"\(left)\" y1=\"\(y(threshold))\" x2=\"\(left + plotWidth)\" y2=\"\(y(threshold))\" stroke=\"#999\" stroke-dasharray=\"4 4\"/>\n"
         }
         func colour(_ label: String, fallback: Int) -> String {
             let position = bands.firstIndex { $0.label == label } ?? fallback
@@ -80,9 +88,11 @@ public enum GridCurvePlot {
             let upper = indices.map { "\(x($0)),\(y(entry.band.mean[$0] + entry.band.deviation[$0]))" }
             let lower = indices.reversed().map { "\(x($0)),\(y(entry.band.mean[$0] - entry.band.deviation[$0]))" }
             let shade = colour(entry.label, fallback: position)
-            svg += "<polygon fill=\"\(shade)\" fill-opacity=\"0.15\" stroke=\"none\" points=\"\((upper + lower).joined(separator: " "))\"/>\n"
+            svg +=
+                "<polygon fill=\"\(shade)\" fill-opacity=\"0.15\" stroke=\"none\" points=\"\((upper + lower).joined(separator: " "))\"/>\n"
             let line = indices.map { "\(x($0)),\(y(entry.band.mean[$0]))" }
-            svg += "<polyline fill=\"none\" stroke=\"\(shade)\" stroke-width=\"1.8\" points=\"\(line.joined(separator: " "))\"/>\n"
+            svg +=
+                "<polyline fill=\"none\" stroke=\"\(shade)\" stroke-width=\"1.8\" points=\"\(line.joined(separator: " "))\"/>\n"
             legend.append(("ours \(entry.label) (n=\(ours[position].seedSeries.count))", shade, false))
         }
         for (position, entry) in references.enumerated() where !entry.values.isEmpty {
@@ -90,13 +100,15 @@ public enum GridCurvePlot {
             let line = stride(from: 0, to: entry.values.count, by: step).map { "\(x($0)),\(y(entry.values[$0]))" }
             let ownLabel = entry.label.replacingOccurrences(of: "reference ", with: "")
             let shade = colour(ownLabel, fallback: bands.count + position)
-            svg += "<polyline fill=\"none\" stroke=\"\(shade)\" stroke-width=\"1.2\" stroke-dasharray=\"6 3\" points=\"\(line.joined(separator: " "))\"/>\n"
+            svg +=
+                "<polyline fill=\"none\" stroke=\"\(shade)\" stroke-width=\"1.2\" stroke-dasharray=\"6 3\" points=\"\(line.joined(separator: " "))\"/>\n"
             legend.append(("authors \(ownLabel)", shade, true))
         }
         for (position, item) in legend.enumerated() {
             let legendY = top + 16 * Double(position)
             let dash = item.dashed ? " stroke-dasharray=\"6 3\"" : ""
-            svg += "<line x1=\"\(left + plotWidth + 12)\" y1=\"\(legendY)\" x2=\"\(left + plotWidth + 32)\" y2=\"\(legendY)\" stroke=\"\(item.colour)\" stroke-width=\"1.8\"\(dash)/>\n"
+            svg +=
+                "<line x1=\"\(left + plotWidth + 12)\" y1=\"\(legendY)\" x2=\"\(left + plotWidth + 32)\" y2=\"\(legendY)\" stroke=\"\(item.colour)\" stroke-width=\"1.8\"\(dash)/>\n"
             svg += "<text x=\"\(left + plotWidth + 38)\" y=\"\(legendY + 4)\">\(CurvePlot.escape(item.label))</text>\n"
         }
         return svg + "</svg>\n"

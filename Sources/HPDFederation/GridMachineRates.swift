@@ -18,7 +18,9 @@ public struct GridMachineRates: Codable, Equatable, Sendable {
     public var cpuModel: String
 
     /// Rates given explicitly (e.g. measured elsewhere).
-    public init(cores: Int, sgemmGigaflopsAllCores: Double, stepsPerSecond: [String: Double], blasCore: String, cpuModel: String) {
+    public init(
+        cores: Int, sgemmGigaflopsAllCores: Double, stepsPerSecond: [String: Double], blasCore: String, cpuModel: String
+    ) {
         self.cores = cores
         self.sgemmGigaflopsAllCores = sgemmGigaflopsAllCores
         self.stepsPerSecond = stepsPerSecond
@@ -36,7 +38,8 @@ public struct GridMachineRates: Codable, Equatable, Sendable {
         return GridMachineRates(
             cores: cores,
             sgemmGigaflopsAllCores: MatrixProductRate.sgemmGigaflops(size: 1024, threads: cores, repetitions: 3),
-            stepsPerSecond: steps, blasCore: LinearAlgebraLibrary.kernelStatus.core, cpuModel: LinearAlgebraLibrary.cpu.model)
+            stepsPerSecond: steps, blasCore: LinearAlgebraLibrary.kernelStatus.core,
+            cpuModel: LinearAlgebraLibrary.cpu.model)
     }
 
     /// Steps per second of `environment` with seeded random actions, timed over at least `seconds` of stepping.
@@ -70,7 +73,9 @@ public struct GridMachineRates: Codable, Equatable, Sendable {
     /// Reads the first `grid-machine.json` among `roots`, or nil.
     public static func read(from roots: [URL]) -> GridMachineRates? {
         for root in roots {
-            if let data = try? Data(contentsOf: url(in: root)), let rates = try? JSONDecoder().decode(Self.self, from: data) {
+            if let data = try? Data(contentsOf: url(in: root)),
+                let rates = try? JSONDecoder().decode(Self.self, from: data)
+            {
                 return rates
             }
         }

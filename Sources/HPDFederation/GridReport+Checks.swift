@@ -23,18 +23,27 @@ extension GridReport {
             let entries = index.runs(task: task, setting: setting)
             guard !entries.isEmpty else { continue }
             let (whole, last) = Self.systemMeans(entries)
-            for (name, ours, authors) in [("whole", LearningCurve.mean(whole), facts.wholeRunMean),
-                                          ("last-100", LearningCurve.mean(last), facts.last100Mean)] {
-                let text = "\(setting.label) \(name) \(Self.number(ours)) vs \(Self.number(authors)) (\(Self.relative(ours, to: authors)))"
+            for (name, ours, authors) in [
+                ("whole", LearningCurve.mean(whole), facts.wholeRunMean),
+                ("last-100", LearningCurve.mean(last), facts.last100Mean),
+            ] {
+                let text =
+                    "\(setting.label) \(name) \(Self.number(ours)) vs \(Self.number(authors)) (\(Self.relative(ours, to: authors)))"
                 if ours >= 0.9 * authors { within.append(text) } else { misses.append(text) }
             }
         }
         if within.isEmpty && misses.isEmpty {
-            lines.append("pending — FedHPD within 10 % of the authors or better: no FedHPD cell with a published figure is complete")
+            lines.append(
+                "pending — FedHPD within 10 % of the authors or better: no FedHPD cell with a published figure is complete"
+            )
         } else if misses.isEmpty {
-            lines.append(verdict(true) + " — every complete FedHPD cell is within 10 % of the authors' figure or better (\(within.count) values)")
+            lines.append(
+                verdict(true)
+                    + " — every complete FedHPD cell is within 10 % of the authors' figure or better (\(within.count) values)"
+            )
         } else {
-            lines.append(verdict(false) + " — FedHPD cells below 90 % of the authors' figure: " + misses.joined(separator: "; "))
+            lines.append(
+                verdict(false) + " — FedHPD cells below 90 % of the authors' figure: " + misses.joined(separator: "; "))
         }
 
         let five = index.runs(task: task, setting: PaperGrid.Setting(method: .fedhpd, interval: 5))
@@ -43,7 +52,9 @@ extension GridReport {
             lines.append("pending — FedHPD d=5 > NoFed on paired seeds: no paired seeds yet")
         } else {
             let wins = differences.filter { $0 > 0 }.count
-            lines.append(verdict(Double(wins) >= 0.8 * Double(differences.count)) + " — FedHPD d=5 beats NoFed on \(wins)/\(differences.count) paired seeds (needed: ≥ 4 of 5)")
+            lines.append(
+                verdict(Double(wins) >= 0.8 * Double(differences.count))
+                    + " — FedHPD d=5 beats NoFed on \(wins)/\(differences.count) paired seeds (needed: ≥ 4 of 5)")
         }
 
         do {
@@ -69,9 +80,10 @@ extension GridReport {
             } else {
                 let values = [nofed, dpa, five].map { LearningCurve.mean(Self.systemMeans($0).whole) }
                 let between = values[0] < values[1] && values[1] < values[2]
-                lines.append(verdict(between)
-                    + " — DPA-FedRL between NoFed and FedHPD d=5 (whole run): NoFed \(Self.number(values[0])), "
-                    + "DPA-FedRL \(Self.number(values[1])), FedHPD d=5 \(Self.number(values[2]))")
+                lines.append(
+                    verdict(between)
+                        + " — DPA-FedRL between NoFed and FedHPD d=5 (whole run): NoFed \(Self.number(values[0])), "
+                        + "DPA-FedRL \(Self.number(values[1])), FedHPD d=5 \(Self.number(values[2]))")
             }
         }
         return lines

@@ -7,7 +7,8 @@ extension GridReport {
     public func figure(for task: PaperGrid.Task) -> String {
         let ours = settings(of: task).compactMap { setting -> GridCurvePlot.Setting? in
             let entries = index.runs(task: task, setting: setting)
-            return entries.isEmpty ? nil : GridCurvePlot.Setting(label: setting.label, seedSeries: entries.map { $0.run.systemReturns })
+            return entries.isEmpty
+                ? nil : GridCurvePlot.Setting(label: setting.label, seedSeries: entries.map { $0.run.systemReturns })
         }
         return GridCurvePlot.svg(
             title: task.environmentID, ours: ours, reference: referenceCurves[task.environmentID] ?? [],

@@ -4,17 +4,24 @@ import Foundation
 /// limit on the machine that measured `rates` (`GridTimeLimit`), and the grid's total.
 extension GridReport {
     /// Per task: complete runs, wall seconds, limit seconds, matrix-product FLOPs and environment steps.
-    public func timeRows() -> [(task: PaperGrid.Task, runs: Int, wallSeconds: Double, limitSeconds: Double?, operations: Double?, steps: Int)] {
+    public func timeRows() -> [(
+        task: PaperGrid.Task, runs: Int, wallSeconds: Double, limitSeconds: Double?, operations: Double?, steps: Int
+    )] {
         index.grid.tasks.map { task in
             let entries = index.entries.filter { $0.cell.task == task && !$0.segments.isEmpty }
             let wall = entries.reduce(0) { $0 + $1.segments.reduce(0) { $0 + $1.wallSeconds } }
             let steps = entries.reduce(0) { $0 + $1.segments.reduce(0) { $0 + $1.environmentSteps } }
-            guard let rates, let environment = environments[task] else { return (task, entries.count, wall, nil, nil, steps) }
-            let limits = entries.map {
-                GridTimeLimit(configuration: $0.run.configuration, environment: environment, segments: $0.segments, rates: rates)
+            guard let rates, let environment = environments[task] else {
+                return (task, entries.count, wall, nil, nil, steps)
             }
-            return (task, entries.count, wall, limits.reduce(0) { $0 + $1.seconds },
-                    limits.reduce(0) { $0 + $1.floatingPointOperations }, steps)
+            let limits = entries.map {
+                GridTimeLimit(
+                    configuration: $0.run.configuration, environment: environment, segments: $0.segments, rates: rates)
+            }
+            return (
+                task, entries.count, wall, limits.reduce(0) { $0 + $1.seconds },
+                limits.reduce(0) { $0 + $1.floatingPointOperations }, steps
+            )
         }
     }
 
@@ -25,25 +32,35 @@ extension GridReport {
             return text + "No grid-machine.json was found, so no limit is given.\n"
         }
         text += String(
-            format: "Limit = matrix-product FLOPs at the all-core sgemm rate (%.1f GFLOP/s on %d cores, %@ kernels, %@) "
-                + "+ environment steps at the one-core step rate × %d cores (", rates.sgemmGigaflopsAllCores, rates.cores,
+            format:
+                "Limit = matrix-product FLOPs at the all-core sgemm rate (%.1f GFLOP/s on %d cores, %@ kernels, %@) "
+                + "+ environment steps at the one-core step rate × %d cores (", rates.sgemmGigaflopsAllCores,
+            rates.cores,
             rates.blasCore, rates.cpuModel, rates.cores)
-        text += rates.stepsPerSecond.sorted { $0.key < $1.key }.map { String(format: "%@ %.0f steps/s", $0.key, $0.value) }
-            .joined(separator: ", ") + "). Wall time sums every process segment of the complete runs (runs execute one after "
+        text +=
+            rates.stepsPerSecond.sorted { $0.key < $1.key }.map { String(format: "%@ %.0f steps/s", $0.key, $0.value) }
+            .joined(separator: ", ")
+            + "). Wall time sums every process segment of the complete runs (runs execute one after "
             + "another, each on all cores).\n\n"
-        var rows = [["task", "complete runs", "wall", "limit", "wall / limit", "matrix-product TFLOP", "environment steps"]]
-        var totalWall = 0.0, totalLimit = 0.0
+        var rows = [
+            ["task", "complete runs", "wall", "limit", "wall / limit", "matrix-product TFLOP", "environment steps"]
+        ]
+        var totalWall = 0.0
+        var totalLimit = 0.0
         for row in timeRows() {
             totalWall += row.wallSeconds
             totalLimit += row.limitSeconds ?? 0
             rows.append([
-                row.task.environmentID, "\(row.runs)", Self.clock(row.wallSeconds), row.limitSeconds.map(Self.clock) ?? "—",
+                row.task.environmentID, "\(row.runs)", Self.clock(row.wallSeconds),
+                row.limitSeconds.map(Self.clock) ?? "—",
                 row.limitSeconds.map { $0 > 0 ? String(format: "%.2f", row.wallSeconds / $0) : "—" } ?? "—",
                 row.operations.map { String(format: "%.1f", $0 / 1e12) } ?? "—", "\(row.steps)",
             ])
         }
-        rows.append(["total", "\(index.entries.count)", Self.clock(totalWall), Self.clock(totalLimit),
-                     totalLimit > 0 ? String(format: "%.2f", totalWall / totalLimit) : "—", "", ""])
+        rows.append([
+            "total", "\(index.entries.count)", Self.clock(totalWall), Self.clock(totalLimit),
+            totalLimit > 0 ? String(format: "%.2f", totalWall / totalLimit) : "—", "", "",
+        ])
         return text + Self.markdownTable(rows)
     }
 

@@ -38,7 +38,10 @@ public struct GridReport {
 
     /// The per-seed whole-run and last-100 system means of `entries`.
     static func systemMeans(_ entries: [GridRunIndex.Entry]) -> (whole: [Double], last: [Double]) {
-        (entries.map { LearningCurve.mean($0.run.systemReturns) }, entries.map { LearningCurve.lastMean($0.run.systemReturns) })
+        (
+            entries.map { LearningCurve.mean($0.run.systemReturns) },
+            entries.map { LearningCurve.lastMean($0.run.systemReturns) }
+        )
     }
 
     /// Paired whole-run differences of `entries` against NoFed runs of the same seed.
@@ -61,11 +64,13 @@ public struct GridReport {
         let total = grid.cells.count
         var text = "# The paper's grid: our runs beside the authors'\n\n"
         text += "Produced by `\(command)`.\n\n"
-        text += "Grid: \(grid.tasks.map(\.environmentID).joined(separator: ", ")); seeds "
+        text +=
+            "Grid: \(grid.tasks.map(\.environmentID).joined(separator: ", ")); seeds "
             + "\(grid.seeds.map(String.init).joined(separator: ", ")); settings `\(grid.choice.rawValue)`. "
             + "Complete: **\(index.entries.count) of \(total) runs**.\n\n"
         if !index.missing.isEmpty { text += pendingSummary() }
-        text += "Authors' figures: system reward (mean over the 10 agents) whole run / last 100 episodes over their "
+        text +=
+            "Authors' figures: system reward (mean over the 10 agents) whole run / last 100 episodes over their "
             + "\(PaperFacts.seedCount) seeds (`PaperFacts`). Ours: mean ± sd over the seeds done; “vs authors” is "
             + "(ours − authors) / |authors|; “Δ vs NoFed” is the paired whole-run difference (mean ± sd) with the number "
             + "of seeds where the setting beats NoFed.\n\n"
@@ -81,48 +86,65 @@ public struct GridReport {
             for setting in settings(of: task) {
                 let seeds = index.missing.filter { $0.task == task && $0.setting == setting }.map(\.seed)
                 guard !seeds.isEmpty else { continue }
-                let which = seeds.count == index.grid.seeds.count ? "all seeds" : "seeds " + seeds.map(String.init).joined(separator: ", ")
+                let which =
+                    seeds.count == index.grid.seeds.count
+                    ? "all seeds" : "seeds " + seeds.map(String.init).joined(separator: ", ")
                 groups.append("\(task.environmentID) \(setting.label) (\(which))")
             }
         }
-        return "Pending — \(index.missing.count) runs without a complete result yet, shown as “pending” or counted in the "
+        return
+            "Pending — \(index.missing.count) runs without a complete result yet, shown as “pending” or counted in the "
             + "seeds column below: " + groups.joined(separator: "; ") + ".\n\n"
     }
 
     /// One task's table, checks, figure and per-agent table.
     func section(for task: PaperGrid.Task) -> String {
-        let episodes = index.entries.first { $0.cell.task == task }?.run.configuration.episodes ?? environments[task]?.defaultEpisodes
+        let episodes =
+            index.entries.first { $0.cell.task == task }?.run.configuration.episodes
+            ?? environments[task]?.defaultEpisodes
         var text = "## \(task.environmentID)" + (episodes.map { " — \($0) episodes" } ?? "") + "\n\n"
-        var rows = [["setting", "seeds", "whole (ours)", "whole (authors)", "vs authors", "last-100 (ours)",
-                     "last-100 (authors)", "vs authors", "Δ whole vs NoFed (wins)"]]
+        var rows = [
+            [
+                "setting", "seeds", "whole (ours)", "whole (authors)", "vs authors", "last-100 (ours)",
+                "last-100 (authors)", "vs authors", "Δ whole vs NoFed (wins)",
+            ]
+        ]
         for setting in settings(of: task) {
             let entries = index.runs(task: task, setting: setting)
             let facts = PaperFacts.cell(environment: task.environmentID, setting: setting.label)
             var row = [setting.label, "\(entries.count)/\(index.grid.seeds.count)"]
             if entries.isEmpty {
-                row += ["pending", facts.map { Self.number($0.wholeRunMean) } ?? "—", "", "pending",
-                        facts.map { Self.number($0.last100Mean) } ?? "—", "", ""]
+                row += [
+                    "pending", facts.map { Self.number($0.wholeRunMean) } ?? "—", "", "pending",
+                    facts.map { Self.number($0.last100Mean) } ?? "—", "", "",
+                ]
             } else {
                 let (whole, last) = Self.systemMeans(entries)
                 let wholeStatistics = Self.statistics(whole)
                 let lastStatistics = Self.statistics(last)
-                row += [Self.format(wholeStatistics), facts.map { Self.number($0.wholeRunMean) } ?? "—",
-                        facts.map { Self.relative(wholeStatistics.mean, to: $0.wholeRunMean) } ?? "",
-                        Self.format(lastStatistics), facts.map { Self.number($0.last100Mean) } ?? "—",
-                        facts.map { Self.relative(lastStatistics.mean, to: $0.last100Mean) } ?? ""]
+                row += [
+                    Self.format(wholeStatistics), facts.map { Self.number($0.wholeRunMean) } ?? "—",
+                    facts.map { Self.relative(wholeStatistics.mean, to: $0.wholeRunMean) } ?? "",
+                    Self.format(lastStatistics), facts.map { Self.number($0.last100Mean) } ?? "—",
+                    facts.map { Self.relative(lastStatistics.mean, to: $0.last100Mean) } ?? "",
+                ]
                 if setting.method == .nofed {
                     row.append("baseline")
                 } else {
                     let differences = pairedDifferences(entries, task: task)
-                    row.append(differences.isEmpty ? "no paired seeds"
-                        : "\(Self.format(Self.statistics(differences))) (\(differences.filter { $0 > 0 }.count)/\(differences.count))")
+                    row.append(
+                        differences.isEmpty
+                            ? "no paired seeds"
+                            : "\(Self.format(Self.statistics(differences))) (\(differences.filter { $0 > 0 }.count)/\(differences.count))"
+                    )
                 }
             }
             rows.append(row)
         }
         text += Self.markdownTable(rows) + "\n"
         text += checks(for: task).map { "- \($0)\n" }.joined() + "\n"
-        text += "![\(task.environmentID): our mean ± sd over seeds beside the authors' curves](\(Self.figureName(for: task)))\n\n"
+        text +=
+            "![\(task.environmentID): our mean ± sd over seeds beside the authors' curves](\(Self.figureName(for: task)))\n\n"
         text += agentSection(for: task)
         return text
     }
@@ -138,12 +160,14 @@ public struct GridReport {
             for setting in available {
                 let entries = index.runs(task: task, setting: setting)
                 let whole = LearningCurve.mean(entries.map { LearningCurve.mean($0.run.returns.map { $0[position] }) })
-                let last = LearningCurve.mean(entries.map { LearningCurve.lastMean($0.run.returns.map { $0[position] }) })
+                let last = LearningCurve.mean(
+                    entries.map { LearningCurve.lastMean($0.run.returns.map { $0[position] }) })
                 row.append("\(Self.number(whole)) / \(Self.number(last))")
             }
             rows.append(row)
         }
-        return "### \(task.environmentID) per agent (whole run / last 100, mean over seeds)\n\n" + Self.markdownTable(rows) + "\n"
+        return "### \(task.environmentID) per agent (whole run / last 100, mean over seeds)\n\n"
+            + Self.markdownTable(rows) + "\n"
     }
 
     static func number(_ value: Double) -> String { String(format: "%.1f", value) }
@@ -158,7 +182,10 @@ public struct GridReport {
 
     /// A GitHub-flavoured markdown table: header, rule, rows.
     static func markdownTable(_ rows: [[String]]) -> String {
-        var lines = ["| " + rows[0].joined(separator: " | ") + " |", "|" + rows[0].map { _ in "---" }.joined(separator: "|") + "|"]
+        var lines = [
+            "| " + rows[0].joined(separator: " | ") + " |",
+            "|" + rows[0].map { _ in "---" }.joined(separator: "|") + "|",
+        ]
         lines += rows.dropFirst().map { "| " + $0.joined(separator: " | ") + " |" }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -39,7 +39,9 @@ public struct GridRunIndex {
                 guard configuration.variantTag.isEmpty, configuration.initialPolicies == nil,
                     let task = PaperGrid.Task(name: configuration.environment), configuration.episodes == episodes[task]
                 else { continue }
-                let key = Self.key(environment: configuration.environment, setting: configuration.settingLabel, seed: configuration.seed)
+                let key = Self.key(
+                    environment: configuration.environment, setting: configuration.settingLabel,
+                    seed: configuration.seed)
                 if complete[key] == nil { complete[key] = folder }
             }
         }
@@ -49,12 +51,15 @@ public struct GridRunIndex {
                 continue
             }
             let configuration = try folder.readConfiguration()
-            let run = Comparison.Run(configuration: configuration, returns: try RunFolder.readRewards(from: folder.rewardsURL))
+            let run = Comparison.Run(
+                configuration: configuration, returns: try RunFolder.readRewards(from: folder.rewardsURL))
             entries.append(Entry(cell: cell, folder: folder, run: run, segments: GridRunSegment.read(from: folder)))
         }
     }
 
-    static func key(environment: String, setting: String, seed: UInt64) -> String { "\(environment)|\(setting)|\(seed)" }
+    static func key(environment: String, setting: String, seed: UInt64) -> String {
+        "\(environment)|\(setting)|\(seed)"
+    }
 
     static func key(_ cell: PaperGrid.Cell) -> String {
         key(environment: cell.task.environmentID, setting: cell.setting.label, seed: cell.seed)

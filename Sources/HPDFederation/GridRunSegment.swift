@@ -20,7 +20,8 @@ public struct GridRunSegment: Codable, Equatable, Sendable {
     public var blasCore: String
 
     public init(
-        firstEpisode: Int, lastEpisode: Int, wallSeconds: Double, timings: TrainingTimings, threads: Int, blasCore: String
+        firstEpisode: Int, lastEpisode: Int, wallSeconds: Double, timings: TrainingTimings, threads: Int,
+        blasCore: String
     ) {
         self.firstEpisode = firstEpisode
         self.lastEpisode = lastEpisode
@@ -39,7 +40,9 @@ public struct GridRunSegment: Codable, Equatable, Sendable {
     /// The run's segments: its ledger if present; otherwise one segment made from timings.json (a run finished by
     /// `fedhpd train`, whose timings cover only its last process); empty when neither is readable.
     public static func read(from folder: RunFolder) -> [GridRunSegment] {
-        if let data = try? Data(contentsOf: url(in: folder)), let segments = try? JSONDecoder().decode([GridRunSegment].self, from: data) {
+        if let data = try? Data(contentsOf: url(in: folder)),
+            let segments = try? JSONDecoder().decode([GridRunSegment].self, from: data)
+        {
             return segments
         }
         guard let data = try? Data(contentsOf: folder.timingsURL),

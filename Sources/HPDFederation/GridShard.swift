@@ -15,7 +15,9 @@ public struct GridShard: Sendable, Equatable {
 
     /// Shard `index` of `count`; throws unless 1 ≤ index ≤ count.
     public init(index: Int, count: Int) throws(FederationError) {
-        guard count >= 1 else { throw .invalidConfiguration("--shard: the shard count must be at least 1, got \(count)") }
+        guard count >= 1 else {
+            throw .invalidConfiguration("--shard: the shard count must be at least 1, got \(count)")
+        }
         guard (1...count).contains(index) else {
             throw .invalidConfiguration("--shard: shard \(index) is outside 1…\(count)")
         }

@@ -27,7 +27,9 @@ public struct GridTimeLimit: Sendable, Equatable {
         rates: GridMachineRates
     ) {
         let multiplyAdds = configuration.agents.map {
-            Double($0.architecture(observationSize: environment.observationSize, actionSpace: environment.actionSpace).multiplyAddsPerState)
+            Double(
+                $0.architecture(observationSize: environment.observationSize, actionSpace: environment.actionSpace)
+                    .multiplyAddsPerState)
         }
         let total = multiplyAdds.reduce(0, +)
         let mean = multiplyAdds.isEmpty ? 0 : total / Double(multiplyAdds.count)
@@ -36,7 +38,8 @@ public struct GridTimeLimit: Sendable, Equatable {
         var operations = 8 * mean * Double(steps)
         switch configuration.method {
         case .fedhpd:
-            operations += events * Double(configuration.loops) * 6 * total * Double(configuration.publicStates?.count ?? 0)
+            operations +=
+                events * Double(configuration.loops) * 6 * total * Double(configuration.publicStates?.count ?? 0)
         case .dpa:
             operations += events * 6 * total
         case .nofed:
@@ -45,6 +48,7 @@ public struct GridTimeLimit: Sendable, Equatable {
         floatingPointOperations = operations
         environmentSteps = steps
         let stepRate = rates.stepsPerSecond[environment.id] ?? .infinity
-        seconds = operations / (rates.sgemmGigaflopsAllCores * 1e9) + Double(steps) / (stepRate * Double(max(1, rates.cores)))
+        seconds =
+            operations / (rates.sgemmGigaflopsAllCores * 1e9) + Double(steps) / (stepRate * Double(max(1, rates.cores)))
     }
 }

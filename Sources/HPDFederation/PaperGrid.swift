@@ -30,7 +30,8 @@ public struct PaperGrid: Sendable, Equatable {
         /// Parses a name such as `cartpole` or `CartPole-v1`.
         public init?(name: String) {
             let key = name.trimmingCharacters(in: .whitespaces).lowercased()
-            guard let task = Self.allCases.first(where: { $0.rawValue == key || $0.environmentID.lowercased() == key }) else {
+            guard let task = Self.allCases.first(where: { $0.rawValue == key || $0.environmentID.lowercased() == key })
+            else {
                 return nil
             }
             self = task
@@ -95,7 +96,9 @@ public struct PaperGrid: Sendable, Equatable {
     public static func settings(for task: Task, choice: SettingsChoice) -> [Setting] {
         guard choice == .all else { return mainSettings }
         var extra = [Setting(method: .fedhpd, interval: 2), Setting(method: .dpa, interval: 1)]
-        if task != .invertedpendulum { extra += [Setting(method: .fedhpd, interval: 40), Setting(method: .fedhpd, interval: 80)] }
+        if task != .invertedpendulum {
+            extra += [Setting(method: .fedhpd, interval: 40), Setting(method: .fedhpd, interval: 80)]
+        }
         return mainSettings + extra
     }
 
@@ -113,7 +116,9 @@ public struct PaperGrid: Sendable, Equatable {
     /// Every cell in run order: for each seed, for each task, its settings (main first).
     public var cells: [Cell] {
         seeds.flatMap { seed in
-            tasks.flatMap { task in Self.settings(for: task, choice: choice).map { Cell(task: task, setting: $0, seed: seed) } }
+            tasks.flatMap { task in
+                Self.settings(for: task, choice: choice).map { Cell(task: task, setting: $0, seed: seed) }
+            }
         }
     }
 

@@ -27,7 +27,10 @@ final class ReproduceProgress {
     /// The current run's segment so far (its trainer's timings), counted in the rates until the segment ends.
     var live: GridRunSegment?
 
-    init(cells: [PaperGrid.Cell], root: URL, environments: [PaperGrid.Task: EnvironmentSpecification], episodes: Int?, quiet: Bool) {
+    init(
+        cells: [PaperGrid.Cell], root: URL, environments: [PaperGrid.Task: EnvironmentSpecification], episodes: Int?,
+        quiet: Bool
+    ) {
         self.cells = cells
         self.environments = environments
         self.episodes = episodes
@@ -36,7 +39,9 @@ final class ReproduceProgress {
         for child in children {
             let folder = RunFolder(url: child)
             guard let configuration = try? folder.readConfiguration() else { continue }
-            for segment in GridRunSegment.read(from: folder) { record(segment, environment: configuration.environment, method: configuration.method) }
+            for segment in GridRunSegment.read(from: folder) {
+                record(segment, environment: configuration.environment, method: configuration.method)
+            }
         }
     }
 
@@ -55,12 +60,15 @@ final class ReproduceProgress {
         let environment = cell.task.environmentID
         let running = current.map { cells[$0.position] }
         let liveLocal = running?.task == cell.task ? live : nil
-        let episodes = localEpisodes[environment, default: 0] + Double(liveLocal.map { $0.lastEpisode - $0.firstEpisode } ?? 0)
+        let episodes =
+            localEpisodes[environment, default: 0] + Double(liveLocal.map { $0.lastEpisode - $0.firstEpisode } ?? 0)
         guard episodes > 0 else { return nil }
-        var seconds = Double(to - from) * (localSeconds[environment, default: 0] + (liveLocal?.localSeconds ?? 0)) / episodes
+        var seconds =
+            Double(to - from) * (localSeconds[environment, default: 0] + (liveLocal?.localSeconds ?? 0)) / episodes
         if cell.setting.method != .nofed {
             let key = "\(environment)|\(cell.setting.method.rawValue)"
-            let liveFederation = running?.task == cell.task && running?.setting.method == cell.setting.method ? live : nil
+            let liveFederation =
+                running?.task == cell.task && running?.setting.method == cell.setting.method ? live : nil
             let steps = federationSteps[key, default: 0] + Double(liveFederation?.distillationEvents ?? 0)
             guard steps > 0 else { return nil }
             let stepSeconds = federationSeconds[key, default: 0] + (liveFederation?.distillationSeconds ?? 0)
@@ -123,10 +131,12 @@ final class ReproduceProgress {
         current = nil
         guard !quiet else { return }
         if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-        print(line: String(
-            format: "%@ %@ after episode %d (%.1f s this segment) · grid %d/%d runs done · ETA %@", cell.description,
-            finished ? "complete" : "stopped", segment.lastEpisode, segment.wallSeconds, done.count, cells.count,
-            eta(currentDone: 0)))
+        print(
+            line: String(
+                format: "%@ %@ after episode %d (%.1f s this segment) · grid %d/%d runs done · ETA %@",
+                cell.description,
+                finished ? "complete" : "stopped", segment.lastEpisode, segment.wallSeconds, done.count, cells.count,
+                eta(currentDone: 0)))
     }
 
     func finish() {

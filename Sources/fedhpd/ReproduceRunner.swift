@@ -28,7 +28,8 @@ final class ReproduceRunner {
         self.environments = environments
         if publicStates != "auto" {
             var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: publicStates, isDirectory: &isFolder), isFolder.boolValue else {
+            guard FileManager.default.fileExists(atPath: publicStates, isDirectory: &isFolder), isFolder.boolValue
+            else {
                 throw CommandError("--public-states: '\(publicStates)' is neither 'auto' nor a folder")
             }
         }
@@ -55,16 +56,20 @@ final class ReproduceRunner {
     func publicStateSet(for task: PaperGrid.Task, seed: UInt64) throws -> PublicStateSet {
         let environment = environments[task]!
         if publicStates != "auto" {
-            let file = URL(fileURLWithPath: publicStates).appendingPathComponent(task.authorsPublicStatesFileName).standardizedFileURL
+            let file = URL(fileURLWithPath: publicStates).appendingPathComponent(task.authorsPublicStatesFileName)
+                .standardizedFileURL
             do { return try PublicStateSet.load(from: file, observationSize: environment.observationSize) } catch {
                 throw CommandError("--public-states: \(error)")
             }
         }
         let selection = PublicStateBuilder.SelectionMethod.equalPerCluster
         let cache = root.appendingPathComponent("public-states")
-            .appendingPathComponent("\(environment.id)__\(selection.rawValue)__seed\(seed)__\(environment.publicStateCount).csv")
+            .appendingPathComponent(
+                "\(environment.id)__\(selection.rawValue)__seed\(seed)__\(environment.publicStateCount).csv")
         if !FileManager.default.fileExists(atPath: cache.path) {
-            log("building the \(environment.id) public state set for seed \(seed) (virtual agent, \(environment.publicStateRecipe.episodes) episodes)…")
+            log(
+                "building the \(environment.id) public state set for seed \(seed) (virtual agent, \(environment.publicStateRecipe.episodes) episodes)…"
+            )
             let built = try PublicStateBuilder(environment: environment).build(
                 count: environment.publicStateCount, method: selection, seed: seed)
             try built.write(to: cache)
@@ -80,7 +85,8 @@ final class ReproduceRunner {
             log("measuring this machine's sgemm and environment step rates for the time limit…")
             try GridMachineRates.measure(cores: threads, environments: Array(environments.values)).write(to: root)
         }
-        let progress = ReproduceProgress(cells: cells, root: root, environments: environments, episodes: episodes, quiet: quiet)
+        let progress = ReproduceProgress(
+            cells: cells, root: root, environments: environments, episodes: episodes, quiet: quiet)
         var budget = stopAfterEpisodes ?? Int.max
         for cell in cells {
             let (configuration, states) = try configuration(of: cell)
@@ -99,9 +105,14 @@ final class ReproduceRunner {
             }
             guard budget > 0 else { return false }
             let training = try FederatedTraining(
-                configuration: configuration, environment: environments[cell.task]!, publicStates: states, threads: threads)
-            if !FileManager.default.fileExists(atPath: folder.configurationURL.path) { try folder.writeConfiguration(configuration) }
-            guard try execute(training, cell: cell, in: folder, budget: &budget, progress: progress) else { return false }
+                configuration: configuration, environment: environments[cell.task]!, publicStates: states,
+                threads: threads)
+            if !FileManager.default.fileExists(atPath: folder.configurationURL.path) {
+                try folder.writeConfiguration(configuration)
+            }
+            guard try execute(training, cell: cell, in: folder, budget: &budget, progress: progress) else {
+                return false
+            }
         }
         progress.finish()
         return true
@@ -110,7 +121,8 @@ final class ReproduceRunner {
     /// Resumes from the newest checkpoint, trains until the end or the stop, checkpoints every `checkpointEvery`
     /// episodes, and on completion writes the results (summary.json last) and removes the checkpoints.
     func execute(
-        _ training: FederatedTraining, cell: PaperGrid.Cell, in folder: RunFolder, budget: inout Int, progress: ReproduceProgress
+        _ training: FederatedTraining, cell: PaperGrid.Cell, in folder: RunFolder, budget: inout Int,
+        progress: ReproduceProgress
     ) throws -> Bool {
         let environment = environments[cell.task]!
         let first = try folder.restoreNewestCheckpoint(into: training, log: log)
@@ -132,7 +144,9 @@ final class ReproduceRunner {
                 progress.advanced(done: done, returns: training.returns, segment: segment())
                 do {
                     try liveLog.append(from: training)
-                    if done % self.checkpointEvery == 0 && done < training.configuration.episodes { try folder.writeCheckpoint(of: training) }
+                    if done % self.checkpointEvery == 0 && done < training.configuration.episodes {
+                        try folder.writeCheckpoint(of: training)
+                    }
                 } catch { failure = error }
             },
             shouldContinue: { !stop.isRequested && failure == nil && remaining > 0 })

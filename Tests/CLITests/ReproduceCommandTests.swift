@@ -12,15 +12,20 @@ import Testing
         try cli.writeFixtureStates(to: folder.appendingPathComponent("cartpole_public_states_5-from-each.csv"))
         var curves = "env,setting,seeds,episode,system_reward\n"
         for episode in 1...6 {
-            curves += "CartPole-v1,NoFed,5,\(episode),\(20 + episode)\nCartPole-v1,FedHPD d=5,5,\(episode),\(30 + episode)\n"
+            curves +=
+                "CartPole-v1,NoFed,5,\(episode),\(20 + episode)\nCartPole-v1,FedHPD d=5,5,\(episode),\(30 + episode)\n"
         }
-        try curves.write(to: folder.appendingPathComponent("reference_system_curves.csv"), atomically: true, encoding: .utf8)
+        try curves.write(
+            to: folder.appendingPathComponent("reference_system_curves.csv"), atomically: true, encoding: .utf8)
         return folder
     }
 
     func reproduce(_ data: URL, _ extra: [String]) throws -> CommandLineTests.Outcome {
-        try cli.run(["reproduce", "--tasks", "cartpole", "--settings", "main", "--episodes", "6", "--threads", "2",
-                     "--public-states", data.path] + extra)
+        try cli.run(
+            [
+                "reproduce", "--tasks", "cartpole", "--settings", "main", "--episodes", "6", "--threads", "2",
+                "--public-states", data.path,
+            ] + extra)
     }
 
     func rewards(in root: URL) throws -> [String: Data] {
@@ -41,7 +46,9 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.error)")
         let finished = try rewards(in: whole)
         #expect(finished.count == 8)
-        #expect(finished.keys.contains("CartPole-v1__fedhpd-d20__seed25") && finished.keys.contains("CartPole-v1__nofed__seed20"))
+        #expect(
+            finished.keys.contains("CartPole-v1__fedhpd-d20__seed25")
+                && finished.keys.contains("CartPole-v1__nofed__seed20"))
         // The report: authors' figures beside ours, paired wins, per-agent table, overlay figure with their curves.
         let report = try String(contentsOf: whole.appendingPathComponent("paper-comparison.md"), encoding: .utf8)
         #expect(report.contains("Complete: **8 of 8 runs**"))
@@ -51,7 +58,9 @@ import Testing
         #expect(report.contains("## Time") && report.contains("| CartPole-v1 | 8 |"))
         #expect(outcome.output.contains("Complete: **8 of 8 runs**"))
         let figure = try String(contentsOf: whole.appendingPathComponent("paper-CartPole-v1.svg"), encoding: .utf8)
-        #expect(figure.contains("ours FedHPD d=5 (n=2)") && figure.contains("authors FedHPD d=5") && figure.contains("<polygon"))
+        #expect(
+            figure.contains("ours FedHPD d=5 (n=2)") && figure.contains("authors FedHPD d=5")
+                && figure.contains("<polygon"))
         // The grid order: every setting of seed 20 before seed 25.
         let order = outcome.error.split(separator: "\n").filter { $0.contains(" complete after episode") }
         #expect(order.count == 8 && order.prefix(4).allSatisfy { $0.contains("seed 20") })
@@ -69,53 +78,75 @@ import Testing
         #expect(second.error.contains("skip CartPole-v1 NoFed seed 20: complete"))
         #expect(second.error.contains("CartPole-v1 FedHPD d=10 seed 20: resuming after episode 3"))
         #expect(try rewards(in: interrupted) == finished)
-        let segments = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: interrupted.appendingPathComponent("CartPole-v1__fedhpd-d10__seed20/grid-segments.json"))) as! [[String: Any]]
-        #expect(segments.count == 2 && segments[0]["lastEpisode"] as? Int == 3 && segments[1]["firstEpisode"] as? Int == 3)
+        let segments =
+            try JSONSerialization.jsonObject(
+                with: Data(
+                    contentsOf: interrupted.appendingPathComponent("CartPole-v1__fedhpd-d10__seed20/grid-segments.json")
+                )) as! [[String: Any]]
+        #expect(
+            segments.count == 2 && segments[0]["lastEpisode"] as? Int == 3 && segments[1]["firstEpisode"] as? Int == 3)
     }
 
     @Test func shardsSplitTheGridAndTheReportRefusesAnIncompleteOne() throws {
         let root = cli.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let data = try makeDataFolder(in: root)
-        let one = root.appendingPathComponent("shard1"), two = root.appendingPathComponent("shard2")
+        let one = root.appendingPathComponent("shard1")
+        let two = root.appendingPathComponent("shard2")
         let a = try reproduce(data, ["--seeds", "20", "--out", one.path, "--shard", "1/2"])
         #expect(a.status == 0, "\(a.error)")
-        let b = try cli.run(["reproduce", "--tasks", "cartpole", "--settings", "main", "--episodes", "6", "--seeds", "20",
-                             "--public-states", data.path, "--out", two.path, "--shard", "slurm"],
-                            environment: ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "2"])
+        let b = try cli.run(
+            [
+                "reproduce", "--tasks", "cartpole", "--settings", "main", "--episodes", "6", "--seeds", "20",
+                "--public-states", data.path, "--out", two.path, "--shard", "slurm",
+            ],
+            environment: ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_MAX": "2"])
         #expect(b.status == 0, "\(b.error)")
-        let firstShard = Set(try rewards(in: one).keys), secondShard = Set(try rewards(in: two).keys)
+        let firstShard = Set(try rewards(in: one).keys)
+        let secondShard = Set(try rewards(in: two).keys)
         #expect(firstShard == ["CartPole-v1__nofed__seed20", "CartPole-v1__fedhpd-d10__seed20"])
         #expect(secondShard == ["CartPole-v1__fedhpd-d5__seed20", "CartPole-v1__fedhpd-d20__seed20"])
 
         let refused = try reproduce(data, ["--seeds", "20", "--out", one.path, "--report-only"])
         #expect(refused.status != 0 && refused.error.contains("incomplete: 2 of 4 runs missing"))
         // Runs of another length belong to another experiment.
-        let otherLength = try cli.run(["reproduce", "--tasks", "cartpole", "--settings", "main", "--episodes", "7", "--seeds", "20",
-                                       "--out", one.path, "--out", two.path, "--report-only"])
+        let otherLength = try cli.run([
+            "reproduce", "--tasks", "cartpole", "--settings", "main", "--episodes", "7", "--seeds", "20",
+            "--out", one.path, "--out", two.path, "--report-only",
+        ])
         #expect(otherLength.status != 0 && otherLength.error.contains("incomplete: 4 of 4 runs missing"))
         let partial = try reproduce(data, ["--seeds", "20", "--out", one.path, "--report-only", "--allow-incomplete"])
         #expect(partial.status == 0, "\(partial.error)")
-        #expect(partial.output.contains("Complete: **2 of 4 runs**") && partial.output.contains("| FedHPD d=5 | 0/1 | pending |"))
-        let merged = try reproduce(data, ["--seeds", "20", "--out", one.path, "--out", two.path, "--report-only",
-                                          "--report-to", root.appendingPathComponent("report").path])
+        #expect(
+            partial.output.contains("Complete: **2 of 4 runs**")
+                && partial.output.contains("| FedHPD d=5 | 0/1 | pending |"))
+        let merged = try reproduce(
+            data,
+            [
+                "--seeds", "20", "--out", one.path, "--out", two.path, "--report-only",
+                "--report-to", root.appendingPathComponent("report").path,
+            ])
         #expect(merged.status == 0, "\(merged.error)")
         #expect(merged.output.contains("Complete: **4 of 4 runs**"))
-        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("report/paper-CartPole-v1.svg").path))
+        #expect(
+            FileManager.default.fileExists(atPath: root.appendingPathComponent("report/paper-CartPole-v1.svg").path))
     }
 
     @Test func autoBuildsOnePublicStateSetPerSeedByTheReferenceRecipe() throws {
         let root = cli.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let out = root.appendingPathComponent("runs")
-        let outcome = try cli.run(["reproduce", "--tasks", "cartpole", "--seeds", "20", "--episodes", "3", "--threads", "2",
-                                   "--out", out.path])
+        let outcome = try cli.run([
+            "reproduce", "--tasks", "cartpole", "--seeds", "20", "--episodes", "3", "--threads", "2",
+            "--out", out.path,
+        ])
         #expect(outcome.status == 0, "\(outcome.error)")
         let cache = out.appendingPathComponent("public-states/CartPole-v1__equal-per-cluster__seed20__5000.csv")
         #expect(FileManager.default.fileExists(atPath: cache.path))
-        let configuration = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: out.appendingPathComponent("CartPole-v1__fedhpd-d5__seed20/config.json"))) as! [String: Any]
+        let configuration =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: out.appendingPathComponent("CartPole-v1__fedhpd-d5__seed20/config.json")))
+            as! [String: Any]
         let record = configuration["publicStates"] as! [String: Any]
         #expect(record["count"] as? Int == 5000 && (record["source"] as? String)?.hasPrefix("auto") == true)
         #expect(outcome.output.contains("Complete: **4 of 4 runs**"))

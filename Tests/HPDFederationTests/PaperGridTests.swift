@@ -7,11 +7,19 @@ import Testing
     let everything = PaperGrid(tasks: PaperGrid.Task.allCases, seeds: [20, 25, 30, 35, 40], choice: .all)
 
     @Test func theGridHoldsEveryRowOfThePaperAndRunsSeedBySeed() {
-        #expect(PaperGrid.settings(for: .cartpole, choice: .main).map(\.label) == ["NoFed", "FedHPD d=5", "FedHPD d=10", "FedHPD d=20"])
-        #expect(Set(PaperGrid.settings(for: .lunarlander, choice: .all).map(\.label)) == Set(PaperFacts.cells["LunarLander-v3"]!.keys))
-        #expect(Set(PaperGrid.settings(for: .cartpole, choice: .all).map(\.label)) == Set(PaperFacts.cells["CartPole-v1"]!.keys))
-        #expect(PaperGrid.settings(for: .invertedpendulum, choice: .all).map(\.label)
-            == ["NoFed", "FedHPD d=5", "FedHPD d=10", "FedHPD d=20", "FedHPD d=2", "DPA-FedRL d=1"])
+        #expect(
+            PaperGrid.settings(for: .cartpole, choice: .main).map(\.label) == [
+                "NoFed", "FedHPD d=5", "FedHPD d=10", "FedHPD d=20",
+            ])
+        #expect(
+            Set(PaperGrid.settings(for: .lunarlander, choice: .all).map(\.label))
+                == Set(PaperFacts.cells["LunarLander-v3"]!.keys))
+        #expect(
+            Set(PaperGrid.settings(for: .cartpole, choice: .all).map(\.label))
+                == Set(PaperFacts.cells["CartPole-v1"]!.keys))
+        #expect(
+            PaperGrid.settings(for: .invertedpendulum, choice: .all).map(\.label)
+                == ["NoFed", "FedHPD d=5", "FedHPD d=10", "FedHPD d=20", "FedHPD d=2", "DPA-FedRL d=1"])
         let cells = everything.cells
         #expect(cells.count == 5 * (8 + 8 + 6) && Set(cells).count == cells.count)
         // All 22 settings of seed 20 come first, main settings first within each task.
@@ -34,13 +42,19 @@ import Testing
     }
 
     @Test func slurmSharesComeFromTheJobArraysEnvironment() throws {
-        #expect(try GridShard(argument: "slurm", environment: ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "4"])
-            == GridShard(index: 1, count: 4))
-        #expect(try GridShard(slurm: ["SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5", "SLURM_ARRAY_TASK_MAX": "8"])
-            == GridShard(index: 3, count: 4))
+        #expect(
+            try GridShard(argument: "slurm", environment: ["SLURM_ARRAY_TASK_ID": "0", "SLURM_ARRAY_TASK_COUNT": "4"])
+                == GridShard(index: 1, count: 4))
+        #expect(
+            try GridShard(slurm: ["SLURM_ARRAY_TASK_ID": "7", "SLURM_ARRAY_TASK_MIN": "5", "SLURM_ARRAY_TASK_MAX": "8"])
+                == GridShard(index: 3, count: 4))
         #expect(throws: FederationError.self) { try GridShard(slurm: ["SLURM_ARRAY_TASK_COUNT": "4"]) }
-        #expect(throws: FederationError.self) { try GridShard(slurm: ["SLURM_ARRAY_TASK_ID": "x", "SLURM_ARRAY_TASK_COUNT": "4"]) }
-        #expect(throws: FederationError.self) { try GridShard(slurm: ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4"]) }
+        #expect(throws: FederationError.self) {
+            try GridShard(slurm: ["SLURM_ARRAY_TASK_ID": "x", "SLURM_ARRAY_TASK_COUNT": "4"])
+        }
+        #expect(throws: FederationError.self) {
+            try GridShard(slurm: ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4"])
+        }
     }
 
     @Test func theTimeLimitCountsDistillationLocalTrainingAndSteps() throws {
@@ -54,8 +68,11 @@ import Testing
              "distillationEvents": 2, "environmentSteps": 4000, "threads": 2, "blasCore": "Haswell"}
             """
         let segment = try JSONDecoder().decode(GridRunSegment.self, from: Data(ledger.utf8))
-        let rates = GridMachineRates(cores: 2, sgemmGigaflopsAllCores: 100, stepsPerSecond: [environment.id: 1000], blasCore: "Haswell", cpuModel: "test")
-        let limit = GridTimeLimit(configuration: configuration, environment: environment, segments: [segment, segment], rates: rates)
+        let rates = GridMachineRates(
+            cores: 2, sgemmGigaflopsAllCores: 100, stepsPerSecond: [environment.id: 1000], blasCore: "Haswell",
+            cpuModel: "test")
+        let limit = GridTimeLimit(
+            configuration: configuration, environment: environment, segments: [segment, segment], rates: rates)
         let multiplyAdds = agents.map {
             Double($0.architecture(observationSize: 4, actionSpace: environment.actionSpace).multiplyAddsPerState)
         }
