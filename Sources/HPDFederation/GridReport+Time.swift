@@ -3,12 +3,15 @@ import Foundation
 /// The time table: per task, the wall time of its complete runs (all their segments, `GridRunSegment`) beside their
 /// limit on the machine that measured `rates` (`GridTimeLimit`), and the grid's total.
 extension GridReport {
-    /// Per task: complete runs, wall seconds, limit seconds, matrix-product FLOPs and environment steps.
-    public func timeRows() -> [(
+    /// Per task: complete runs, wall seconds, limit seconds, matrix-product FLOPs and environment steps, over the
+    /// settings `included` accepts (default: all).
+    public func timeRows(included: (PaperGrid.Setting) -> Bool = { _ in true }) -> [(
         task: PaperGrid.Task, runs: Int, wallSeconds: Double, limitSeconds: Double?, operations: Double?, steps: Int
     )] {
         index.grid.tasks.map { task in
-            let entries = index.entries.filter { $0.cell.task == task && !$0.segments.isEmpty }
+            let entries = index.entries.filter {
+                $0.cell.task == task && !$0.segments.isEmpty && included($0.cell.setting)
+            }
             let wall = entries.reduce(0) { $0 + $1.segments.reduce(0) { $0 + $1.wallSeconds } }
             let steps = entries.reduce(0) { $0 + $1.segments.reduce(0) { $0 + $1.environmentSteps } }
             guard let rates, let environment = environments[task] else {
@@ -61,6 +64,15 @@ extension GridReport {
             "total", "\(index.entries.count)", Self.clock(totalWall), Self.clock(totalLimit),
             totalLimit > 0 ? String(format: "%.2f", totalWall / totalLimit) : "—", "", "",
         ])
+        if index.grid.choice == .all {
+            let main = timeRows { PaperGrid.mainSettings.contains($0) }
+            let wall = main.reduce(0) { $0 + $1.wallSeconds }
+            let limit = main.reduce(0) { $0 + ($1.limitSeconds ?? 0) }
+            rows.append([
+                "main settings (NoFed, FedHPD d=5, 10, 20)", "\(main.reduce(0) { $0 + $1.runs })", Self.clock(wall),
+                Self.clock(limit), limit > 0 ? String(format: "%.2f", wall / limit) : "—", "", "",
+            ])
+        }
         return text + Self.markdownTable(rows)
     }
 
