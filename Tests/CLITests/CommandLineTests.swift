@@ -8,8 +8,8 @@ import Testing
 
     static var executable: URL { ProcessRunner.builtProduct("fedhpd") }
 
-    func run(_ arguments: [String]) throws -> Outcome {
-        try ProcessRunner.run(Self.executable, arguments)
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        try ProcessRunner.run(Self.executable, arguments, environment: environment)
     }
 
     func temporaryFolder() -> URL {
