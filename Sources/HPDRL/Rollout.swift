@@ -27,6 +27,10 @@ public struct Rollout: Codable, Equatable, Sendable {
     public init(observationSize: Int, continuousActionSize: Int) {
         self.observationSize = observationSize
         self.continuousActionSize = continuousActionSize
+        states.reserveCapacity(1000 * observationSize)
+        discreteActions.reserveCapacity(continuousActionSize == 0 ? 1000 : 0)
+        continuousActions.reserveCapacity(1000 * continuousActionSize)
+        rewards.reserveCapacity(1000)
     }
 
     /// The number of recorded steps.
