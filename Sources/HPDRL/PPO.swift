@@ -86,9 +86,7 @@ public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable {
         if let maxGradientNorm, !(maxGradientNorm > 0 && maxGradientNorm.isFinite) {
             throw LearnerError("maxGradientNorm must be positive, got \(maxGradientNorm)")
         }
-        if let rate = valueNetwork?.learningRate, !(rate > 0 && rate.isFinite) {
-            throw LearnerError("valueNetwork.learningRate must be positive, got \(rate)")
-        }
+        try valueNetwork?.validate()
     }
 }
 

@@ -36,7 +36,8 @@ public protocol PolicyLearner: AnyObject {
     func restorePendingRollout(_ rollout: Rollout?) throws
 }
 
-/// The learner's configuration is inconsistent with its policy or environment, or a checkpoint does not fit it.
+/// A learner setting out of range (the message starts with the field, e.g. `clip must be positive, got 0`), or
+/// checkpointed learner state that does not fit the learner.
 public struct LearnerError: Error, CustomStringConvertible {
     /// What is wrong.
     public var description: String

@@ -18,6 +18,19 @@ public struct ValueNetworkSpecification: Codable, Equatable, Hashable, Sendable 
         self.activations = activations
         self.learningRate = learningRate
     }
+
+    /// Checks the shape and learning rate; messages start with the field under `valueNetwork`.
+    public func validate() throws(LearnerError) {
+        guard hiddenSizes.count == activations.count else {
+            throw LearnerError("valueNetwork.activations: \(hiddenSizes.count) hidden sizes but \(activations.count) activations")
+        }
+        guard hiddenSizes.allSatisfy({ $0 > 0 && $0 <= 65_536 }) else {
+            throw LearnerError("valueNetwork.hiddenSizes must be in 1...65536, got \(hiddenSizes)")
+        }
+        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
+            throw LearnerError("valueNetwork.learningRate must be positive, got \(learningRate)")
+        }
+    }
 }
 
 /// A state-value function V(s) = MLP(s)·wᵀ + b (one output), trained by regression on returns.
