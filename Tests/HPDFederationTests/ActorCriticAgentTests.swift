@@ -138,6 +138,8 @@ import Testing
          ["agent 1", "'ppo'", "a2c"]),
         (#"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "ppo", "optimizer": "adamW"}]"#,
          ["agent 1", "optimizer", "reinforce"]),
+        (#"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "a2c", "valueNetwork": {"hiddenSizes": [8, 8], "activations": ["relu"]}}]"#,
+         ["agent 1", "valueNetwork.activations"]),
     ]
 
     @Test(arguments: badFiles.indices)
@@ -159,5 +161,13 @@ import Testing
             environment: "CartPole-v1", method: .nofed, interval: 1, episodes: 1, seed: 0,
             agents: [AgentSpecification(hiddenSizes: [8], activations: [.relu], reinforce: AgentPresets.discreteDefaults(), ppo: ppo)])
         #expect(throws: FederationError.self) { try configuration.validate() }
+        var a2c = A2CConfiguration(learningRate: 1e-3)
+        a2c.valueNetwork = ValueNetworkSpecification(hiddenSizes: [8, 8], activations: [.tanh])
+        let mismatched = FederationConfiguration(
+            environment: "CartPole-v1", method: .nofed, interval: 1, episodes: 1, seed: 0,
+            agents: [AgentSpecification(hiddenSizes: [8], activations: [.relu], reinforce: AgentPresets.discreteDefaults(), a2c: a2c)])
+        #expect(throws: FederationError.invalidConfiguration("agent 1: a2c.valueNetwork.activations: 2 hidden sizes but 1 activations")) {
+            try mismatched.validate()
+        }
     }
 }
