@@ -7,15 +7,29 @@ public struct AgentSpecification: Codable, Equatable, Hashable, Sendable {
     public var hiddenSizes: [Int]
     /// One activation per hidden layer.
     public var activations: [Activation]
-    /// The REINFORCE learner's hyperparameters (learning rate, γ, optimiser, schedule…).
+    /// The REINFORCE learner's hyperparameters (learning rate, γ, optimiser, schedule…). For A2C and PPO agents
+    /// only its learning rate is read (by `label`); their own configuration holds the same value.
     public var reinforce: ReinforceConfiguration
+    /// The A2C learner's settings when the agent learns with A2C (nil otherwise; absent from REINFORCE configs).
+    public var a2c: A2CConfiguration?
+    /// The PPO learner's settings when the agent learns with PPO (nil otherwise; absent from REINFORCE configs).
+    public var ppo: PPOConfiguration?
 
-    /// An agent with `hiddenSizes.count` hidden layers (one activation each) trained with `reinforce`.
-    public init(hiddenSizes: [Int], activations: [Activation], reinforce: ReinforceConfiguration) {
+    /// An agent with `hiddenSizes.count` hidden layers (one activation each) trained with `reinforce`, or with A2C
+    /// or PPO when `a2c` or `ppo` is given (not both).
+    public init(
+        hiddenSizes: [Int], activations: [Activation], reinforce: ReinforceConfiguration,
+        a2c: A2CConfiguration? = nil, ppo: PPOConfiguration? = nil
+    ) {
         self.hiddenSizes = hiddenSizes
         self.activations = activations
         self.reinforce = reinforce
+        self.a2c = a2c
+        self.ppo = ppo
     }
+
+    /// The local learning algorithm.
+    public var algorithm: LearningAlgorithm { ppo != nil ? .ppo : a2c != nil ? .a2c : .reinforce }
 
     /// The full architecture for an environment's observation and action sizes.
     public func architecture(observationSize: Int, actionSpace: ActionSpace) -> PolicyArchitecture {
@@ -26,68 +40,11 @@ public struct AgentSpecification: Codable, Equatable, Hashable, Sendable {
             activations: activations)
     }
 
-    /// A label such as `[128] relu lr=0.001`.
+    /// A label such as `[128] relu lr=0.001` (A2C and PPO agents add ` a2c` or ` ppo`).
     public var label: String {
         let activationText = Set(activations).count == 1 ? activations[0].rawValue : activations.map(\.rawValue).joined(separator: ",")
-        return "[\(hiddenSizes.map(String.init).joined(separator: ","))] \(activationText) lr=\(reinforce.learningRate)"
-    }
-}
-
-/// The form users write in `--agents FILE.json`: an array of objects with `hiddenSizes`, either `activation` (one for
-/// all layers) or `activations` (one per layer), `learningRate`, and optionally any `ReinforceConfiguration` field
-/// (`gamma`, `normalizeReturns`, `optimizer`, `weightDecay`, `schedulerStepSize`, `schedulerGamma`); omitted fields
-/// take the environment's defaults.
-public struct AgentFileEntry: Codable, Sendable {
-    /// Hidden-layer widths.
-    public var hiddenSizes: [Int]
-    /// One activation for every hidden layer (give this or `activations`).
-    public var activation: Activation?
-    /// One activation per hidden layer (wins over `activation`).
-    public var activations: [Activation]?
-    /// The learning rate η₀ (required).
-    public var learningRate: Float
-    /// The discount γ, if not the default.
-    public var gamma: Double?
-    /// Whether returns are normalised per episode, if not the default.
-    public var normalizeReturns: Bool?
-    /// The optimiser, if not the default.
-    public var optimizer: ReinforceConfiguration.OptimizerKind?
-    /// AdamW's weight decay λ, if not the default.
-    public var weightDecay: Float?
-    /// StepLR's step size in episodes (0 or less: no scheduler), if not the default.
-    public var schedulerStepSize: Int?
-    /// StepLR's γ, if not the default.
-    public var schedulerGamma: Float?
-
-    /// The full specification, filling omitted fields from `defaults`.
-    public func specification(defaults: ReinforceConfiguration, index: Int) throws -> AgentSpecification {
-        let layerActivations: [Activation]
-        if let activations {
-            layerActivations = activations
-        } else if let activation {
-            layerActivations = Array(repeating: activation, count: hiddenSizes.count)
-        } else {
-            throw FederationError.invalidConfiguration("agent \(index + 1): give 'activation' or 'activations'")
-        }
-        guard layerActivations.count == hiddenSizes.count else {
-            throw FederationError.invalidConfiguration(
-                "agent \(index + 1): \(hiddenSizes.count) hidden sizes but \(layerActivations.count) activations")
-        }
-        guard hiddenSizes.allSatisfy({ $0 > 0 && $0 <= 65_536 }) else {
-            throw FederationError.invalidConfiguration("agent \(index + 1): hidden sizes must be in 1...65536, got \(hiddenSizes)")
-        }
-        guard learningRate > 0, learningRate.isFinite else {
-            throw FederationError.invalidConfiguration("agent \(index + 1): learningRate must be positive, got \(learningRate)")
-        }
-        var reinforce = defaults
-        reinforce.learningRate = learningRate
-        if let gamma { reinforce.gamma = gamma }
-        if let normalizeReturns { reinforce.normalizeReturns = normalizeReturns }
-        if let optimizer { reinforce.optimizer = optimizer }
-        if let weightDecay { reinforce.weightDecay = weightDecay }
-        if let schedulerStepSize { reinforce.schedulerStepSize = schedulerStepSize > 0 ? schedulerStepSize : nil }
-        if let schedulerGamma { reinforce.schedulerGamma = schedulerGamma }
-        return AgentSpecification(hiddenSizes: hiddenSizes, activations: layerActivations, reinforce: reinforce)
+        let learner = algorithm == .reinforce ? "" : " \(algorithm.rawValue)"
+        return "[\(hiddenSizes.map(String.init).joined(separator: ","))] \(activationText) lr=\(reinforce.learningRate)\(learner)"
     }
 }
 

@@ -5,13 +5,15 @@ import HPDTensor
 
 /// The whole state of a training run between two episodes, so a resumed run continues bit-identically.
 ///
-/// It holds every agent's parameters and Adam state (moments, step counts, learning rate, StepLR position), every
-/// random stream (sampling, environment), episode counters, the rows already logged, and the DPA server's episode
-/// seed and actions (its environment is rebuilt by replay). File layout (little-endian):
+/// It holds every agent's parameters and Adam state (moments, step counts, learning rate, StepLR position) — for A2C
+/// and PPO agents also their private value network's and its Adam's, and PPO's partial rollout — every random stream
+/// (sampling, environment), episode counters, the rows already logged, and the DPA server's episode seed and actions
+/// (its environment is rebuilt by replay). File layout (little-endian):
 ///
 ///     "FHPDCKP\0" · UInt32 version · UInt32 JSON length · JSON metadata · Float32 blob · UInt64 FNV-1a checksum
 ///
-/// The blob holds, agent by agent and parameter by parameter, θ, then m, then v.
+/// The blob holds, agent by agent and parameter by parameter, θ, then m, then v (the policy's, then the value
+/// network's). REINFORCE-only runs write exactly the fields they always did.
 public struct Checkpoint {
     static let magic: [UInt8] = Array("FHPDCKP\0".utf8)
     /// The format version written.
@@ -25,6 +27,12 @@ public struct Checkpoint {
         var schedulerEpoch: Int?
         var stepCounts: [Int]
         var shapes: [[Int]]
+        /// The value network's Adam step counts, parameter shapes and learning rate (A2C, PPO).
+        var valueStepCounts: [Int]?
+        var valueShapes: [[Int]]?
+        var valueLearningRate: Float?
+        /// Episodes recorded but not yet learned from (PPO).
+        var pendingRollout: Rollout?
     }
 
     enum ServerAction: Codable {
@@ -54,22 +62,26 @@ public struct Checkpoint {
         var blob: [Float] = []
         var agentStates: [AgentState] = []
         for (index, anyAgent) in training.agents.enumerated() {
-            guard let agent = anyAgent as? ReinforceAgent else {
-                throw FederationError.invalidConfiguration("checkpoints support ReinforceAgent only; agent \(index + 1) is \(type(of: anyAgent))")
+            guard let agent = anyAgent as? LearnerAgent else {
+                throw FederationError.invalidConfiguration("checkpoints support LearnerAgent only; agent \(index + 1) is \(type(of: anyAgent))")
             }
             let learner = agent.learner
             let optimizer = learner.optimizer
-            for index in optimizer.parameters.indices {
-                blob += optimizer.parameters[index].value.scalars
-                blob += optimizer.firstMoments[index].scalars
-                blob += optimizer.secondMoments[index].scalars
+            for saved in [optimizer, learner.valueOptimizer].compactMap({ $0 }) {
+                for index in saved.parameters.indices {
+                    blob += saved.parameters[index].value.scalars
+                    blob += saved.firstMoments[index].scalars
+                    blob += saved.secondMoments[index].scalars
+                }
             }
             agentStates.append(AgentState(
                 samplingState: learner.generator.state,
                 environmentState: (learner.environment as? any RandomStateEnvironment)?.randomState.state,
                 episodesPlayed: learner.episodesPlayed, learningRate: optimizer.learningRate,
                 schedulerEpoch: learner.scheduler?.epoch, stepCounts: optimizer.stepCounts,
-                shapes: optimizer.parameters.map(\.value.shape)))
+                shapes: optimizer.parameters.map(\.value.shape), valueStepCounts: learner.valueOptimizer?.stepCounts,
+                valueShapes: learner.valueOptimizer?.parameters.map(\.value.shape),
+                valueLearningRate: learner.valueOptimizer?.learningRate, pendingRollout: learner.pendingRollout))
         }
         let metadata = Metadata(
             runName: training.configuration.runName, configuration: training.configuration, episodesDone: training.returns.count,
@@ -141,18 +153,29 @@ public struct Checkpoint {
             return Tensor(shape: shape, scalars: values)
         }
         for (anyAgent, state) in zip(training.agents, metadata.agents) {
-            guard let agent = anyAgent as? ReinforceAgent else { throw fail("checkpoints support ReinforceAgent only") }
+            guard let agent = anyAgent as? LearnerAgent else { throw fail("checkpoints support LearnerAgent only") }
             let learner = agent.learner
             let optimizer = learner.optimizer
-            guard state.shapes == optimizer.parameters.map(\.value.shape) else { throw fail("parameter shapes differ") }
-            var first: [Tensor] = []
-            var second: [Tensor] = []
-            for (index, shape) in state.shapes.enumerated() {
-                optimizer.parameters[index].assign(try readTensor(shape: shape))
-                first.append(try readTensor(shape: shape))
-                second.append(try readTensor(shape: shape))
+            func restore(_ optimizer: Adam, shapes: [[Int]], stepCounts: [Int]) throws {
+                guard shapes == optimizer.parameters.map(\.value.shape) else { throw fail("parameter shapes differ") }
+                var first: [Tensor] = []
+                var second: [Tensor] = []
+                for (index, shape) in shapes.enumerated() {
+                    optimizer.parameters[index].assign(try readTensor(shape: shape))
+                    first.append(try readTensor(shape: shape))
+                    second.append(try readTensor(shape: shape))
+                }
+                optimizer.restoreState(firstMoments: first, secondMoments: second, stepCounts: stepCounts)
             }
-            optimizer.restoreState(firstMoments: first, secondMoments: second, stepCounts: state.stepCounts)
+            try restore(optimizer, shapes: state.shapes, stepCounts: state.stepCounts)
+            switch (learner.valueOptimizer, state.valueShapes, state.valueStepCounts, state.valueLearningRate) {
+            case (nil, nil, nil, nil): break
+            case (let valueOptimizer?, let shapes?, let stepCounts?, let learningRate?):
+                try restore(valueOptimizer, shapes: shapes, stepCounts: stepCounts)
+                valueOptimizer.learningRate = learningRate
+            default: throw fail("value network state does not match the agent's learner")
+            }
+            do { try learner.restorePendingRollout(state.pendingRollout) } catch { throw fail("\(error)") }
             if let epoch = state.schedulerEpoch { learner.restoreScheduler(epoch: epoch) }
             optimizer.learningRate = state.learningRate
             learner.restoreProgress(generator: RandomGenerator(state: state.samplingState), episodesPlayed: state.episodesPlayed)

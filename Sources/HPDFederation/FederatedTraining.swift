@@ -136,11 +136,10 @@ public final class FederatedTraining {
         let policy: Policy = architecture.family == .categorical
             ? CategoricalPolicy(architecture: architecture, generator: &weights)
             : GaussianPolicy(architecture: architecture, generator: &weights)
-        let learner = ReinforceLearner(
+        let learner = specification.makeLearner(
             policy: policy, environment: try environment.makeEnvironment(UInt64(index)),
-            configuration: specification.reinforce,
             environmentSeed: environmentSeed(runSeed: runSeed, agentIndex: index),
-            generator: RandomGenerator(seed: runSeed, stream: 3000 + UInt64(index)))
+            generator: RandomGenerator(seed: runSeed, stream: 3000 + UInt64(index)), weights: &weights)
         return ReinforceAgent(learner: learner)
     }
 

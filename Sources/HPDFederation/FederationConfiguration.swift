@@ -65,6 +65,9 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
     public func validate() throws(FederationError) {
         guard episodes > 0 else { throw .invalidConfiguration("episodes must be positive, got \(episodes)") }
         guard !agents.isEmpty else { throw .invalidConfiguration("at least one agent is needed") }
+        for (index, agent) in agents.enumerated() {
+            do { try agent.validateLearner() } catch { throw .invalidConfiguration("agent \(index + 1): \(error.description)") }
+        }
         guard interval > 0 else { throw .invalidConfiguration("interval must be positive, got \(interval)") }
         guard loops > 0 else { throw .invalidConfiguration("loops must be positive, got \(loops)") }
         guard partSize > 0 else { throw .invalidConfiguration("part size must be positive, got \(partSize)") }

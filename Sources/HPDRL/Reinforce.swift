@@ -72,13 +72,8 @@ public final class ReinforceLearner {
     /// Episodes played so far.
     public internal(set) var episodesPlayed = 0
 
-    private var recordedStates: [Float] = []
-    private var recordedActions: [Int] = []
-    private var recordedContinuousActions: [Float] = []
-    private var recordedRewards: [Double] = []
-    private var continuousAction: [Float]
-    private var discretePolicy: CategoricalPolicy?
-    private var gaussianPolicy: GaussianPolicy?
+    /// The last episode's transitions.
+    private var rollout: Rollout
     /// The batched gradient of the loss (chunked, tape-free).
     private let gradient: ReinforceGradient
 
@@ -98,53 +93,27 @@ public final class ReinforceLearner {
         self.configuration = configuration
         self.environmentSeed = environmentSeed
         self.generator = generator
-        discretePolicy = policy as? CategoricalPolicy
         gradient = ReinforceGradient(policy: policy)
-        gaussianPolicy = policy as? GaussianPolicy
-        Precondition.check(discretePolicy != nil || gaussianPolicy != nil, "ReinforceLearner supports CategoricalPolicy and GaussianPolicy")
+        Precondition.check(policy is CategoricalPolicy || policy is GaussianPolicy, "ReinforceLearner supports CategoricalPolicy and GaussianPolicy")
         let weightDecay: Float = configuration.optimizer == .adamW ? configuration.weightDecay : 0
         optimizer = Adam(parameters: policy.parameters, learningRate: configuration.learningRate, weightDecay: weightDecay)
         if let stepSize = configuration.schedulerStepSize {
             scheduler = StepLR(initialLearningRate: configuration.learningRate, stepSize: stepSize, gamma: configuration.schedulerGamma)
         }
-        continuousAction = [Float](repeating: 0, count: environment.actionSpace.size)
-        let capacity = 1000 * environment.observationSize
-        recordedStates.reserveCapacity(capacity)
-        recordedActions.reserveCapacity(1000)
-        recordedRewards.reserveCapacity(1000)
-        recordedContinuousActions.reserveCapacity(1000 * environment.actionSpace.size)
+        rollout = Rollout(
+            observationSize: environment.observationSize,
+            continuousActionSize: policy.architecture.family == .gaussian ? environment.actionSpace.size : 0)
     }
 
     /// The number of steps in the last recorded episode.
-    public var lastEpisodeLength: Int { recordedRewards.count }
+    public var lastEpisodeLength: Int { rollout.count }
 
     /// Plays one full episode, sampling a_t ~ π(·|s_t), records it, and returns its undiscounted return.
     @discardableResult
     public func runEpisode() -> Double {
         let seed: UInt64? = (episodesPlayed == 0 || configuration.reseedEveryEpisode) ? environmentSeed : nil
-        var observation = environment.reset(seed: seed)
-        recordedStates.removeAll(keepingCapacity: true)
-        recordedActions.removeAll(keepingCapacity: true)
-        recordedContinuousActions.removeAll(keepingCapacity: true)
-        recordedRewards.removeAll(keepingCapacity: true)
-        var total = 0.0
-        while true {
-            recordedStates.append(contentsOf: observation)
-            let result: StepResult
-            if let discrete = discretePolicy {
-                let action = discrete.sample(observation, generator: &generator)
-                recordedActions.append(action)
-                result = environment.step(.discrete(action))
-            } else {
-                gaussianPolicy!.sample(observation, generator: &generator, into: &continuousAction)
-                recordedContinuousActions.append(contentsOf: continuousAction)
-                result = environment.step(.continuous(continuousAction))
-            }
-            recordedRewards.append(result.reward)
-            total += result.reward
-            observation = result.observation
-            if result.isDone { break }
-        }
+        rollout.removeAll()
+        let total = rollout.playEpisode(policy: policy, environment: &environment, resetSeed: seed, generator: &generator)
         episodesPlayed += 1
         return total
     }
@@ -152,18 +121,15 @@ public final class ReinforceLearner {
     /// One REINFORCE step on the recorded episode, then one scheduler step. Returns the loss L.
     @discardableResult
     public func update() -> Float {
-        let steps = recordedRewards.count
-        Precondition.check(steps > 0, "update() needs a recorded episode: call runEpisode() first")
-        var returns = Returns.discounted(rewards: recordedRewards, gamma: configuration.gamma)
+        Precondition.check(rollout.count > 0, "update() needs a recorded episode: call runEpisode() first")
+        var returns = Returns.discounted(rewards: rollout.rewards, gamma: configuration.gamma)
         if configuration.normalizeReturns { returns = Returns.normalized(returns) }
-        let states = Tensor(rows: steps, columns: environment.observationSize, scalars: recordedStates)
+        let states = rollout.stateTensor
         let weights = returns.map { Float($0) }
         let loss: Float
-        if discretePolicy != nil {
-            loss = gradient.compute(states: states, actions: recordedActions, weights: weights)
-        } else {
-            let actions = Tensor(rows: steps, columns: continuousAction.count, scalars: recordedContinuousActions)
-            loss = gradient.compute(states: states, actions: actions, weights: weights)
+        switch rollout.actions {
+        case .discrete(let actions): loss = gradient.compute(states: states, actions: actions, weights: weights)
+        case .continuous(let actions): loss = gradient.compute(states: states, actions: actions, weights: weights)
         }
         optimizer.step()
         gradient.releaseGradients()
@@ -185,7 +151,6 @@ public final class ReinforceLearner {
 
     /// The recorded episode's states (steps × observationSize), actions and rewards, for inspection and tests.
     public var recordedEpisode: (states: Tensor, actions: [Int], rewards: [Double]) {
-        (Tensor(rows: recordedRewards.count, columns: environment.observationSize, scalars: recordedStates),
-         recordedActions, recordedRewards)
+        (rollout.stateTensor, rollout.discreteActions, rollout.rewards)
     }
 }

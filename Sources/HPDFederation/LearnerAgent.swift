@@ -6,16 +6,17 @@ import HPDTensor
 import Glibc
 #endif
 
-/// A federated agent that learns with REINFORCE and digests consensus distributions with its own optimiser
-/// (same Adam moments, current learning rate; the scheduler is not stepped by digestion).
+/// A federated agent around a local `PolicyLearner` (REINFORCE, A2C or PPO): it trains with the learner and digests
+/// consensus distributions into the learner's **policy** with the policy's own optimiser (same Adam moments, current
+/// learning rate; the scheduler is not stepped by digestion). A learner's value network never leaves it.
 ///
 /// Extraction and digestion run over the fixed chunks of `ChunkedNetwork` (a server may run the chunks on several
 /// threads, see `ChunkedFederatedAgent`); digestion right after extraction on the same part reuses each chunk's
 /// forward pass. The squared-error loss (DPA, one state at a time) runs on the tape in one chunk.
-public final class ReinforceAgent: LocalLearningAgent, ChunkedFederatedAgent, @unchecked Sendable {
+public final class LearnerAgent: LocalLearningAgent, ChunkedFederatedAgent, @unchecked Sendable {
     /// The local learner (policy, optimiser, environment, sampling stream). Private to the agent's owner: the server
     /// only ever sees this object through `FederatedAgent`.
-    public let learner: ReinforceLearner
+    public let learner: any PolicyLearner
     private let network: ChunkedNetwork
     /// The part being extracted or digested, and the digestion's consensus and loss.
     private var states = Tensor.zeros([0, 1])
@@ -28,7 +29,7 @@ public final class ReinforceAgent: LocalLearningAgent, ChunkedFederatedAgent, @u
     private var parameterVersion: Int { learner.optimizer.stepCounts.reduce(0, +) }
 
     /// Wraps `learner`; the agent digests with the learner's own optimiser.
-    public init(learner: ReinforceLearner) {
+    public init(learner: any PolicyLearner) {
         self.learner = learner
         network = ChunkedNetwork(policy: learner.policy)
     }
@@ -70,7 +71,7 @@ public final class ReinforceAgent: LocalLearningAgent, ChunkedFederatedAgent, @u
     public func beginExtraction(on states: Tensor) -> AgentWork {
         Precondition.check(
             states.columns == learner.policy.architecture.observationSize,
-            "ReinforceAgent: states \(states.shape) do not have \(learner.policy.architecture.observationSize) columns")
+            "LearnerAgent: states \(states.shape) do not have \(learner.policy.architecture.observationSize) columns")
         self.states = states
         network.prepare(rowCount: states.rows)
         return work
@@ -189,6 +190,9 @@ public final class ReinforceAgent: LocalLearningAgent, ChunkedFederatedAgent, @u
             localMean: localMean, localDeviation: localDeviation, globalMean: globalMean, globalDeviation: globalDeviation)
     }
 }
+
+/// The agent's name before it took any learner (REINFORCE was the only one); the same type.
+public typealias ReinforceAgent = LearnerAgent
 
 /// Seconds on a monotonic clock.
 public func monotonicSeconds() -> Double {

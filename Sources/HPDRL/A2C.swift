@@ -1,0 +1,185 @@
+import HPDNN
+import HPDTensor
+
+/// Hyperparameters of an advantage actor-critic learner (episodic A2C), with documented defaults.
+///
+/// Decoding fills every omitted field with its default (so agents files may name only what they change).
+public struct A2CConfiguration: Codable, Equatable, Hashable, Sendable {
+    /// The policy's Adam learning rate.
+    public var learningRate: Float
+    /// The discount γ (0.99).
+    public var gamma: Double = 0.99
+    /// GAE's λ in [0, 1] (1: the Monte-Carlo advantage A_t = G_t − V(s_t); default 1).
+    public var gaeLambda: Double = 1
+    /// The entropy bonus coefficient c_H (0.01).
+    public var entropyCoefficient: Float = 0.01
+    /// Normalise the advantages of each episode to zero mean and unit standard deviation (true).
+    public var normalizeAdvantages: Bool = true
+    /// Global gradient-norm clip of each network's update, or nil for none (0.5, Stable-Baselines3's A2C default).
+    public var maxGradientNorm: Float? = 0.5
+    /// The value network (nil: the policy's hidden layers, Adam with learning rate 10⁻³).
+    public var valueNetwork: ValueNetworkSpecification?
+
+    /// The default value network's learning rate.
+    public static let defaultValueLearningRate: Float = 1e-3
+
+    /// A configuration; every field but the learning rate has the default documented on it.
+    public init(
+        learningRate: Float, gamma: Double = 0.99, gaeLambda: Double = 1, entropyCoefficient: Float = 0.01,
+        normalizeAdvantages: Bool = true, maxGradientNorm: Float? = 0.5, valueNetwork: ValueNetworkSpecification? = nil
+    ) {
+        self.learningRate = learningRate
+        self.gamma = gamma
+        self.gaeLambda = gaeLambda
+        self.entropyCoefficient = entropyCoefficient
+        self.normalizeAdvantages = normalizeAdvantages
+        self.maxGradientNorm = maxGradientNorm
+        self.valueNetwork = valueNetwork
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case learningRate, gamma, gaeLambda, entropyCoefficient, normalizeAdvantages, maxGradientNorm, valueNetwork
+    }
+
+    /// Decodes, filling omitted fields with their defaults (the learning rate defaults to 7·10⁻⁴, SB3's).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(learningRate: try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? 7e-4)
+        if let value = try container.decodeIfPresent(Double.self, forKey: .gamma) { gamma = value }
+        if let value = try container.decodeIfPresent(Double.self, forKey: .gaeLambda) { gaeLambda = value }
+        if let value = try container.decodeIfPresent(Float.self, forKey: .entropyCoefficient) { entropyCoefficient = value }
+        if let value = try container.decodeIfPresent(Bool.self, forKey: .normalizeAdvantages) { normalizeAdvantages = value }
+        maxGradientNorm = container.contains(.maxGradientNorm)
+            ? try container.decodeIfPresent(Float.self, forKey: .maxGradientNorm) : 0.5
+        valueNetwork = try container.decodeIfPresent(ValueNetworkSpecification.self, forKey: .valueNetwork)
+    }
+
+    /// Checks every field, naming the first one out of range.
+    public func validate() throws(LearnerError) {
+        guard learningRate > 0, learningRate.isFinite else { throw LearnerError("learningRate must be positive, got \(learningRate)") }
+        guard gamma >= 0, gamma <= 1 else { throw LearnerError("gamma must be in [0, 1], got \(gamma)") }
+        guard gaeLambda >= 0, gaeLambda <= 1 else { throw LearnerError("gaeLambda must be in [0, 1], got \(gaeLambda)") }
+        guard entropyCoefficient >= 0, entropyCoefficient.isFinite else {
+            throw LearnerError("entropyCoefficient must be ≥ 0, got \(entropyCoefficient)")
+        }
+        if let maxGradientNorm, !(maxGradientNorm > 0 && maxGradientNorm.isFinite) {
+            throw LearnerError("maxGradientNorm must be positive, got \(maxGradientNorm)")
+        }
+        try valueNetwork?.validate()
+    }
+}
+
+/// One agent learning alone with episodic advantage actor-critic (Mnih et al. 2016, one environment, one update per
+/// episode). After each episode, with V the private value network evaluated on the episode's states:
+///
+///     A_t, R_t   = GAE(γ, λ) of the rewards and V(s_t)                  (λ = 1: A_t = G_t − V(s_t), R_t = G_t)
+///     Â_t        = normalised A_t (optional)
+///     policy:      L_π = −(1/T) Σ_t log π(a_t|s_t) Â_t − c_H (1/T) Σ_t H(π(·|s_t))     one Adam step (its own)
+///     value:       L_V = ½ (1/T) Σ_t (V(s_t) − R_t)²                                    one Adam step (its own)
+///
+/// each gradient clipped to `maxGradientNorm` first. Distillation reaches the policy only.
+public final class A2CLearner: PolicyLearner {
+    /// The policy (the actor).
+    public let policy: Policy
+    /// The policy's optimiser.
+    public let optimizer: Adam
+    /// A2C has no learning-rate schedule.
+    public var scheduler: StepLR? { nil }
+    /// The private value network (the critic).
+    public let valueNetwork: ValueNetwork
+    /// The value network's own optimiser.
+    public let criticOptimizer: Adam
+    /// The environment this agent plays in.
+    public var environment: any Environment
+    /// The configuration.
+    public let configuration: A2CConfiguration
+    /// The sampling stream.
+    public private(set) var generator: RandomGenerator
+    /// The seed the environment is reset with before the first episode.
+    public let environmentSeed: UInt64
+    /// Episodes played so far.
+    public private(set) var episodesPlayed = 0
+    private var rollout: Rollout
+
+    /// A learner over `policy` and `valueNetwork` (built from `configuration.valueNetwork`'s shape by the caller).
+    public init(
+        policy: Policy, valueNetwork: ValueNetwork, environment: any Environment, configuration: A2CConfiguration,
+        environmentSeed: UInt64, generator: RandomGenerator
+    ) {
+        Precondition.check(
+            policy.architecture.observationSize == environment.observationSize
+                && policy.architecture.actionSize == environment.actionSpace.size,
+            "A2CLearner: the policy does not fit the environment")
+        self.policy = policy
+        self.valueNetwork = valueNetwork
+        self.environment = environment
+        self.configuration = configuration
+        self.environmentSeed = environmentSeed
+        self.generator = generator
+        optimizer = Adam(parameters: policy.parameters, learningRate: configuration.learningRate)
+        criticOptimizer = Adam(
+            parameters: valueNetwork.parameters,
+            learningRate: configuration.valueNetwork?.learningRate ?? A2CConfiguration.defaultValueLearningRate)
+        rollout = Rollout(
+            observationSize: environment.observationSize,
+            continuousActionSize: policy.architecture.family == .gaussian ? environment.actionSpace.size : 0)
+    }
+
+    public var valueOptimizer: Adam? { criticOptimizer }
+    /// A2C learns from every episode at once: nothing is pending between episodes.
+    public var pendingRollout: Rollout? { nil }
+    public var lastEpisodeLength: Int { rollout.count }
+
+    @discardableResult
+    public func runEpisode() -> Double {
+        rollout.removeAll()
+        let total = rollout.playEpisode(
+            policy: policy, environment: &environment, resetSeed: episodesPlayed == 0 ? environmentSeed : nil,
+            generator: &generator)
+        episodesPlayed += 1
+        return total
+    }
+
+    /// One policy step and one value step on the recorded episode, as in the type's description; returns L_π.
+    @discardableResult
+    public func update() -> Float {
+        Precondition.check(rollout.count > 0, "update() needs a recorded episode: call runEpisode() first")
+        let states = rollout.stateTensor
+        let values = valueNetwork.values(states)
+        var (advantages, returns) = GeneralizedAdvantageEstimation.estimate(
+            rewards: rollout.rewards, values: values.value.scalars.map(Double.init),
+            episodeLengths: rollout.episodeLengths, gamma: configuration.gamma, lambda: configuration.gaeLambda)
+        if configuration.normalizeAdvantages { advantages = GeneralizedAdvantageEstimation.normalized(advantages) }
+
+        let (logProbabilities, entropy) = ActorCriticLosses.logProbabilitiesAndEntropy(
+            policy: policy, states: states, actions: rollout.actions)
+        let policyLoss = ActorCriticLosses.advantageLoss(
+            logProbabilities: logProbabilities, entropy: entropy, advantages: advantages.map { Float($0) },
+            entropyCoefficient: configuration.entropyCoefficient)
+        Self.step(optimizer, loss: policyLoss, maxNorm: configuration.maxGradientNorm)
+
+        let valueLoss = ActorCriticLosses.valueLoss(values: values, returns: returns.map { Float($0) })
+        Self.step(criticOptimizer, loss: valueLoss, maxNorm: configuration.maxGradientNorm)
+        return policyLoss.value.scalarValue
+    }
+
+    /// Back-propagates `loss` into `optimizer`'s parameters, clips, steps, and clears the gradients.
+    private static func step(_ optimizer: Adam, loss: Variable, maxNorm: Float?) {
+        optimizer.zeroGradients()
+        loss.backward()
+        if let maxNorm { ActorCriticLosses.clipGradientNorm(optimizer.parameters, maxNorm: maxNorm) }
+        optimizer.step()
+        optimizer.zeroGradients()
+    }
+
+    public func restoreScheduler(epoch: Int) {}
+
+    public func restoreProgress(generator: RandomGenerator, episodesPlayed: Int) {
+        self.generator = generator
+        self.episodesPlayed = episodesPlayed
+    }
+
+    public func restorePendingRollout(_ rollout: Rollout?) throws {
+        if rollout != nil { throw LearnerError("an A2C learner has no pending rollout to restore") }
+    }
+}

@@ -1,0 +1,266 @@
+import HPDNN
+import HPDTensor
+
+/// Hyperparameters of a PPO learner, with CleanRL's `ppo.py` / `ppo_continuous_action.py` defaults where they
+/// apply to one environment (`rolloutSteps` 512 = CleanRL's 4 environments × 128 steps, 4 minibatches of 128).
+///
+/// Decoding fills every omitted field with its default (so agents files may name only what they change).
+public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable {
+    /// The Adam learning rate of the policy (and, by default, of the value network): 2.5·10⁻⁴.
+    public var learningRate: Float
+    /// The discount γ (0.99).
+    public var gamma: Double = 0.99
+    /// GAE's λ in [0, 1] (0.95).
+    public var gaeLambda: Double = 0.95
+    /// The surrogate's clip ε > 0 (0.2); also the value clip when `clipValueLoss`.
+    public var clip: Float = 0.2
+    /// Clip the value loss around the rollout's values (true).
+    public var clipValueLoss: Bool = true
+    /// Epochs over each rollout, at least 1 (4).
+    public var epochs: Int = 4
+    /// Steps per minibatch (128); at most `rolloutSteps`.
+    public var minibatchSize: Int = 128
+    /// A rollout is whole episodes totalling at least this many steps (512); the update follows the episode that
+    /// completes it.
+    public var rolloutSteps: Int = 512
+    /// The value loss coefficient c_V (0.5).
+    public var valueCoefficient: Float = 0.5
+    /// The entropy bonus coefficient c_H (0.01).
+    public var entropyCoefficient: Float = 0.01
+    /// The global gradient-norm clip over actor and critic (0.5), or nil for none.
+    public var maxGradientNorm: Float? = 0.5
+    /// Normalise the advantages of each minibatch (true).
+    public var normalizeAdvantages: Bool = true
+    /// The value network (nil: the policy's hidden layers and the policy's learning rate).
+    public var valueNetwork: ValueNetworkSpecification?
+
+    /// CleanRL's learning rate.
+    public static let defaultLearningRate: Float = 2.5e-4
+
+    /// A configuration with every default above.
+    public init(learningRate: Float = PPOConfiguration.defaultLearningRate) {
+        self.learningRate = learningRate
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case learningRate, gamma, gaeLambda, clip, clipValueLoss, epochs, minibatchSize, rolloutSteps
+        case valueCoefficient, entropyCoefficient, maxGradientNorm, normalizeAdvantages, valueNetwork
+    }
+
+    /// Decodes, filling omitted fields with their defaults.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(learningRate: try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? Self.defaultLearningRate)
+        if let value = try container.decodeIfPresent(Double.self, forKey: .gamma) { gamma = value }
+        if let value = try container.decodeIfPresent(Double.self, forKey: .gaeLambda) { gaeLambda = value }
+        if let value = try container.decodeIfPresent(Float.self, forKey: .clip) { clip = value }
+        if let value = try container.decodeIfPresent(Bool.self, forKey: .clipValueLoss) { clipValueLoss = value }
+        if let value = try container.decodeIfPresent(Int.self, forKey: .epochs) { epochs = value }
+        if let value = try container.decodeIfPresent(Int.self, forKey: .minibatchSize) { minibatchSize = value }
+        if let value = try container.decodeIfPresent(Int.self, forKey: .rolloutSteps) { rolloutSteps = value }
+        if let value = try container.decodeIfPresent(Float.self, forKey: .valueCoefficient) { valueCoefficient = value }
+        if let value = try container.decodeIfPresent(Float.self, forKey: .entropyCoefficient) { entropyCoefficient = value }
+        if let value = try container.decodeIfPresent(Bool.self, forKey: .normalizeAdvantages) { normalizeAdvantages = value }
+        maxGradientNorm = container.contains(.maxGradientNorm)
+            ? try container.decodeIfPresent(Float.self, forKey: .maxGradientNorm) : 0.5
+        valueNetwork = try container.decodeIfPresent(ValueNetworkSpecification.self, forKey: .valueNetwork)
+    }
+
+    /// Checks every field, naming the first one out of range.
+    public func validate() throws(LearnerError) {
+        guard learningRate > 0, learningRate.isFinite else { throw LearnerError("learningRate must be positive, got \(learningRate)") }
+        guard gamma >= 0, gamma <= 1 else { throw LearnerError("gamma must be in [0, 1], got \(gamma)") }
+        guard gaeLambda >= 0, gaeLambda <= 1 else { throw LearnerError("gaeLambda must be in [0, 1], got \(gaeLambda)") }
+        guard clip > 0, clip.isFinite else { throw LearnerError("clip must be positive, got \(clip)") }
+        guard epochs >= 1 else { throw LearnerError("epochs must be at least 1, got \(epochs)") }
+        guard rolloutSteps >= 1 else { throw LearnerError("rolloutSteps must be at least 1, got \(rolloutSteps)") }
+        guard minibatchSize >= 1, minibatchSize <= rolloutSteps else {
+            throw LearnerError("minibatchSize must be in 1…rolloutSteps (\(rolloutSteps)), got \(minibatchSize): a minibatch cannot be larger than the data")
+        }
+        guard valueCoefficient >= 0, valueCoefficient.isFinite else {
+            throw LearnerError("valueCoefficient must be ≥ 0, got \(valueCoefficient)")
+        }
+        guard entropyCoefficient >= 0, entropyCoefficient.isFinite else {
+            throw LearnerError("entropyCoefficient must be ≥ 0, got \(entropyCoefficient)")
+        }
+        if let maxGradientNorm, !(maxGradientNorm > 0 && maxGradientNorm.isFinite) {
+            throw LearnerError("maxGradientNorm must be positive, got \(maxGradientNorm)")
+        }
+        try valueNetwork?.validate()
+    }
+}
+
+/// One agent learning alone with PPO (Schulman et al. 2017), CleanRL's formulation on one environment:
+///
+///     collect whole episodes until the rollout holds N ≥ rolloutSteps steps
+///     ℓ_old = log π(a_t|s_t), V_old = V(s_t) on the rollout (before any update)
+///     A, R = GAE(γ, λ) of the rewards and V_old (V = 0 after each episode's last step)
+///     for epoch in 1…epochs:
+///         shuffle 0..<N with the agent's sampling stream (Fisher–Yates); split into ⌊N / minibatchSize⌋ minibatches
+///         (sizes differ by at most one); for every minibatch B:
+///             Â = A_B normalised over B (optional)
+///             L = (1/|B|) Σ max(−Â r, −Â clip(r, 1 − ε, 1 + ε)) − c_H mean H(π(·|s))
+///                 + c_V · ½ mean max((V − R)², (V_old + clip(V − V_old, −ε, ε) − R)²)     (or the unclipped ½ mean (V − R)²)
+///             clip the global gradient norm of actor and critic together; one Adam step on each
+///
+/// The actor and critic are separate networks with separate Adam optimisers (per-parameter Adam: the same update as
+/// CleanRL's one optimiser when their learning rates agree). Distillation events between episodes reach the policy
+/// only; a pending rollout's ℓ_old is taken when it is learned from, i.e. from the policy as it is then.
+public final class PPOLearner: PolicyLearner {
+    /// The policy (the actor).
+    public let policy: Policy
+    /// The policy's optimiser.
+    public let optimizer: Adam
+    /// PPO here has no learning-rate schedule.
+    public var scheduler: StepLR? { nil }
+    /// The private value network (the critic).
+    public let valueNetwork: ValueNetwork
+    /// The value network's own optimiser.
+    public let criticOptimizer: Adam
+    /// The environment this agent plays in.
+    public var environment: any Environment
+    /// The configuration.
+    public let configuration: PPOConfiguration
+    /// The sampling stream (actions and minibatch shuffling).
+    public private(set) var generator: RandomGenerator
+    /// The seed the environment is reset with before the first episode.
+    public let environmentSeed: UInt64
+    /// Episodes played so far.
+    public private(set) var episodesPlayed = 0
+    /// The number of steps of the last episode.
+    public private(set) var lastEpisodeLength = 0
+    private var rollout: Rollout
+
+    /// A learner over `policy` and `valueNetwork` (built from `configuration.valueNetwork`'s shape by the caller).
+    public init(
+        policy: Policy, valueNetwork: ValueNetwork, environment: any Environment, configuration: PPOConfiguration,
+        environmentSeed: UInt64, generator: RandomGenerator
+    ) {
+        Precondition.check(
+            policy.architecture.observationSize == environment.observationSize
+                && policy.architecture.actionSize == environment.actionSpace.size,
+            "PPOLearner: the policy does not fit the environment")
+        self.policy = policy
+        self.valueNetwork = valueNetwork
+        self.environment = environment
+        self.configuration = configuration
+        self.environmentSeed = environmentSeed
+        self.generator = generator
+        optimizer = Adam(parameters: policy.parameters, learningRate: configuration.learningRate)
+        criticOptimizer = Adam(
+            parameters: valueNetwork.parameters,
+            learningRate: configuration.valueNetwork?.learningRate ?? configuration.learningRate)
+        rollout = Rollout(
+            observationSize: environment.observationSize,
+            continuousActionSize: policy.architecture.family == .gaussian ? environment.actionSpace.size : 0)
+    }
+
+    public var valueOptimizer: Adam? { criticOptimizer }
+    /// The episodes recorded since the last update (nil when empty).
+    public var pendingRollout: Rollout? { rollout.count == 0 ? nil : rollout }
+
+    @discardableResult
+    public func runEpisode() -> Double {
+        let before = rollout.count
+        let total = rollout.playEpisode(
+            policy: policy, environment: &environment, resetSeed: episodesPlayed == 0 ? environmentSeed : nil,
+            generator: &generator)
+        lastEpisodeLength = rollout.count - before
+        episodesPlayed += 1
+        return total
+    }
+
+    /// Learns from the rollout once it holds at least `rolloutSteps` steps (as in the type's description), then
+    /// empties it; returns the last minibatch's loss L, or 0 when the rollout is not complete yet.
+    @discardableResult
+    public func update() -> Float {
+        guard rollout.count >= configuration.rolloutSteps else { return 0 }
+        defer { rollout.removeAll() }
+        let count = rollout.count
+        let states = rollout.stateTensor
+        let actions = rollout.actions
+        let oldLogProbabilities = ActorCriticLosses.logProbabilitiesAndEntropy(
+            policy: policy, states: states, actions: actions).logProbabilities.value.scalars
+        let oldValues = valueNetwork.values(states).value.scalars
+        let (advantages, returns) = GeneralizedAdvantageEstimation.estimate(
+            rewards: rollout.rewards, values: oldValues.map(Double.init), episodeLengths: rollout.episodeLengths,
+            gamma: configuration.gamma, lambda: configuration.gaeLambda)
+        let minibatchCount = max(1, count / configuration.minibatchSize)
+        let parameters = optimizer.parameters + criticOptimizer.parameters
+        var lastLoss: Float = 0
+        for _ in 0..<configuration.epochs {
+            let order = shuffledIndices(count)
+            for minibatch in 0..<minibatchCount {
+                let rows = Array(order[(minibatch * count / minibatchCount)..<((minibatch + 1) * count / minibatchCount)])
+                var batchAdvantages = rows.map { advantages[$0] }
+                if configuration.normalizeAdvantages {
+                    batchAdvantages = GeneralizedAdvantageEstimation.normalized(batchAdvantages)
+                }
+                let batchStates = Self.gatherRows(states, rows)
+                let (logProbabilities, entropy) = ActorCriticLosses.logProbabilitiesAndEntropy(
+                    policy: policy, states: batchStates, actions: Self.gatherActions(actions, rows))
+                let actorLoss = ActorCriticLosses.clippedSurrogateLoss(
+                    logProbabilities: logProbabilities, entropy: entropy,
+                    oldLogProbabilities: rows.map { oldLogProbabilities[$0] },
+                    advantages: batchAdvantages.map { Float($0) }, clip: configuration.clip,
+                    entropyCoefficient: configuration.entropyCoefficient)
+                let criticLoss = ActorCriticLosses.valueLoss(
+                    values: valueNetwork.values(batchStates), returns: rows.map { Float(returns[$0]) },
+                    oldValues: rows.map { oldValues[$0] }, clip: configuration.clipValueLoss ? configuration.clip : nil)
+                let loss = actorLoss + criticLoss * configuration.valueCoefficient
+                optimizer.zeroGradients()
+                criticOptimizer.zeroGradients()
+                loss.backward()
+                if let maxNorm = configuration.maxGradientNorm {
+                    ActorCriticLosses.clipGradientNorm(parameters, maxNorm: maxNorm)
+                }
+                optimizer.step()
+                criticOptimizer.step()
+                lastLoss = loss.value.scalarValue
+            }
+        }
+        optimizer.zeroGradients()
+        criticOptimizer.zeroGradients()
+        return lastLoss
+    }
+
+    /// A uniformly random permutation of 0..<count (Fisher–Yates from the top, j = next() mod (i + 1)).
+    private func shuffledIndices(_ count: Int) -> [Int] {
+        var order = Array(0..<count)
+        for index in stride(from: count - 1, to: 0, by: -1) {
+            order.swapAt(index, Int(generator.next() % UInt64(index + 1)))
+        }
+        return order
+    }
+
+    private static func gatherRows(_ tensor: Tensor, _ rows: [Int]) -> Tensor {
+        let columns = tensor.columns
+        var scalars = [Float]()
+        scalars.reserveCapacity(rows.count * columns)
+        for row in rows { scalars.append(contentsOf: tensor.scalars[(row * columns)..<((row + 1) * columns)]) }
+        return Tensor(rows: rows.count, columns: columns, scalars: scalars)
+    }
+
+    private static func gatherActions(_ actions: PolicyActions, _ rows: [Int]) -> PolicyActions {
+        switch actions {
+        case .discrete(let indices): return .discrete(rows.map { indices[$0] })
+        case .continuous(let vectors): return .continuous(gatherRows(vectors, rows))
+        }
+    }
+
+    public func restoreScheduler(epoch: Int) {}
+
+    public func restoreProgress(generator: RandomGenerator, episodesPlayed: Int) {
+        self.generator = generator
+        self.episodesPlayed = episodesPlayed
+    }
+
+    /// Restores the episodes recorded since the last update (nil: none).
+    public func restorePendingRollout(_ saved: Rollout?) throws {
+        guard let saved else { rollout.removeAll(); return }
+        guard saved.observationSize == rollout.observationSize,
+            saved.continuousActionSize == rollout.continuousActionSize
+        else { throw LearnerError("the pending rollout's observation or action size does not fit this PPO learner") }
+        rollout = saved
+    }
+}
