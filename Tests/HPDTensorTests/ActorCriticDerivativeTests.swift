@@ -1,4 +1,5 @@
 import HPDTensor
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
