@@ -24,7 +24,7 @@ public enum GridCurvePlot {
         for episode in 0..<length {
             let statistics = Comparison.meanAndDeviation(averaged.map { $0[episode] })
             mean.append(statistics.mean)
-            deviation.append(statistics.deviation)
+            deviation.append(statistics.deviation.isNaN ? 0 : statistics.deviation)  // one seed: no band
         }
         return (mean, deviation)
     }

@@ -31,7 +31,7 @@ public struct GridReport {
     /// The figure's file name for `task`, next to the markdown.
     public static func figureName(for task: PaperGrid.Task) -> String { "paper-\(task.environmentID).svg" }
 
-    /// Mean and sample standard deviation.
+    /// Mean and sample standard deviation (NaN for one value: no spread to show).
     static func statistics(_ values: [Double]) -> (mean: Double, deviation: Double) {
         Comparison.meanAndDeviation(values)
     }
@@ -173,7 +173,8 @@ public struct GridReport {
     static func number(_ value: Double) -> String { String(format: "%.1f", value) }
 
     static func format(_ statistics: (mean: Double, deviation: Double)) -> String {
-        String(format: "%.1f ± %.1f", statistics.mean, statistics.deviation)
+        statistics.deviation.isNaN
+            ? String(format: "%.1f ± n/a", statistics.mean) : String(format: "%.1f ± %.1f", statistics.mean, statistics.deviation)
     }
 
     static func relative(_ ours: Double, to authors: Double) -> String {

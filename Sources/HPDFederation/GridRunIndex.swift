@@ -50,9 +50,7 @@ public struct GridRunIndex {
                 missing.append(cell)
                 continue
             }
-            let configuration = try folder.readConfiguration()
-            let run = Comparison.Run(
-                configuration: configuration, returns: try RunFolder.readRewards(from: folder.rewardsURL))
+            let run = try Comparison.Run(reading: folder.url, countedAgents: nil)
             entries.append(Entry(cell: cell, folder: folder, run: run, segments: GridRunSegment.read(from: folder)))
         }
     }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HPDTensor
 
 /// Runs independent jobs (one per agent) on up to `threadCount` threads. Each job writes only its own result slot,
 /// so results never depend on scheduling; with one thread everything runs inline on the caller.
@@ -7,9 +8,13 @@ public final class ParallelExecutor: @unchecked Sendable {
     /// The maximum number of concurrent jobs.
     public let threadCount: Int
 
-    /// An executor running at most `threadCount` jobs at once (values below 1 mean 1).
+    /// An executor running at most `threadCount` jobs at once (values below 1 mean 1). It sets BLAS to one thread
+    /// (process-wide): the jobs are the parallelism, and a product computed by one BLAS thread rounds the same
+    /// whatever else runs — OpenBLAS's multi-threaded kernels may sum in another order, so a result that must be
+    /// identical for any `threadCount` needs this.
     public init(threadCount: Int) {
         self.threadCount = max(1, threadCount)
+        LinearAlgebraLibrary.threadCount = 1
     }
 
     /// The number of cores of this machine.

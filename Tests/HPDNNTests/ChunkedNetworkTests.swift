@@ -22,6 +22,9 @@ import Testing
     /// The gradients do not depend on the order the chunks ran in (as on several threads): running them backwards
     /// gives the same bits after the ordered reduction.
     @Test func gradientsAreBitIdenticalWhateverOrderTheChunksRunIn() {
+        // One BLAS thread, as every trainer runs (ParallelExecutor sets it too): otherwise a concurrent test that
+        // lowers the process-wide BLAS thread count between the two passes changes the products' rounding.
+        LinearAlgebraLibrary.threadCount = 1
         var generator = RandomGenerator(seed: 41)
         let policy = CategoricalPolicy(
             observationSize: 4, actionCount: 2, hiddenSizes: [128, 128], activation: .relu, generator: &generator)
