@@ -56,16 +56,9 @@ public struct A2CConfiguration: Codable, Equatable, Hashable, Sendable {
 
     /// Checks every field, naming the first one out of range.
     public func validate() throws(LearnerError) {
-        guard learningRate > 0, learningRate.isFinite else { throw LearnerError("learningRate must be positive, got \(learningRate)") }
-        guard gamma >= 0, gamma <= 1 else { throw LearnerError("gamma must be in [0, 1], got \(gamma)") }
-        guard gaeLambda >= 0, gaeLambda <= 1 else { throw LearnerError("gaeLambda must be in [0, 1], got \(gaeLambda)") }
-        guard entropyCoefficient >= 0, entropyCoefficient.isFinite else {
-            throw LearnerError("entropyCoefficient must be ≥ 0, got \(entropyCoefficient)")
-        }
-        if let maxGradientNorm, !(maxGradientNorm > 0 && maxGradientNorm.isFinite) {
-            throw LearnerError("maxGradientNorm must be positive, got \(maxGradientNorm)")
-        }
-        try valueNetwork?.validate()
+        try ActorCriticChecks.validateShared(
+            learningRate: learningRate, gamma: gamma, gaeLambda: gaeLambda, entropyCoefficient: entropyCoefficient,
+            maxGradientNorm: maxGradientNorm, valueNetwork: valueNetwork)
     }
 }
 

@@ -68,9 +68,9 @@ public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable {
 
     /// Checks every field, naming the first one out of range.
     public func validate() throws(LearnerError) {
-        guard learningRate > 0, learningRate.isFinite else { throw LearnerError("learningRate must be positive, got \(learningRate)") }
-        guard gamma >= 0, gamma <= 1 else { throw LearnerError("gamma must be in [0, 1], got \(gamma)") }
-        guard gaeLambda >= 0, gaeLambda <= 1 else { throw LearnerError("gaeLambda must be in [0, 1], got \(gaeLambda)") }
+        try ActorCriticChecks.validateShared(
+            learningRate: learningRate, gamma: gamma, gaeLambda: gaeLambda, entropyCoefficient: entropyCoefficient,
+            maxGradientNorm: maxGradientNorm, valueNetwork: valueNetwork)
         guard clip > 0, clip.isFinite else { throw LearnerError("clip must be positive, got \(clip)") }
         guard epochs >= 1 else { throw LearnerError("epochs must be at least 1, got \(epochs)") }
         guard rolloutSteps >= 1 else { throw LearnerError("rolloutSteps must be at least 1, got \(rolloutSteps)") }
@@ -80,13 +80,6 @@ public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable {
         guard valueCoefficient >= 0, valueCoefficient.isFinite else {
             throw LearnerError("valueCoefficient must be ≥ 0, got \(valueCoefficient)")
         }
-        guard entropyCoefficient >= 0, entropyCoefficient.isFinite else {
-            throw LearnerError("entropyCoefficient must be ≥ 0, got \(entropyCoefficient)")
-        }
-        if let maxGradientNorm, !(maxGradientNorm > 0 && maxGradientNorm.isFinite) {
-            throw LearnerError("maxGradientNorm must be positive, got \(maxGradientNorm)")
-        }
-        try valueNetwork?.validate()
     }
 }
 
