@@ -121,8 +121,9 @@ public enum SmallLayerKernels {
     ///
     /// - forward: wins where BLAS is shape-bound — every layer up to 64 wide, and any layer fed by ≤ 8 inputs
     ///   (1.1–3.4×); a one-wide output stays on BLAS's matrix-vector product (the kernel fills 1 of 8 lanes).
-    /// - input gradient: BLAS's product with a short inner dimension runs at 0.3–50 GFLOP/s, the kernel wins
-    ///   1.1–27× up to 65,536 multiply-adds per state or whenever one side is ≤ 128 wide.
+    /// - input gradient: BLAS's product with a short inner dimension (the layer's output count) runs at 0.3–50
+    ///   GFLOP/s; the kernel wins 1.2–27× for layers of ≥ 8 inputs up to 32,768 multiply-adds per state, and for
+    ///   any layer of ≤ 16 outputs (heads). (The first layer, fed by the observation, needs no input gradient.)
     /// - parameter gradients: wins 1.3–2.2× for layers fed by ≤ 8 inputs into ≥ 32 outputs (the first layer);
     ///   par or slower elsewhere, so BLAS keeps those.
     /// - portable (CPUs without AVX2 + FMA): plain loops reach only 0.1–0.5× BLAS, except the input gradient of a
@@ -135,7 +136,7 @@ public enum SmallLayerKernels {
         switch (variant, pass) {
         case (.avx2, .forward): return outputCount >= 2 && (wider <= 64 || inputCount <= 8)
         case (.avx2, .inputGradient):
-            return inputCount * outputCount <= 65_536 || min(inputCount, outputCount) <= 128
+            return inputCount >= 8 && (inputCount * outputCount <= 32_768 || outputCount <= 16)
         case (.avx2, .parameterGradients): return inputCount <= 8 && outputCount >= 32
         case (.portable, .forward), (.portable, .parameterGradients): return false
         case (.portable, .inputGradient): return outputCount <= 4 && inputCount >= 32
