@@ -39,16 +39,23 @@ public enum SmallLayerKernels {
     /// What decides the variant: the table (`.automatic`), BLAS for every pass, or one variant for every pass of
     /// every shape (for measurements and tests).
     public enum Choice: String, Sendable, CaseIterable, Codable {
+        /// The measured table (`usesKernel`) with this CPU's best variant.
         case automatic
+        /// Every pass through OpenBLAS (the engine before the kernels, bit for bit).
         case blas
+        /// The portable kernels for every pass.
         case portable
+        /// The AVX2 + FMA kernels for every pass (only on CPUs that have them).
         case avx2
     }
 
     /// One of a layer's three passes.
     public enum Pass: Sendable, CaseIterable {
+        /// y = act(x·Wᵀ + b).
         case forward
+        /// x̄ = ȳ·W (then ⊙ the layer below's act′).
         case inputGradient
+        /// W̄ = ȳᵀ·x and b̄ = Σ_rows ȳ.
         case parameterGradients
     }
 
