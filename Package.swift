@@ -80,7 +80,11 @@ let package = Package(
             dependencies: ["CFuzzerDriver", "HPDEnvironments", "HPDFederation", "HPDNN", "HPDTensor"],
             path: "Fuzz/fedhpd-fuzz", swiftSettings: swiftSettings),
         .target(name: "CBLASControl", linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("dl")]),
-        .target(name: "HPDTensor", dependencies: ["CBLAS", "CBLASControl", "CMemory"], swiftSettings: swiftSettings),
+        // Fused kernels for narrow layers (AVX2 + FMA by per-function target attributes, and a portable variant).
+        .target(name: "CSmallKernels"),
+        .target(
+            name: "HPDTensor", dependencies: ["CBLAS", "CBLASControl", "CMemory", "CSmallKernels"],
+            swiftSettings: swiftSettings),
         .target(name: "HPDNN", dependencies: ["HPDTensor"], swiftSettings: swiftSettings),
         .target(name: "HPDRL", dependencies: ["HPDNN", "HPDTensor"], swiftSettings: swiftSettings),
         .target(name: "HPDEnvironments", dependencies: ["HPDRL", "HPDTensor"], swiftSettings: swiftSettings),

@@ -19,11 +19,14 @@ struct BalanceCommand: ParsableCommand {
     var threads = 2
     @Option(help: "Measured repetitions of the step (each job's fastest is kept).")
     var repetitions = 3
+    @OptionGroup var smallKernels: SmallKernelOption
 
     func run() throws {
         LinearAlgebraLibrary.threadCount = 1
         MemoryPolicy.retainFreedMemory()
+        let smallKernelLabel = try smallKernels.apply()
         let sgemm = SgemmRate.bestCPURate(repetitions: 4)
+        print("# small-layer kernels: \(smallKernelLabel)")
         print(
             "# per-job CPU times (CLOCK_THREAD_CPUTIME_ID, fastest of \(repetitions)); schedule replayed on \(threads) workers"
         )
@@ -125,11 +128,5 @@ struct BalanceCommand: ParsableCommand {
         let start = threadCPUSeconds()
         body()
         return threadCPUSeconds() - start
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }

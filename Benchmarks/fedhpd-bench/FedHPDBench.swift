@@ -11,6 +11,6 @@ struct FedHPDBench: ParsableCommand {
             `fedhpd-bench` (or `fedhpd-bench run`) measures; `fedhpd-bench compare ours.json torch.json …` prints \
             speed ratios against the PyTorch reference and the status of the performance targets.
             """,
-        subcommands: [RunCommand.self, CompareCommand.self, BalanceCommand.self],
+        subcommands: [RunCommand.self, CompareCommand.self, BalanceCommand.self, LayersCommand.self],
         defaultSubcommand: RunCommand.self)
 }

@@ -38,6 +38,8 @@ struct ResultsFile: Codable {
         /// single-threaded sgemms.
         var sgemmGflops: [String: Double]?
         var bestCoreSgemmGflops: [String: Double]?
+        /// `--small-kernels` and the best variant of this CPU, e.g. "automatic (avx2)"; absent before the kernels.
+        var smallKernels: String?
         var notes: String?
 
         enum CodingKeys: String, CodingKey {
@@ -52,6 +54,7 @@ struct ResultsFile: Codable {
             case cpuFeatures = "cpu_features"
             case sgemmGflops = "sgemm_gflops"
             case bestCoreSgemmGflops = "best_core_sgemm_gflops"
+            case smallKernels = "small_kernels"
         }
     }
 

@@ -49,6 +49,7 @@ struct RunCommand: ParsableCommand {
         name: .customLong("blas-core"),
         help: "Pin OpenBLAS's kernel set (e.g. Haswell); default: the best set this CPU supports, verified at start-up.")
     var blasCore: String?
+    @OptionGroup var smallKernels: SmallKernelOption
 
     func validate() throws {
         guard episodes > 0, otherEpisodes > 0 else { throw ValidationError("--episodes and --other-episodes must be positive") }
@@ -66,10 +67,12 @@ struct RunCommand: ParsableCommand {
         if let blasCore {
             do { try LinearAlgebraLibrary.useKernels(blasCore) } catch { throw ValidationError("--blas-core: \(error)") }
         }
+        let smallKernelLabel = try smallKernels.apply()
         let kernels = KernelRates.measure(extraThreadCounts: skipEndToEnd ? [] : try workerThreadCounts())
         for note in kernels.status.notes { print("warning: BLAS kernels: \(note)") }
         print("# \(LinearAlgebraLibrary.description); BLAS threads \(blasThreads); \(MachineDescription.processor)")
         print("# \(kernels.summary)")
+        print("# small-layer kernels: \(smallKernelLabel)")
         print("# engine \(revision ?? "revision unknown"); load average \(formatted(startLoad, decimals: 2)); allocation hook \(hookVerified ? "verified" : "NOT working")")
         if flushDenormals { _ = fedhpd_bench_set_flush_denormals(1) }
         var timingBudget = TimingBudget.standard(quick: quick, budgetSeconds: budget)
@@ -94,6 +97,7 @@ struct RunCommand: ParsableCommand {
                 blasCore: kernels.status.core, bestCore: kernels.status.bestCore,
                 cpuModel: LinearAlgebraLibrary.cpu.model, cpuFeatures: LinearAlgebraLibrary.cpu.features,
                 sgemmGflops: kernels.rates, bestCoreSgemmGflops: kernels.bestRates,
+                smallKernels: smallKernelLabel,
                 notes: "FLOPs: matmuls only, forward 1x, backward 2x forward. roofline: the same GEMMs alone via Tensor.matmul. "
                     + "allocations: heap allocations per call after warm-up. end_to_end threads: agent worker threads."
                     + (flushDenormals ? " Kernels ran with flush-to-zero/denormals-are-zero (experiment)." : ""))

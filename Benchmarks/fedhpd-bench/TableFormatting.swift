@@ -43,3 +43,9 @@ func rounded(_ value: Double, decimals: Int) -> Double {
     let scale = pow(10, Double(decimals))
     return (value * scale).rounded() / scale
 }
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

@@ -15,6 +15,14 @@ public enum Activation: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// The same activation for the fused layer passes of `HPDTensor` (`Tensor.linear(…activation:…)`).
+    public var layerActivation: LayerActivation {
+        switch self {
+        case .relu: return .relu
+        case .tanh: return .tanh
+        }
+    }
+
     /// Applies the activation in place (no tape, no allocation).
     public func apply(to tensor: inout Tensor) {
         switch self {

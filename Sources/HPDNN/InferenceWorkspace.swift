@@ -7,6 +7,8 @@ final class InferenceWorkspace {
     var input: Tensor
     var hidden: [Tensor]
     var heads: [Tensor]
+    /// The small-layer kernels' reusable buffer (grown on first use; empty where every pass stays on BLAS).
+    var scratch: [Float] = []
 
     init(batch: Int, observationSize: Int, hiddenSizes: [Int], headSizes: [Int]) {
         self.batch = batch
@@ -15,15 +17,22 @@ final class InferenceWorkspace {
         heads = headSizes.map { Tensor.zeros([batch, $0]) }
     }
 
-    /// Runs the body on `input`, then each head on the last hidden layer; results are in `heads`.
+    /// Runs the body on `input`, then each head on the last hidden layer; results are in `heads`. Each layer is one
+    /// fused pass act(x·Wᵀ + b) (a small-layer kernel or BLAS, per `SmallLayerKernels`).
     func run(body: MLP, heads headLayers: [Linear]) {
         var previous = input
         for index in body.layers.indices {
-            body.layers[index].forward(previous, into: &hidden[index])
-            body.activations[index].apply(to: &hidden[index])
+            let layer = body.layers[index]
+            Tensor.linear(
+                previous, weight: layer.weight.value, bias: layer.bias.value,
+                activation: body.activations[index].layerActivation, into: &hidden[index], scratch: &scratch)
             previous = hidden[index]
         }
-        for index in headLayers.indices { headLayers[index].forward(previous, into: &heads[index]) }
+        for index in headLayers.indices {
+            Tensor.linear(
+                previous, weight: headLayers[index].weight.value, bias: headLayers[index].bias.value,
+                activation: .identity, into: &heads[index], scratch: &scratch)
+        }
     }
 }
 

@@ -26,6 +26,8 @@ public final class NetworkChunk: @unchecked Sendable {
     private var hiddenGradients: [Tensor]
     private var weightGradients: [Tensor]
     private var biasGradients: [Tensor]
+    /// The small-layer kernels' reusable buffer for the backward pass.
+    private var scratch: [Float] = []
 
     /// Buffers for `rows` states of a network with the given sizes.
     init(rows: Int, observationSize: Int, hiddenSizes: [Int], headSizes: [Int]) {
@@ -68,34 +70,33 @@ public final class NetworkChunk: @unchecked Sendable {
         forwardVersion == version && forward.input.equalsRows(of: states, range: range)
     }
 
-    /// Back-propagates `headGradients` through the heads and the body into this chunk's share of every parameter's gradient.
+    /// Back-propagates `headGradients` through the heads and the body into this chunk's share of every parameter's
+    /// gradient. Each input gradient applies the activation derivative of the layer below in the same pass (after
+    /// the last head's share, for the top layer), so `hiddenGradients[i]` holds z̄_i when layer i is reached.
     func backward(body: MLP, heads: [Linear]) {
         let layerCount = body.layers.count
         let top = layerCount > 0 ? forward.hidden[layerCount - 1] : forward.input
         for (index, head) in heads.enumerated() {
             Tensor.linearParameterGradients(
                 outputGradient: headGradients[index], input: top, weightGradient: &weightGradients[layerCount + index],
-                biasGradient: &biasGradients[layerCount + index])
+                biasGradient: &biasGradients[layerCount + index], scratch: &scratch)
             if layerCount > 0 {
                 Tensor.linearInputGradient(
                     outputGradient: headGradients[index], weight: head.weight.value, accumulating: index > 0,
-                    into: &hiddenGradients[layerCount - 1])
+                    derivative: index == heads.count - 1 ? body.activations[layerCount - 1].layerActivation : .identity,
+                    belowOutput: top, into: &hiddenGradients[layerCount - 1], scratch: &scratch)
             }
         }
         for layer in stride(from: layerCount - 1, through: 0, by: -1) {
-            switch body.activations[layer] {
-            case .relu: hiddenGradients[layer].formReLUGradient(output: forward.hidden[layer])
-            case .tanh: hiddenGradients[layer].formTanhGradient(output: forward.hidden[layer])
-            }
             let input = layer > 0 ? forward.hidden[layer - 1] : forward.input
             Tensor.linearParameterGradients(
                 outputGradient: hiddenGradients[layer], input: input, weightGradient: &weightGradients[layer],
-                biasGradient: &biasGradients[layer])
+                biasGradient: &biasGradients[layer], scratch: &scratch)
             if layer > 0 {
                 Tensor.linearInputGradient(
                     outputGradient: hiddenGradients[layer], weight: body.layers[layer].weight.value,
-                    accumulating: false,
-                    into: &hiddenGradients[layer - 1])
+                    accumulating: false, derivative: body.activations[layer - 1].layerActivation, belowOutput: input,
+                    into: &hiddenGradients[layer - 1], scratch: &scratch)
             }
         }
     }

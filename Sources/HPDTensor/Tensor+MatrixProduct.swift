@@ -97,13 +97,7 @@ extension Tensor {
 
     /// x·Wᵀ + b written into `output` (n×out), reusing its storage.
     public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor, into output: inout Tensor) {
-        Precondition.check(
-            input.columns == weight.columns,
-            "linear: input \(input.shape) has \(input.columns) features, weight \(weight.shape) expects \(weight.columns)")
-        Precondition.check(bias.count == weight.rows, "linear: bias \(bias.shape) does not match weight \(weight.shape)")
-        Precondition.check(
-            output.rows == input.rows && output.columns == weight.rows,
-            "linear: output \(output.shape) is not [\(input.rows), \(weight.rows)]")
+        checkLinearShapes(input, weight: weight, bias: bias, output: output)
         let columns = weight.rows
         let rows = input.rows
         output.scalars.withUnsafeMutableBufferPointer { out in
@@ -116,5 +110,16 @@ extension Tensor {
             }
         }
         matmul(input, weight, transposeRight: true, beta: 1, into: &output)
+    }
+
+    /// The shape rules of x·Wᵀ + b (input n×in, weight out×in, bias [out], output n×out).
+    static func checkLinearShapes(_ input: Tensor, weight: Tensor, bias: Tensor, output: Tensor) {
+        Precondition.check(
+            input.columns == weight.columns,
+            "linear: input \(input.shape) has \(input.columns) features, weight \(weight.shape) expects \(weight.columns)")
+        Precondition.check(bias.count == weight.rows, "linear: bias \(bias.shape) does not match weight \(weight.shape)")
+        Precondition.check(
+            output.rows == input.rows && output.columns == weight.rows,
+            "linear: output \(output.shape) is not [\(input.rows), \(weight.rows)]")
     }
 }
