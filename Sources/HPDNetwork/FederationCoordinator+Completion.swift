@@ -17,7 +17,10 @@ extension FederationCoordinator {
             case .registering:
                 log("client '\(session.name)' (agents \(agentList(session.agents))) lost before the start: "
                     + "no call for \(seconds(configuration.heartbeatTimeout)); its agents are unregistered")
-                for agent in session.agents { owner[agent] = nil }
+                for agent in session.agents {
+                    owner[agent] = nil
+                    assignedPlaces.remove(agent)
+                }
                 sessions[id] = nil
             case .running:
                 log("client '\(session.name)' (agents \(agentList(session.agents))) lost: no call for "
@@ -111,7 +114,7 @@ extension FederationCoordinator {
         var writeFailure: String?
         do {
             try RunFolderWriter.write(
-                folder: folder, configuration: configuration.run, returns: matrix, records: records,
+                folder: folder, configuration: run, returns: matrix, records: records,
                 exclusions: exclusionLines, exclusionRows: exclusionRows, thresholds: configuration.thresholds,
                 timings: NetworkTimings(
                     wallSeconds: wall, distillationSeconds: roundSeconds,
