@@ -59,7 +59,8 @@ extension FederationCoordinator {
 
     // MARK: Rounds
 
-    func submit(_ request: Fedhpd_Network_V1_SubmitRequest) async throws -> RoundResult {
+    /// One agent's upload for one round (`size`: its serialized bytes); answered when the round closes.
+    func submit(_ request: Fedhpd_Network_V1_SubmitRequest, size: Int) async throws -> RoundResult {
         let session = try session(request.sessionID, for: "Submit")
         try requireRunning("Submit")
         let agent = Int(request.agentIndex)
@@ -89,6 +90,10 @@ extension FederationCoordinator {
             }
         } else {
             do {
+                guard size <= configuration.maxMessageBytes else {
+                    throw FederationError.invalidDistribution(
+                        "the upload takes \(size) bytes, over the server's --max-message-bytes \(configuration.maxMessageBytes)")
+                }
                 let distribution: ActionDistribution
                 do { distribution = try WireFormat.distribution(request.distribution) } catch {
                     throw FederationError.invalidDistribution(error.description)
@@ -101,7 +106,8 @@ extension FederationCoordinator {
                 rounds[sequence] = round
                 log("agent \(agent + 1) (client '\(session.name)'), \(label): \(reason)")
                 advance()
-                throw RPCError(code: .invalidArgument, message: "agent \(agent + 1), \(label): \(error)")
+                let code: RPCError.Code = size > configuration.maxMessageBytes ? .resourceExhausted : .invalidArgument
+                throw RPCError(code: code, message: "agent \(agent + 1), \(label): \(error)")
             }
         }
         rounds[sequence] = round

@@ -105,7 +105,11 @@ actor FederationCoordinator {
         self.configuration = configuration
         self.log = log
         partRows = configuration.publicStates.parts(partSize: configuration.run.partSize).map(\.rows)
-        plan = DistillationSchedule(configuration.run, partCount: max(1, partRows.count))
+        // NoFed: no event at all (the interval lies beyond the last episode); the clients still receive the schedule.
+        plan = configuration.run.method == .nofed
+            ? DistillationSchedule(episodes: configuration.run.episodes, interval: configuration.run.episodes + 1,
+                loops: configuration.run.loops, partCount: 1)
+            : DistillationSchedule(configuration.run, partCount: max(1, partRows.count))
         agentCount = configuration.agentsExpected
         expectedFamily = WireFormat.family(for: configuration.environment)
         fingerprint = ServedTask.fingerprint(of: configuration.run)

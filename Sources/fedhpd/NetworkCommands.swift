@@ -20,6 +20,8 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Environment id: CartPole-v1, LunarLander-v3, InvertedPendulum-v4, or any id with --observation-size and --actions/--action-dimensions.")
     var env = "CartPole-v1"
     @OptionGroup var task: ServedTaskOptions
+    @Option(help: "fedhpd, or nofed (independent learners: no distillation events; no public states needed). DPA-FedRL is not served (its server steps the task).")
+    var method = "fedhpd"
     @Option(help: "Distillation interval d (episodes between events).")
     var interval = 5
     @Option(help: "Episodes per agent (default: the paper's for the environment).")
@@ -77,6 +79,7 @@ struct ServeCommand: ParsableCommand {
             throw CommandError("fedhpd serve (Network): give --agents-expected N, the number of agents the federation waits for")
         }
         guard agentsExpected > 0 else { throw CommandError("--agents-expected must be positive") }
+        let chosen = try ServedMethod.parse(method)
         let environment = try task.environment(id: env)
         let simulated = !environment.presetAgents.isEmpty
         let setup = RunSetup(quiet: quiet)
@@ -87,17 +90,19 @@ struct ServeCommand: ParsableCommand {
         guard roster.count == agentsExpected else {
             throw CommandError("--agents \(rosterSource) lists \(roster.count) agents but --agents-expected is \(agentsExpected)")
         }
-        guard simulated || publicStates != "auto" else {
+        guard simulated || publicStates != "auto" || chosen == .nofed else {
             throw CommandError(
                 "--env \(environment.id) is not simulated here, so the server cannot build its public states: give "
                     + "--public-states FILE (e.g. python -m fedhpd_client public-states --gym \(environment.id) …)")
         }
         let root = URL(fileURLWithPath: out)
-        let states = try setup.resolvePublicStates(
-            publicStates, method: publicStatesMethod, environment: environment, seed: seed, root: root)
+        let states = chosen == .nofed
+            ? ServedMethod.placeholderStates(for: environment)
+            : try setup.resolvePublicStates(publicStates, method: publicStatesMethod, environment: environment, seed: seed, root: root)
         var run = FederationConfiguration(
-            environment: environment.id, method: .fedhpd, interval: interval, episodes: episodes ?? environment.defaultEpisodes,
-            seed: seed, loops: loops, partSize: partSize, agents: roster, publicStates: PublicStatesRecord(states))
+            environment: environment.id, method: chosen, interval: chosen == .nofed ? 1 : interval,
+            episodes: episodes ?? environment.defaultEpisodes, seed: seed, loops: loops, partSize: partSize, agents: roster,
+            publicStates: chosen == .nofed ? nil : PublicStatesRecord(states))
         try federation.apply(to: &run)
         do { try run.validate() } catch { throw CommandError("\(error)") }
         let folder = RunFolder(root: root, configuration: run)

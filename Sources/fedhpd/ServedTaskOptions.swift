@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HPDFederation
 import HPDRL
+import HPDTensor
 
 #if Network
 import HPDNetwork
@@ -65,6 +66,31 @@ extension ActionSpace {
     fileprivate var isDiscrete: Bool {
         if case .discrete = self { return true }
         return false
+    }
+}
+#endif
+
+#if Network
+/// The methods `fedhpd serve` runs.
+enum ServedMethod {
+    /// `fedhpd` or `nofed`; `dpa` and anything else are refused with the reason.
+    static func parse(_ text: String) throws -> FederationConfiguration.Method {
+        switch FederationConfiguration.Method(rawValue: text.lowercased()) {
+        case .fedhpd?: return .fedhpd
+        case .nofed?: return .nofed
+        case .dpa?:
+            throw CommandError(
+                "--method dpa is not served: DPA-FedRL's server steps the task itself each event (use fedhpd train --method dpa)")
+        case nil: throw CommandError("--method '\(text)': serve runs fedhpd or nofed")
+        }
+    }
+
+    /// NoFed needs no public states, but the protocol hands every client a set: one all-zero state, never used and
+    /// not recorded in config.json.
+    static func placeholderStates(for environment: EnvironmentSpecification) -> PublicStateSet {
+        PublicStateSet(
+            states: Tensor(rows: 1, columns: environment.observationSize, scalars: Array(repeating: 0, count: environment.observationSize)),
+            source: "none (nofed)")
     }
 }
 #endif

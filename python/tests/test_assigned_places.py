@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import json
 import tempfile
-import time
 import unittest
 from pathlib import Path
 
@@ -18,17 +17,7 @@ except ImportError:  # pragma: no cover
 
 from fedhpd_client import public_states
 
-from .fedhpd_processes import Serve, python_client, require_binary
-
-
-def wait_for(path: Path, text: str, timeout: float = 60) -> None:
-    """Waits until the file at ``path`` contains ``text``."""
-    limit = time.monotonic() + timeout
-    while time.monotonic() < limit:
-        if path.exists() and text in path.read_text():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"{path.name} never said '{text}':\n{path.read_text() if path.exists() else ''}")
+from .fedhpd_processes import Serve, python_client, require_binary, wait_for
 
 
 @unittest.skipIf(gymnasium is None, "gymnasium is not installed")
