@@ -103,7 +103,7 @@ extension FederationCoordinator {
         }
         if let failure { exclusionLines.append("run incomplete: \(failure)") }
         var records: [LossRecord] = []
-        for sequence in 0...max(closedThrough, -1) where closedThrough >= 0 {
+        for sequence in 0..<(closedThrough + 1) {
             let position = plan.position(ofSequence: sequence)
             let row = losses[sequence] ?? Array(repeating: nil, count: agentCount)
             records.append(
