@@ -17,9 +17,7 @@ extension FederationCoordinator {
         for entry in request.returns {
             let agent = Int(entry.agentIndex)
             let episode = Int(entry.episode)
-            guard hosted.contains(agent) else {
-                throw RPCError(code: .permissionDenied, message: "agent \(agent + 1) is not hosted by this session")
-            }
+            guard hosted.contains(agent) else { throw notHosted(agent, by: session, in: "Report") }
             guard (1...episodes).contains(episode) else {
                 throw RPCError(code: .invalidArgument, message: "episode \(episode) is outside 1...\(episodes)")
             }
@@ -30,9 +28,7 @@ extension FederationCoordinator {
         }
         for entry in request.losses {
             let agent = Int(entry.agentIndex)
-            guard hosted.contains(agent) else {
-                throw RPCError(code: .permissionDenied, message: "agent \(agent + 1) is not hosted by this session")
-            }
+            guard hosted.contains(agent) else { throw notHosted(agent, by: session, in: "Report") }
             guard let sequence = sequence(episode: Int(entry.episode), loop: Int(entry.loop), part: Int(entry.part)) else {
                 throw RPCError(code: .invalidArgument, message: "episode \(entry.episode) loop \(entry.loop) part \(entry.part) is not in the schedule")
             }
@@ -47,6 +43,13 @@ extension FederationCoordinator {
         }
         if finishDeadline != nil && !session.finished { finishDeadline = now() + configuration.deadline }
         logProgress()
+    }
+
+    /// The refusal of a call about an agent the calling session does not host (logged).
+    func notHosted(_ agent: Int, by session: Session, in method: String) -> RPCError {
+        let message = "agent \(agent + 1) is not hosted by this session"
+        log("refused a call to \(method) from client '\(session.name)': \(message)")
+        return RPCError(code: .permissionDenied, message: message)
     }
 
     /// A progress line at most every 10 s: episodes every agent has reported.
@@ -64,9 +67,7 @@ extension FederationCoordinator {
         let session = try session(request.sessionID, for: "Submit")
         try requireRunning("Submit")
         let agent = Int(request.agentIndex)
-        guard session.agents.contains(agent) else {
-            throw RPCError(code: .permissionDenied, message: "agent \(agent + 1) is not hosted by this session")
-        }
+        guard session.agents.contains(agent) else { throw notHosted(agent, by: session, in: "Submit") }
         let (episode, loop, part) = (Int(request.episode), Int(request.loop), Int(request.part))
         guard let sequence = sequence(episode: episode, loop: loop, part: part) else {
             throw RPCError(code: .invalidArgument, message: "episode \(episode) loop \(loop) part \(part) is not a round of this run")

@@ -152,6 +152,7 @@ actor FederationCoordinator {
 
     func session(_ id: String, for method: String) throws -> Session {
         guard var session = sessions[id] else {
+            log("refused a call to \(method): unknown session '\(id.prefix(64))'")
             throw RPCError(code: .failedPrecondition, message: "\(method): unknown session '\(id)'; register first")
         }
         session.lastSeen = now()
