@@ -134,6 +134,7 @@ class Session:
         self.missed_digestions = 0
         self.losses: dict = {}
         self.stop = threading.Event()
+        self.heartbeat: Optional[threading.Thread] = None
         # One worker: reports go out in the background, strictly in order.
         self.reporter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fedhpd-report")
         self.pending: List[Future] = []
@@ -171,7 +172,8 @@ class Session:
                  f"{' (places assigned by the server)' if places else ''}: {schedule.environment}, "
                  f"{schedule.episodes} episodes, d={schedule.interval}, {schedule.loops} loops × {schedule.part_count} parts, "
                  f"deadline {seconds(self.deadline)}, configuration {schedule.configuration_fingerprint}")
-        threading.Thread(target=self.beat, name="fedhpd-heartbeat", daemon=True).start()
+        self.heartbeat = threading.Thread(target=self.beat, name="fedhpd-heartbeat", daemon=True)
+        self.heartbeat.start()
 
     def beat(self) -> None:
         """Heartbeats every ``heartbeat_interval_ms`` (at least 100 ms) until the session ends; failures are ignored."""
@@ -190,6 +192,10 @@ class Session:
             return self.train(parts)
         finally:
             self.stop.set()
+            # A heartbeat still inside a gRPC call when the channel closes and the interpreter exits aborts the
+            # process ("terminate called without an active exception"): let it return first (its timeout is 5 s).
+            if self.heartbeat is not None:
+                self.heartbeat.join(timeout=6)
             self.reporter.shutdown(wait=False, cancel_futures=True)
 
     def wait_for_start(self) -> None:
