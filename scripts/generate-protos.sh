@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates Sources/HPDNetwork/Generated/ from Protos/*.proto.
 #
-# Needs protoc (Debian: apt-get install protobuf-compiler; without it, the one bundled with grpcio-tools). The two Swift plugins are built once from the same
-# package versions the project uses — protoc-gen-swift (apple/swift-protobuf 1.39.0) and protoc-gen-grpc-swift-2
+# Needs protoc (Debian: apt-get install protobuf-compiler; without it, the one bundled with grpcio-tools, as installed
+# by scripts/generate-python-protocol.sh, is used). The two Swift plugins are built once from the same package
+# versions the project uses — protoc-gen-swift (apple/swift-protobuf 1.39.0) and protoc-gen-grpc-swift-2
 # (grpc/grpc-swift-protobuf 2.4.1) — in a scratch package under .build-protoc/ (git-ignored; ≈10 min the first
 # time on 2 cores). Normal builds never compile the code generator: the generated files are committed.
 #
