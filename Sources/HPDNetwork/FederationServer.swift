@@ -144,7 +144,8 @@ public enum NetworkServer {
             let port = bound.ipv4?.port ?? bound.ipv6?.port ?? configuration.port
             log("listening on \(host):\(port)\(configuration.tlsCertificatePath != nil ? " (TLS)" : "")"
                 + "\(configuration.token != nil ? ", token required" : "") — \(configuration.environment.id), "
-                + "\(configuration.agentsExpected) agents expected, configuration \(coordinator.fingerprint), deadline \(seconds(configuration.deadline)), quorum \(configuration.quorum)")
+                + "\(configuration.agentsExpected) agents expected, configuration \(coordinator.fingerprint), "
+                + "deadline \(seconds(configuration.deadline)), quorum \(configuration.quorum)")
             if configuration.token == nil && !(host.hasPrefix("127.") || host == "::1") {
                 log("warning: listening beyond loopback without --token: anyone who reaches this port can join")
             }

@@ -57,7 +57,8 @@ public struct NetworkServerConfiguration: @unchecked Sendable {  // RunFolder is
     public func validate() throws {
         try run.validate()
         guard run.method != .dpa else {
-            throw NetworkError.configuration("serve runs fedhpd or nofed; DPA-FedRL's server steps the task itself (use fedhpd train --method dpa)")
+            throw NetworkError.configuration(
+                "serve runs fedhpd or nofed; DPA-FedRL's server steps the task itself (use fedhpd train --method dpa)")
         }
         guard publicStates.states.columns == environment.observationSize else {
             throw NetworkError.configuration(

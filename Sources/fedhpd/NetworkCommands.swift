@@ -98,7 +98,8 @@ struct ServeCommand: ParsableCommand {
         let root = URL(fileURLWithPath: out)
         let states = chosen == .nofed
             ? ServedMethod.placeholderStates(for: environment)
-            : try setup.resolvePublicStates(publicStates, method: publicStatesMethod, environment: environment, seed: seed, root: root)
+            : try setup.resolvePublicStates(
+                publicStates, method: publicStatesMethod, environment: environment, seed: seed, root: root)
         var run = FederationConfiguration(
             environment: environment.id, method: chosen, interval: chosen == .nofed ? 1 : interval,
             episodes: episodes ?? environment.defaultEpisodes, seed: seed, loops: loops, partSize: partSize, agents: roster,
