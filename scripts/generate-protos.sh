@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates Sources/HPDNetwork/Generated/ from Protos/*.proto.
 #
-# Needs protoc (Debian: apt-get install protobuf-compiler). The two Swift plugins are built once from the same
-# package versions the project uses — protoc-gen-swift (apple/swift-protobuf 1.39.0) and protoc-gen-grpc-swift-2
+# Needs protoc (Debian: apt-get install protobuf-compiler; without it, the one bundled with grpcio-tools, as installed
+# by scripts/generate-python-protocol.sh, is used). The two Swift plugins are built once from the same package
+# versions the project uses — protoc-gen-swift (apple/swift-protobuf 1.39.0) and protoc-gen-grpc-swift-2
 # (grpc/grpc-swift-protobuf 2.4.1) — in a scratch package under .build-protoc/ (git-ignored; ≈10 min the first
 # time on 2 cores). Normal builds never compile the code generator: the generated files are committed.
 #
@@ -14,9 +15,14 @@ root=$(pwd)
 scratch="$root/.build-protoc"
 output="$root/Sources/HPDNetwork/Generated"
 
+protoc=(protoc)
 if ! command -v protoc >/dev/null; then
-    echo "generate-protos: protoc is missing (apt-get install protobuf-compiler)" >&2
-    exit 1
+    if python3 -c "import grpc_tools.protoc" 2>/dev/null; then
+        protoc=(python3 -m grpc_tools.protoc)  # the protoc bundled with grpcio-tools (scripts/generate-python-protocol.sh)
+    else
+        echo "generate-protos: protoc is missing (apt-get install protobuf-compiler, or pip install grpcio-tools)" >&2
+        exit 1
+    fi
 fi
 
 mkdir -p "$scratch/plugins/Sources/plugins"
@@ -44,7 +50,7 @@ fi
 
 temporary=$(mktemp -d)
 trap 'rm -rf "$temporary"' EXIT
-protoc --proto_path="$root/Protos" \
+"${protoc[@]}" --proto_path="$root/Protos" \
     --plugin=protoc-gen-swift="$bin/protoc-gen-swift" \
     --plugin=protoc-gen-grpc-swift-2="$bin/protoc-gen-grpc-swift-2" \
     --swift_out="$temporary" --swift_opt=Visibility=Public \

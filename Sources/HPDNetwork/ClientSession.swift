@@ -146,6 +146,7 @@ final class Session {
         request.observationSize = UInt32(configuration.environment.observationSize)
         request.actionShape = WireFormat.family(WireFormat.family(for: configuration.environment))
         request.runSeed = configuration.runSeed
+        request.configurationFingerprint = configuration.configurationFingerprint ?? ""
         request.agents = zip(indices, agents).map { index, agent in
             var registration = Fedhpd_Network_V1_AgentRegistration()
             registration.agentIndex = UInt32(index)
@@ -164,7 +165,8 @@ final class Session {
         sessionID = response.sessionID
         schedule = response.schedule
         log("registered agents \(agentList(indices)) with \(connection.address): \(schedule.environment), \(schedule.episodes) episodes, "
-            + "d=\(schedule.interval), \(schedule.loops) loops × \(schedule.partCount) parts, deadline \(seconds(deadline))")
+            + "d=\(schedule.interval), \(schedule.loops) loops × \(schedule.partCount) parts, deadline \(seconds(deadline)), "
+            + "configuration \(schedule.configurationFingerprint)")
         let connection = self.connection
         let sessionID = self.sessionID
         let interval = UInt64(max(100, schedule.heartbeatIntervalMs)) * 1_000_000

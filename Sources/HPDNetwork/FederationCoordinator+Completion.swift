@@ -17,7 +17,10 @@ extension FederationCoordinator {
             case .registering:
                 log("client '\(session.name)' (agents \(agentList(session.agents))) lost before the start: "
                     + "no call for \(seconds(configuration.heartbeatTimeout)); its agents are unregistered")
-                for agent in session.agents { owner[agent] = nil }
+                for agent in session.agents {
+                    owner[agent] = nil
+                    assignedPlaces.remove(agent)
+                }
                 sessions[id] = nil
             case .running:
                 log("client '\(session.name)' (agents \(agentList(session.agents))) lost: no call for "
@@ -100,7 +103,7 @@ extension FederationCoordinator {
         }
         if let failure { exclusionLines.append("run incomplete: \(failure)") }
         var records: [LossRecord] = []
-        for sequence in 0...max(closedThrough, -1) where closedThrough >= 0 {
+        for sequence in 0..<(closedThrough + 1) {
             let position = plan.position(ofSequence: sequence)
             let row = losses[sequence] ?? Array(repeating: nil, count: agentCount)
             records.append(
@@ -111,7 +114,7 @@ extension FederationCoordinator {
         var writeFailure: String?
         do {
             try RunFolderWriter.write(
-                folder: folder, configuration: configuration.run, returns: matrix, records: records,
+                folder: folder, configuration: run, returns: matrix, records: records,
                 exclusions: exclusionLines, exclusionRows: exclusionRows, thresholds: configuration.thresholds,
                 timings: NetworkTimings(
                     wallSeconds: wall, distillationSeconds: roundSeconds,

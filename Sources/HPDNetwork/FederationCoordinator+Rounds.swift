@@ -17,9 +17,7 @@ extension FederationCoordinator {
         for entry in request.returns {
             let agent = Int(entry.agentIndex)
             let episode = Int(entry.episode)
-            guard hosted.contains(agent) else {
-                throw RPCError(code: .permissionDenied, message: "agent \(agent + 1) is not hosted by this session")
-            }
+            guard hosted.contains(agent) else { throw notHosted(agent, by: session, in: "Report") }
             guard (1...episodes).contains(episode) else {
                 throw RPCError(code: .invalidArgument, message: "episode \(episode) is outside 1...\(episodes)")
             }
@@ -30,9 +28,7 @@ extension FederationCoordinator {
         }
         for entry in request.losses {
             let agent = Int(entry.agentIndex)
-            guard hosted.contains(agent) else {
-                throw RPCError(code: .permissionDenied, message: "agent \(agent + 1) is not hosted by this session")
-            }
+            guard hosted.contains(agent) else { throw notHosted(agent, by: session, in: "Report") }
             guard let sequence = sequence(episode: Int(entry.episode), loop: Int(entry.loop), part: Int(entry.part)) else {
                 throw RPCError(code: .invalidArgument, message: "episode \(entry.episode) loop \(entry.loop) part \(entry.part) is not in the schedule")
             }
@@ -49,6 +45,13 @@ extension FederationCoordinator {
         logProgress()
     }
 
+    /// The refusal of a call about an agent the calling session does not host (logged).
+    func notHosted(_ agent: Int, by session: Session, in method: String) -> RPCError {
+        let message = "agent \(agent + 1) is not hosted by this session"
+        log("refused a call to \(method) from client '\(session.name)': \(message)")
+        return RPCError(code: .permissionDenied, message: message)
+    }
+
     /// A progress line at most every 10 s: episodes every agent has reported.
     func logProgress() {
         guard now() - lastProgressLog >= 10 else { return }
@@ -59,13 +62,12 @@ extension FederationCoordinator {
 
     // MARK: Rounds
 
-    func submit(_ request: Fedhpd_Network_V1_SubmitRequest) async throws -> RoundResult {
+    /// One agent's upload for one round (`size`: its serialized bytes); answered when the round closes.
+    func submit(_ request: Fedhpd_Network_V1_SubmitRequest, size: Int) async throws -> RoundResult {
         let session = try session(request.sessionID, for: "Submit")
         try requireRunning("Submit")
         let agent = Int(request.agentIndex)
-        guard session.agents.contains(agent) else {
-            throw RPCError(code: .permissionDenied, message: "agent \(agent + 1) is not hosted by this session")
-        }
+        guard session.agents.contains(agent) else { throw notHosted(agent, by: session, in: "Submit") }
         let (episode, loop, part) = (Int(request.episode), Int(request.loop), Int(request.part))
         guard let sequence = sequence(episode: episode, loop: loop, part: part) else {
             throw RPCError(code: .invalidArgument, message: "episode \(episode) loop \(loop) part \(part) is not a round of this run")
@@ -89,6 +91,10 @@ extension FederationCoordinator {
             }
         } else {
             do {
+                guard size <= configuration.maxMessageBytes else {
+                    throw FederationError.invalidDistribution(
+                        "the upload takes \(size) bytes, over the server's --max-message-bytes \(configuration.maxMessageBytes)")
+                }
                 let distribution: ActionDistribution
                 do { distribution = try WireFormat.distribution(request.distribution) } catch {
                     throw FederationError.invalidDistribution(error.description)
@@ -101,7 +107,8 @@ extension FederationCoordinator {
                 rounds[sequence] = round
                 log("agent \(agent + 1) (client '\(session.name)'), \(label): \(reason)")
                 advance()
-                throw RPCError(code: .invalidArgument, message: "agent \(agent + 1), \(label): \(error)")
+                let code: RPCError.Code = size > configuration.maxMessageBytes ? .resourceExhausted : .invalidArgument
+                throw RPCError(code: code, message: "agent \(agent + 1), \(label): \(error)")
             }
         }
         rounds[sequence] = round

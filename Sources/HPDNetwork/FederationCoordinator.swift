@@ -71,7 +71,15 @@ actor FederationCoordinator {
     let plan: DistillationSchedule
     let agentCount: Int
     let expectedFamily: DistributionFamily
+    /// `ServedTask.fingerprint` of the configuration given at launch: identifies the run to clients.
+    let fingerprint: String
     let createdAt = now()
+
+    /// The run as config.json records it: the launch configuration with every server-assigned place's agent
+    /// replaced by `ServedTask.undisclosedAgent` when the run starts.
+    var run: FederationConfiguration
+    /// Places assigned by the server (their agents' architectures are undisclosed).
+    var assignedPlaces: Set<Int> = []
 
     var phase = Phase.registering
     var sessions: [String: Session] = [:]
@@ -97,9 +105,15 @@ actor FederationCoordinator {
         self.configuration = configuration
         self.log = log
         partRows = configuration.publicStates.parts(partSize: configuration.run.partSize).map(\.rows)
-        plan = DistillationSchedule(configuration.run, partCount: max(1, partRows.count))
+        // NoFed: no event at all (the interval lies beyond the last episode); the clients still receive the schedule.
+        plan = configuration.run.method == .nofed
+            ? DistillationSchedule(episodes: configuration.run.episodes, interval: configuration.run.episodes + 1,
+                loops: configuration.run.loops, partCount: 1)
+            : DistillationSchedule(configuration.run, partCount: max(1, partRows.count))
         agentCount = configuration.agentsExpected
         expectedFamily = WireFormat.family(for: configuration.environment)
+        fingerprint = ServedTask.fingerprint(of: configuration.run)
+        run = configuration.run
         returns = Array(repeating: Array(repeating: nil, count: configuration.agentsExpected), count: configuration.run.episodes)
     }
 
@@ -130,6 +144,7 @@ actor FederationCoordinator {
         schedule.runSeed = configuration.run.seed
         schedule.heartbeatIntervalMs = UInt32(max(200, configuration.heartbeatTimeout * 1000 / 5))
         schedule.maxMessageBytes = UInt32(configuration.maxMessageBytes)
+        schedule.configurationFingerprint = fingerprint
         return schedule
     }
 
@@ -137,6 +152,7 @@ actor FederationCoordinator {
 
     func session(_ id: String, for method: String) throws -> Session {
         guard var session = sessions[id] else {
+            log("refused a call to \(method): unknown session '\(id.prefix(64))'")
             throw RPCError(code: .failedPrecondition, message: "\(method): unknown session '\(id)'; register first")
         }
         session.lastSeen = now()
@@ -186,6 +202,49 @@ actor FederationCoordinator {
                 .failedPrecondition,
                 "run seed \(request.runSeed) differs from the server's \(configuration.run.seed) (agent k's streams derive from (seed, k))")
         }
+        guard request.configurationFingerprint.isEmpty || request.configurationFingerprint == fingerprint else {
+            throw refuse(
+                .failedPrecondition,
+                "the client belongs to another run (configuration fingerprint \(request.configurationFingerprint)); "
+                    + "this server runs configuration \(fingerprint)")
+        }
+        let indices = try places(request, refuse: refuse)
+        let id = UUID().uuidString
+        sessions[id] = Session(id: id, name: name, peer: peer, agents: indices, lastSeen: now())
+        for index in indices { owner[index] = id }
+        let missing = missingAgents
+        log("client '\(name)' (\(peer)) registered agents \(agentList(indices))"
+            + (request.placeCount > 0 ? " (places assigned by the server; architectures undisclosed)" : "")
+            + (missing.isEmpty ? "" : "; waiting for agents \(agentList(missing))"))
+        if missing.isEmpty { start() }
+        var response = Fedhpd_Network_V1_RegisterResponse()
+        response.sessionID = id
+        response.schedule = schedule
+        response.agentIndices = indices.map(UInt32.init)
+        return response
+    }
+
+    /// The places a registration claims: the listed ones (each in range, listed once, free, of the task's family),
+    /// or — when it asks for `place_count` places — the lowest free ones, whose architectures stay undisclosed.
+    func places(
+        _ request: Fedhpd_Network_V1_RegisterRequest, refuse: (RPCError.Code, String) -> RPCError
+    ) throws -> [Int] {
+        let requested = Int(request.placeCount)
+        if requested > 0 {
+            guard request.agents.isEmpty else {
+                throw refuse(.invalidArgument, "give either explicit agents or a number of places to assign, not both")
+            }
+            let free = missingAgents
+            guard requested <= free.count else {
+                throw refuse(
+                    .resourceExhausted,
+                    "asked for \(requested) places but only \(free.count) of \(agentCount) are free"
+                        + (free.isEmpty ? "" : " (\(agentList(free)))"))
+            }
+            let assigned = Array(free.prefix(requested))
+            assignedPlaces.formUnion(assigned)
+            return assigned
+        }
         guard !request.agents.isEmpty else { throw refuse(.invalidArgument, "no agents to register") }
         var indices: [Int] = []
         for agent in request.agents {
@@ -202,17 +261,7 @@ actor FederationCoordinator {
             }
             indices.append(index)
         }
-        let id = UUID().uuidString
-        sessions[id] = Session(id: id, name: name, peer: peer, agents: indices, lastSeen: now())
-        for index in indices { owner[index] = id }
-        let missing = missingAgents
-        log("client '\(name)' (\(peer)) registered agents \(agentList(indices))"
-            + (missing.isEmpty ? "" : "; waiting for agents \(agentList(missing))"))
-        if missing.isEmpty { start() }
-        var response = Fedhpd_Network_V1_RegisterResponse()
-        response.sessionID = id
-        response.schedule = schedule
-        return response
+        return indices
     }
 
     var missingAgents: [Int] { (0..<agentCount).filter { owner[$0] == nil } }
@@ -221,6 +270,10 @@ actor FederationCoordinator {
         phase = .running
         startedAt = now()
         lastProgressLog = now()
+        for place in assignedPlaces { run.agents[place] = ServedTask.undisclosedAgent(for: configuration.environment) }
+        do { try configuration.folder.writeConfiguration(run) } catch {
+            log("warning: cannot write \(configuration.folder.configurationURL.path): \(error)")
+        }
         let clients = sessions.values.sorted { $0.agents.min()! < $1.agents.min()! }
             .map { "'\($0.name)' (\(agentList($0.agents)))" }.joined(separator: ", ")
         log("all \(agentCount) agents registered: \(clients); the run starts (\(episodes) episodes, d=\(interval), "

@@ -38,7 +38,9 @@ struct FederationService: Fedhpd_Network_V1_Federation.SimpleServiceProtocol {
     }
 
     func submit(request: Fedhpd_Network_V1_SubmitRequest, context: ServerContext) async throws -> Fedhpd_Network_V1_SubmitResponse {
-        let result = try await coordinator.submit(request)
+        // Measured here so that an oversized upload is refused with the reason (and recorded), not dropped silently.
+        let size = (try? request.serializedBytes() as [UInt8])?.count ?? 0
+        let result = try await coordinator.submit(request, size: size)
         var response = Fedhpd_Network_V1_SubmitResponse()
         switch result {
         case .included(let consensus, let contributors):
@@ -129,7 +131,7 @@ public enum NetworkServer {
         }
         let transport = HTTP2ServerTransport.Posix(
             address: address, transportSecurity: security,
-            config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.maxMessageBytes })
+            config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.transportLimit })
         let interceptors: [any ServerInterceptor] = configuration.token.map { [TokenInterceptor(token: $0, log: log)] } ?? []
         let server = GRPCServer(transport: transport, services: [FederationService(coordinator: coordinator)], interceptors: interceptors)
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -142,7 +144,8 @@ public enum NetworkServer {
             let port = bound.ipv4?.port ?? bound.ipv6?.port ?? configuration.port
             log("listening on \(host):\(port)\(configuration.tlsCertificatePath != nil ? " (TLS)" : "")"
                 + "\(configuration.token != nil ? ", token required" : "") — \(configuration.environment.id), "
-                + "\(configuration.agentsExpected) agents expected, deadline \(seconds(configuration.deadline)), quorum \(configuration.quorum)")
+                + "\(configuration.agentsExpected) agents expected, configuration \(coordinator.fingerprint), "
+                + "deadline \(seconds(configuration.deadline)), quorum \(configuration.quorum)")
             if configuration.token == nil && !(host.hasPrefix("127.") || host == "::1") {
                 log("warning: listening beyond loopback without --token: anyone who reaches this port can join")
             }

@@ -36,6 +36,9 @@ public struct NetworkClientConfiguration: Sendable {
     /// Where the hosted agents' trained policies are kept: `<root>/<the server's run folder name>/policies/
     /// agent-<k>.safetensors` (nil: not kept). Weights never leave the client.
     public var policiesRoot: URL?
+    /// If set, the `ServedTask.fingerprint` of the only run this client joins: a server running another configuration
+    /// refuses it (`fedhpd join --run-fingerprint`; `fedhpd serve` logs its fingerprint).
+    public var configurationFingerprint: String?
 
     public init(
         host: String, port: Int, environment: EnvironmentSpecification, agents: [(index: Int, specification: AgentSpecification)],

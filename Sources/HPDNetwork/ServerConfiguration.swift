@@ -28,8 +28,11 @@ public struct NetworkServerConfiguration: @unchecked Sendable {  // RunFolder is
     public var quorum = 1
     /// A client that has not called (heartbeats included) for this long is treated as lost.
     public var heartbeatTimeout = 15.0
-    /// The largest request the server accepts (bytes).
+    /// The largest request the server accepts (bytes). A larger upload is refused with the reason (recorded as the
+    /// agent's exclusion from that part) as long as it stays within `transportLimit`.
     public var maxMessageBytes = 4 * 1024 * 1024
+    /// What the transport reads at all: 4 × `maxMessageBytes`; beyond it the stream is reset unread (`RESOURCE_EXHAUSTED`).
+    public var transportLimit: Int { maxMessageBytes.multipliedReportingOverflow(by: 4).overflow ? Int.max : maxMessageBytes * 4 }
     /// If set, every call must carry `authorization: Bearer <token>`.
     public var token: String?
     /// PEM certificate chain and private key: serve over TLS.
@@ -53,7 +56,10 @@ public struct NetworkServerConfiguration: @unchecked Sendable {  // RunFolder is
     /// Checks the settings, naming the offending one.
     public func validate() throws {
         try run.validate()
-        guard run.method == .fedhpd else { throw NetworkError.configuration("serve runs FedHPD only (method \(run.method.rawValue))") }
+        guard run.method != .dpa else {
+            throw NetworkError.configuration(
+                "serve runs fedhpd or nofed; DPA-FedRL's server steps the task itself (use fedhpd train --method dpa)")
+        }
         guard publicStates.states.columns == environment.observationSize else {
             throw NetworkError.configuration(
                 "public states have \(publicStates.states.columns) columns, \(environment.id) observations have \(environment.observationSize)")

@@ -94,12 +94,12 @@ extension Session {
                     log("agent \(agent), \(label): \(response.note.isEmpty ? "no consensus" : response.note); it does not digest this part")
                     consensus.append(nil)
                 }
-            case .failure(let error as RPCError) where [.invalidArgument, .resourceExhausted, .permissionDenied].contains(error.code):
-                log("agent \(agent), \(label): the server rejected the upload (\(error.code)): \(error.message)")
-                consensus.append(nil)
-            case .failure(let error) where injected[position]:
+            case .failure(let error) where injected[position] && (error as? RPCError)?.code != .invalidArgument:
                 let reason = (error as? RPCError).map { "\($0.code): \($0.message)" } ?? "\(error)"
                 log("agent \(agent), \(label): the server refused the deliberately broken upload (\(reason))")
+                consensus.append(nil)
+            case .failure(let error as RPCError) where [.invalidArgument, .resourceExhausted, .permissionDenied].contains(error.code):
+                log("agent \(agent), \(label): the server rejected the upload (\(error.code)): \(error.message)")
                 consensus.append(nil)
             case .failure(let error as RPCError):
                 throw NetworkError.runFailed("agent \(agent), \(label): \(error.code): \(error.message)")

@@ -17,8 +17,11 @@ struct ServeCommand: ParsableCommand {
             `fedhpd train` (plus exclusions.csv and server.log) under --out and exits 0. See docs/NETWORK.md.
             """)
 
-    @Option(help: "Environment id: CartPole-v1, LunarLander-v3, InvertedPendulum-v4.")
+    @Option(help: "Environment id: CartPole-v1, LunarLander-v3, InvertedPendulum-v4, or any id with --observation-size and --actions/--action-dimensions.")
     var env = "CartPole-v1"
+    @OptionGroup var task: ServedTaskOptions
+    @Option(help: "fedhpd, or nofed (independent learners: no distillation events; no public states needed). DPA-FedRL is not served (its server steps the task).")
+    var method = "fedhpd"
     @Option(help: "Distillation interval d (episodes between events).")
     var interval = 5
     @Option(help: "Episodes per agent (default: the paper's for the environment).")
@@ -27,8 +30,8 @@ struct ServeCommand: ParsableCommand {
     var seed: UInt64 = 20
     @Option(name: .customLong("agents-expected"), help: "How many agents the run waits for (required).")
     var agentsExpected: Int?
-    @Option(help: "The roster written to config.json/summary.json: 'paper' or a JSON file (as for train); it must list --agents-expected agents.")
-    var agents = "paper"
+    @Option(help: "The roster written to config.json/summary.json: 'paper' (default for a simulated task), 'undisclosed' (default otherwise) or a JSON file (as for train); it must list --agents-expected agents. Places assigned by the server are recorded as undisclosed.")
+    var agents: String?
     @Option(name: .customLong("public-states"), help: "'auto' (build and cache) or a CSV file.")
     var publicStates = "auto"
     @Option(name: .customLong("public-states-method"), help: "For auto: cluster or random.")
@@ -76,24 +79,37 @@ struct ServeCommand: ParsableCommand {
             throw CommandError("fedhpd serve (Network): give --agents-expected N, the number of agents the federation waits for")
         }
         guard agentsExpected > 0 else { throw CommandError("--agents-expected must be positive") }
-        let environment = try Catalog.all.specification(for: env)
+        let chosen = try ServedMethod.parse(method)
+        let environment = try task.environment(id: env)
+        let simulated = !environment.presetAgents.isEmpty
         let setup = RunSetup(quiet: quiet)
-        let roster = try setup.loadAgents(agents, environment: environment)
+        let rosterSource = agents ?? (simulated ? "paper" : "undisclosed")
+        let roster = rosterSource == "undisclosed"
+            ? Array(repeating: ServedTask.undisclosedAgent(for: environment), count: agentsExpected)
+            : try setup.loadAgents(rosterSource, environment: environment)
         guard roster.count == agentsExpected else {
-            throw CommandError("--agents \(agents) lists \(roster.count) agents but --agents-expected is \(agentsExpected)")
+            throw CommandError("--agents \(rosterSource) lists \(roster.count) agents but --agents-expected is \(agentsExpected)")
+        }
+        guard simulated || publicStates != "auto" || chosen == .nofed else {
+            throw CommandError(
+                "--env \(environment.id) is not simulated here, so the server cannot build its public states: give "
+                    + "--public-states FILE (e.g. python -m fedhpd_client public-states --gym \(environment.id) …)")
         }
         let root = URL(fileURLWithPath: out)
-        let states = try setup.resolvePublicStates(
-            publicStates, method: publicStatesMethod, environment: environment, seed: seed, root: root)
+        let states = chosen == .nofed
+            ? ServedMethod.placeholderStates(for: environment)
+            : try setup.resolvePublicStates(
+                publicStates, method: publicStatesMethod, environment: environment, seed: seed, root: root)
         var run = FederationConfiguration(
-            environment: environment.id, method: .fedhpd, interval: interval, episodes: episodes ?? environment.defaultEpisodes,
-            seed: seed, loops: loops, partSize: partSize, agents: roster, publicStates: PublicStatesRecord(states))
+            environment: environment.id, method: chosen, interval: chosen == .nofed ? 1 : interval,
+            episodes: episodes ?? environment.defaultEpisodes, seed: seed, loops: loops, partSize: partSize, agents: roster,
+            publicStates: chosen == .nofed ? nil : PublicStatesRecord(states))
         try federation.apply(to: &run)
         do { try run.validate() } catch { throw CommandError("\(error)") }
         let folder = RunFolder(root: root, configuration: run)
+        // config.json is written when the run starts (places assigned by the server are then recorded as undisclosed).
         switch try setup.existingRun(in: folder, configuration: run) {
-        case .none: try folder.writeConfiguration(run)
-        case .incomplete: break
+        case .none, .incomplete: break
         case .complete: throw CommandError("\(folder.url.path) is already complete; choose another --out or remove it")
         }
         var configuration = NetworkServerConfiguration(run: run, environment: environment, publicStates: states, folder: folder)
@@ -160,6 +176,8 @@ struct JoinCommand: ParsableCommand {
     var injectFault: [String] = []
     @Option(help: "Keep the hosted agents' trained policies under OUT/<run name>/policies/ (weights never leave this process).")
     var out = "runs"
+    @Option(name: .customLong("run-fingerprint"), help: "Join only the run with this configuration fingerprint (fedhpd serve logs it); another run refuses this client.")
+    var runFingerprint: String?
     @Flag(help: "Every hosted agent uploads confidently wrong distributions (all mass on its least likely action): a remote adversary for robustness experiments.")
     var adversarial = false
     @Flag(help: "Print only errors and the result.")
@@ -188,6 +206,7 @@ struct JoinCommand: ParsableCommand {
         configuration.connectTimeout = connectTimeout
         configuration.retryTimeout = retryTimeout
         configuration.policiesRoot = URL(fileURLWithPath: out)
+        configuration.configurationFingerprint = runFingerprint
         if adversarial { configuration.adversarialAgents = Set(selected.map { $0 - 1 }) }
         do {
             if !injectFault.isEmpty {

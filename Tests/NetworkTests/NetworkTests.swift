@@ -216,6 +216,10 @@ import Glibc
         #expect(notes.contains("episode 5: loop 1 part 1: aggregated over 5 of 10 agents"), "\(notes)")
         let table = try String(contentsOf: folder.appendingPathComponent("exclusions.csv"), encoding: .utf8)
         #expect(table.contains("5,1,1,1,") && table.contains("10,1,1,2,") && table.contains("10,1,1,6,"), "\(table)")
+        // The oversized upload (2 M floats, over the 4 MiB limit) is refused with the reason, on both sides.
+        #expect(table.contains("10,1,1,1,\"rejected upload: ") && table.contains("over the server's --max-message-bytes 4194304"), "\(table)")
+        #expect(server.error.contains("over the server's --max-message-bytes 4194304"), "\(server.error)")
+        #expect(hostile.error.contains("resourceExhausted"), "\(hostile.error)")
         #expect(hostile.error.contains("rejected the upload (invalidArgument)"))
         #expect(hostile.error.contains("agent 1, episode 10 loop 1 part 1: the server refused the deliberately broken upload"), "\(hostile.error)")
         #expect(hostile.error.contains("late"))

@@ -6,7 +6,7 @@ import argparse
 import logging
 import os
 import sys
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 from .errors import ConfigurationError, FederationError
 
@@ -36,16 +36,35 @@ def run_join(arguments: argparse.Namespace) -> int:
 
     if arguments.agents < 1:
         raise ConfigurationError(f"--agents {arguments.agents}: must be at least 1")
-    places = parse_places(arguments.places) if arguments.places else list(range(arguments.first_agent, arguments.first_agent + arguments.agents))
-    if len(places) != arguments.agents:
+    if arguments.places and arguments.first_agent is not None:
+        raise ConfigurationError("give --places or --first-agent, not both")
+    places: Optional[List[int]] = None  # None: the server assigns the places
+    if arguments.places:
+        places = parse_places(arguments.places)
+    elif arguments.first_agent is not None:
+        if arguments.first_agent < 1:
+            raise ConfigurationError(f"--first-agent {arguments.first_agent}: places are 1-based")
+        places = list(range(arguments.first_agent, arguments.first_agent + arguments.agents))
+    if places is not None and len(places) != arguments.agents:
         raise ConfigurationError(f"--places '{arguments.places}' names {len(places)} agents, --agents says {arguments.agents}")
     torch.set_num_threads(1)  # results must not depend on the machine's core count
-    try:
-        environments = [gymnasium.make(arguments.gym) for _ in places]
-    except gymnasium.error.Error as error:
-        raise ConfigurationError(f"--gym '{arguments.gym}': {error}") from None
-    agents = {number: ReinforceAgent(env, number, arguments.seed) for number, env in zip(places, environments)}
-    first = agents[places[0]]
+    agents: Dict[int, ReinforceAgent] = {}
+
+    def make_agent(number: int) -> ReinforceAgent:
+        """Agent ``number`` (1-based place) on its own instance of the task, seeded from (run seed, number)."""
+        try:
+            environment = gymnasium.make(arguments.gym)
+        except gymnasium.error.Error as error:
+            raise ConfigurationError(f"--gym '{arguments.gym}': {error}") from None
+        agents[number] = ReinforceAgent(environment, number, arguments.seed)
+        return agents[number]
+
+    for number in places or []:
+        make_agent(number)
+    # The task's sizes (and a check of --gym before contacting the server): a probe agent when the server assigns places.
+    first = agents[places[0]] if places else make_agent(1)
+    if places is None:
+        agents.clear()
     token = arguments.token
     if arguments.token_file:
         try:
@@ -54,9 +73,11 @@ def run_join(arguments: argparse.Namespace) -> int:
         except OSError as error:
             raise ConfigurationError(f"--token-file '{arguments.token_file}': cannot be read: {error}") from None
     report = join(
-        arguments.server, agents, environment=arguments.gym, observation_size=first.observation_size,
-        action_family=first.family, run_seed=arguments.seed, token=token, tls=arguments.tls_ca or arguments.tls,
-        name=arguments.name, connect_timeout=arguments.connect_timeout, retry_timeout=arguments.retry_timeout)
+        arguments.server, agents if places is not None else make_agent, environment=arguments.gym,
+        observation_size=first.observation_size, action_family=first.family, run_seed=arguments.seed, token=token,
+        tls=arguments.tls_ca or arguments.tls, name=arguments.name, connect_timeout=arguments.connect_timeout,
+        retry_timeout=arguments.retry_timeout, places=0 if places is not None else arguments.agents,
+        configuration_fingerprint=arguments.run_fingerprint)
     if arguments.out:
         folder = os.path.join(arguments.out, os.path.basename(report.run_folder.rstrip("/")), "policies")
         os.makedirs(folder, exist_ok=True)
@@ -88,9 +109,11 @@ def parser() -> argparse.ArgumentParser:
     joining.add_argument("--server", default="127.0.0.1:50051", help="HOST:PORT of `fedhpd serve`")
     joining.add_argument("--gym", required=True, help="Gymnasium environment id (must be the server's --env)")
     joining.add_argument("--agents", type=int, required=True, help="how many agents this client hosts")
-    joining.add_argument("--first-agent", type=int, default=1,
-                         help="1-based place of the first hosted agent in the server's roster (the others follow)")
+    joining.add_argument("--first-agent", type=int,
+                         help="1-based place of the first hosted agent in the server's roster (the others follow); "
+                              "default: the server assigns the next free places")
     joining.add_argument("--places", help="explicit 1-based places, e.g. 6-10 (instead of --first-agent)")
+    joining.add_argument("--run-fingerprint", help="join only the run with this configuration fingerprint (fedhpd serve logs it)")
     joining.add_argument("--seed", type=int, default=20, help="the run seed (must match the server's)")
     joining.add_argument("--token", help="the federation's shared secret")
     joining.add_argument("--token-file", help="read the shared secret from this file")

@@ -15,7 +15,7 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import List, Mapping, Optional, Sequence
+from typing import Callable, List, Mapping, Optional, Sequence, Union
 
 import grpc
 import numpy as np
@@ -59,9 +59,13 @@ def agent_list(numbers: Sequence[int]) -> str:
     return ", ".join(pieces)
 
 
+#: What ``join`` hosts: ``{1-based place: agent}``, or a factory ``place → agent`` for places the server assigns.
+Agents = Union[Mapping[int, Agent], Callable[[int], Agent]]
+
+
 def join(
     server: str,
-    agents: Mapping[int, Agent],
+    agents: Agents,
     *,
     environment: str,
     observation_size: int,
@@ -73,46 +77,64 @@ def join(
     connect_timeout: float = 60.0,
     retry_timeout: float = 60.0,
     log: Log = default_log,
+    places: int = 0,
+    configuration_fingerprint: Optional[str] = None,
 ) -> JoinReport:
-    """Hosts ``agents`` (``{1-based place in the server's roster: agent}``) in the run served at ``server``
-    (``HOST:PORT``) and returns once the server has written the run folder.
+    """Hosts ``agents`` in the run served at ``server`` (``HOST:PORT``) and returns once the server has written the
+    run folder. ``agents`` is ``{1-based place in the server's roster: agent}``, or — with ``places=N`` — a factory
+    called with each of the N places the server assigns (the lowest free ones; the server's config.json records their
+    architectures as undisclosed) after registration.
 
     ``environment`` (the server's environment id), ``observation_size``, ``action_family`` (the task's action space as
     a distribution family) and ``run_seed`` must match the server's. ``tls``: True for the system's trust roots, or a
-    PEM file of CA certificates. ``log`` receives the progress lines (the Swift client's).
+    PEM file of CA certificates. ``log`` receives the progress lines (the Swift client's). ``configuration_fingerprint``:
+    join only the run with this fingerprint (``fedhpd serve`` logs it); another run refuses the client.
     Raises ``ConfigurationError``, ``Refused``, ``ServerLost`` or ``RunFailed``.
     """
-    if not agents:
-        raise ConfigurationError("no agents to host")
-    for number, agent in agents.items():
-        if number < 1:
-            raise ConfigurationError(f"agent number {number}: places in the roster are 1-based")
-        if agent.family != action_family:
-            raise ConfigurationError(f"agent {number}: its policy is {agent.family}, the task's actions call for {action_family}")
+    if callable(agents):
+        if places < 1:
+            raise ConfigurationError(f"places={places}: an agent factory needs the number of places to ask the server for")
+    else:
+        if places:
+            raise ConfigurationError("places= goes with an agent factory, not with agents at explicit places")
+        if not agents:
+            raise ConfigurationError("no agents to host")
+        for number, agent in agents.items():
+            if number < 1:
+                raise ConfigurationError(f"agent number {number}: places in the roster are 1-based")
+            check_family(number, agent, action_family)
     connection = Connection(server, token, tls, log)
     try:
         session = Session(connection, agents, log, retry_timeout)
         session.register(name or f"{socket.gethostname()}-{os.getpid()}", environment, observation_size, action_family,
-                         run_seed, connect_timeout)
+                         run_seed, connect_timeout, places=places, fingerprint=configuration_fingerprint or "")
         return session.run()
     finally:
         connection.close()
 
 
+def check_family(number: int, agent: Agent, family: DistributionFamily) -> None:
+    """Raises ``ConfigurationError`` unless ``agent``'s policy has the task's distribution family."""
+    if agent.family != family:
+        raise ConfigurationError(f"agent {number}: its policy is {agent.family}, the task's actions call for {family}")
+
+
 class Session:
     """The client's side of one run (see the module's description)."""
 
-    def __init__(self, connection: Connection, agents: Mapping[int, Agent], log: Log, retry_timeout: float) -> None:
+    def __init__(self, connection: Connection, agents: Agents, log: Log, retry_timeout: float) -> None:
         self.connection = connection
-        self.numbers = sorted(agents)
-        self.agents = [agents[number] for number in self.numbers]
+        self.factory = agents if callable(agents) else None
+        self.numbers = [] if callable(agents) else sorted(agents)
+        self.agents = [] if callable(agents) else [agents[number] for number in self.numbers]
         self.log = log
         self.retry_timeout = retry_timeout
         self.session_id = ""
         self.schedule = pb.Schedule()
         self.missed_digestions = 0
-        self.losses: dict = {number: [] for number in self.numbers}
+        self.losses: dict = {}
         self.stop = threading.Event()
+        self.heartbeat: Optional[threading.Thread] = None
         # One worker: reports go out in the background, strictly in order.
         self.reporter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fedhpd-report")
         self.pending: List[Future] = []
@@ -122,10 +144,12 @@ class Session:
         return self.schedule.deadline_ms / 1000
 
     def register(self, name: str, environment: str, observation_size: int, family: DistributionFamily, run_seed: int,
-                 connect_timeout: float) -> None:
+                 connect_timeout: float, places: int = 0, fingerprint: str = "") -> None:
+        """Registers the hosted agents (or asks for ``places`` places, then builds the agents with the factory)."""
         request = pb.RegisterRequest(
             client_name=name, environment=environment, observation_size=observation_size,
-            action_shape=wire.family_message(family), run_seed=run_seed,
+            action_shape=wire.family_message(family), run_seed=run_seed, place_count=places,
+            configuration_fingerprint=fingerprint,
             agents=[pb.AgentRegistration(agent_index=number - 1, family=wire.family_message(agent.family))
                     for number, agent in zip(self.numbers, self.agents)])
         self.observation_size = observation_size
@@ -135,11 +159,21 @@ class Session:
             raise Refused(f"the server at {self.connection.address} refused the registration: {error.details()}") from None
         self.session_id = response.session_id
         self.schedule = response.schedule
+        if self.factory is not None:
+            self.numbers = sorted(index + 1 for index in response.agent_indices)
+            if len(self.numbers) != places:
+                raise RunFailed(f"asked the server for {places} places, it assigned {len(self.numbers)}")
+            self.agents = [self.factory(number) for number in self.numbers]
+            for number, agent in zip(self.numbers, self.agents):
+                check_family(number, agent, family)
+        self.losses = {number: [] for number in self.numbers}
         schedule = self.schedule
-        self.log(f"registered agents {agent_list(self.numbers)} with {self.connection.address}: {schedule.environment}, "
+        self.log(f"registered agents {agent_list(self.numbers)} with {self.connection.address}"
+                 f"{' (places assigned by the server)' if places else ''}: {schedule.environment}, "
                  f"{schedule.episodes} episodes, d={schedule.interval}, {schedule.loops} loops × {schedule.part_count} parts, "
-                 f"deadline {seconds(self.deadline)}")
-        threading.Thread(target=self.beat, name="fedhpd-heartbeat", daemon=True).start()
+                 f"deadline {seconds(self.deadline)}, configuration {schedule.configuration_fingerprint}")
+        self.heartbeat = threading.Thread(target=self.beat, name="fedhpd-heartbeat", daemon=True)
+        self.heartbeat.start()
 
     def beat(self) -> None:
         """Heartbeats every ``heartbeat_interval_ms`` (at least 100 ms) until the session ends; failures are ignored."""
@@ -158,6 +192,10 @@ class Session:
             return self.train(parts)
         finally:
             self.stop.set()
+            # A heartbeat still inside a gRPC call when the channel closes and the interpreter exits aborts the
+            # process ("terminate called without an active exception"): let it return first (its timeout is 5 s).
+            if self.heartbeat is not None:
+                self.heartbeat.join(timeout=6)
             self.reporter.shutdown(wait=False, cancel_futures=True)
 
     def wait_for_start(self) -> None:

@@ -82,3 +82,13 @@ def python_client(arguments: List[str], log_path: Path) -> subprocess.Popen:
 
     return subprocess.Popen([sys.executable, "-m", "fedhpd_client", *arguments], stdout=open(log_path, "w"),
                             stderr=subprocess.STDOUT, env=environment)
+
+
+def wait_for(path: Path, text: str, timeout: float = 60) -> None:
+    """Waits until the file at ``path`` contains ``text``."""
+    limit = time.monotonic() + timeout
+    while time.monotonic() < limit:
+        if path.exists() and text in path.read_text():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{path.name} never said '{text}':\n{path.read_text() if path.exists() else ''}")

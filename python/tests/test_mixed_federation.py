@@ -1,5 +1,6 @@
 """End to end against the real Swift server: ``fedhpd serve`` + one Swift client (paper agents 1–5, ``fedhpd join``)
-+ one Python client (5 PyTorch agents on Gymnasium CartPole-v1, places 6–10), 50 episodes with d = 5.
++ one Python client (5 PyTorch agents on Gymnasium CartPole-v1, places 6–10 assigned by the server), 50 episodes
+with d = 5.
 
 Agent 9 uploads a NaN probability at episode 10 and agent 10 rows summing to 2 at episode 15 (loop 1, part 1): the
 server must exclude them from those parts with the reason, and the run must still complete."""
@@ -23,11 +24,11 @@ except ImportError:  # pragma: no cover
 
 from fedhpd_client import public_states, wire
 from fedhpd_client.agent import Agent
-from fedhpd_client.distributions import Categorical
+from fedhpd_client.distributions import Categorical, DistributionFamily, FamilyKind
 from fedhpd_client.federation import join
 from fedhpd_client.reinforce import ReinforceAgent
 
-from .fedhpd_processes import Serve, require_binary
+from .fedhpd_processes import Serve, require_binary, wait_for
 
 EPISODES = 50
 
@@ -81,11 +82,18 @@ class MixedFederationTests(unittest.TestCase):
                                   "--threads", "1", "--out", str(folder / "swift")], stdout=swift_log, stderr=subprocess.STDOUT)
         try:
             faults = {9: ("nan", 10), 10: ("unnormalised", 15)}
-            agents = {number: ObservedAgent(ReinforceAgent(gymnasium.make("CartPole-v1"), number, 20), *faults.get(number, ()))
-                      for number in range(6, 11)}
+            agents = {}
+
+            def make_agent(number: int) -> ObservedAgent:
+                agents[number] = ObservedAgent(ReinforceAgent(gymnasium.make("CartPole-v1"), number, 20), *faults.get(number, ()))
+                return agents[number]
+
+            # The Python client asks the server for 5 places once the Swift client holds 1–5: it is assigned 6–10.
+            wait_for(server.log_path, "registered agents 1–5")
             lines = []
-            report = join(server.address, agents, environment="CartPole-v1", observation_size=4,
-                          action_family=agents[6].family, run_seed=20, name="python-test", log=lines.append)
+            report = join(server.address, make_agent, places=5, environment="CartPole-v1", observation_size=4,
+                          action_family=DistributionFamily(FamilyKind.CATEGORICAL, 2),
+                          run_seed=20, name="python-test", log=lines.append)
             self.assertEqual(server.wait(60), 0, (folder / "serve.log").read_text())
             self.assertEqual(swift.wait(60), 0, (folder / "swift.log").read_text())
         finally:
@@ -106,6 +114,10 @@ class MixedFederationTests(unittest.TestCase):
         # The server's checksum of the public states is ours (FNV-1a of the float32 values).
         config = json.loads((run / "config.json").read_text())
         self.assertIn(wire.checksum(states), json.dumps(config["publicStates"]))
+        # Places 6–10 were assigned by the server: their architectures are recorded as undisclosed.
+        self.assertEqual(sorted(agents), [6, 7, 8, 9, 10])
+        self.assertTrue(all(agent["hiddenSizes"] for agent in config["agents"][:5]), config["agents"])
+        self.assertEqual([agent["hiddenSizes"] for agent in config["agents"][5:]], [[]] * 5)
 
         with open(run / "exclusions.csv") as file:
             exclusions = list(csv.DictReader(file))

@@ -252,7 +252,17 @@ public nonisolated struct Fedhpd_Network_V1_RegisterRequest: Sendable {
   /// agent k's streams derive from (run seed, k): must match the server's
   public var runSeed: UInt64 = 0
 
+  /// explicit places (empty when place_count is set)
   public var agents: [Fedhpd_Network_V1_AgentRegistration] = []
+
+  /// Instead of `agents`: ask the server for this many places; it assigns the lowest free ones (RegisterResponse's
+  /// agent_indices), every such agent has the family `action_shape`, and config.json records its architecture as
+  /// undisclosed.
+  public var placeCount: UInt32 = 0
+
+  /// If not empty: the run this client expects (Schedule.configuration_fingerprint of an earlier registration);
+  /// a server running another configuration refuses the registration.
+  public var configurationFingerprint: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -292,6 +302,9 @@ public nonisolated struct Fedhpd_Network_V1_Schedule: Sendable {
   /// larger requests are refused by the server's transport
   public var maxMessageBytes: UInt32 = 0
 
+  /// FNV-1a (hexadecimal) of the server's run configuration as given at launch: identifies the run.
+  public var configurationFingerprint: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -312,6 +325,9 @@ public nonisolated struct Fedhpd_Network_V1_RegisterResponse: Sendable {
   public var hasSchedule: Bool {self._schedule != nil}
   /// Clears the value of `schedule`. Subsequent reads from it will return its default value.
   public mutating func clearSchedule() {self._schedule = nil}
+
+  /// 0-based places of this session's agents: the listed or the assigned ones
+  public var agentIndices: [UInt32] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -873,7 +889,7 @@ nonisolated extension Fedhpd_Network_V1_AgentRegistration: SwiftProtobuf.Message
 
 nonisolated extension Fedhpd_Network_V1_RegisterRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RegisterRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}client_name\0\u{1}environment\0\u{3}observation_size\0\u{3}action_shape\0\u{3}run_seed\0\u{1}agents\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}client_name\0\u{1}environment\0\u{3}observation_size\0\u{3}action_shape\0\u{3}run_seed\0\u{1}agents\0\u{3}place_count\0\u{3}configuration_fingerprint\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -887,6 +903,8 @@ nonisolated extension Fedhpd_Network_V1_RegisterRequest: SwiftProtobuf.Message, 
       case 4: try { try decoder.decodeSingularMessageField(value: &self._actionShape) }()
       case 5: try { try decoder.decodeSingularUInt64Field(value: &self.runSeed) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.agents) }()
+      case 7: try { try decoder.decodeSingularUInt32Field(value: &self.placeCount) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.configurationFingerprint) }()
       default: break
       }
     }
@@ -915,6 +933,12 @@ nonisolated extension Fedhpd_Network_V1_RegisterRequest: SwiftProtobuf.Message, 
     if !self.agents.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.agents, fieldNumber: 6)
     }
+    if self.placeCount != 0 {
+      try visitor.visitSingularUInt32Field(value: self.placeCount, fieldNumber: 7)
+    }
+    if !self.configurationFingerprint.isEmpty {
+      try visitor.visitSingularStringField(value: self.configurationFingerprint, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -925,6 +949,8 @@ nonisolated extension Fedhpd_Network_V1_RegisterRequest: SwiftProtobuf.Message, 
     if lhs._actionShape != rhs._actionShape {return false}
     if lhs.runSeed != rhs.runSeed {return false}
     if lhs.agents != rhs.agents {return false}
+    if lhs.placeCount != rhs.placeCount {return false}
+    if lhs.configurationFingerprint != rhs.configurationFingerprint {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -932,7 +958,7 @@ nonisolated extension Fedhpd_Network_V1_RegisterRequest: SwiftProtobuf.Message, 
 
 nonisolated extension Fedhpd_Network_V1_Schedule: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Schedule"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}environment\0\u{1}interval\0\u{1}episodes\0\u{1}loops\0\u{3}part_count\0\u{3}part_size\0\u{3}agents_expected\0\u{3}deadline_ms\0\u{3}run_seed\0\u{3}heartbeat_interval_ms\0\u{3}max_message_bytes\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}environment\0\u{1}interval\0\u{1}episodes\0\u{1}loops\0\u{3}part_count\0\u{3}part_size\0\u{3}agents_expected\0\u{3}deadline_ms\0\u{3}run_seed\0\u{3}heartbeat_interval_ms\0\u{3}max_message_bytes\0\u{3}configuration_fingerprint\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -951,6 +977,7 @@ nonisolated extension Fedhpd_Network_V1_Schedule: SwiftProtobuf.Message, SwiftPr
       case 9: try { try decoder.decodeSingularUInt64Field(value: &self.runSeed) }()
       case 10: try { try decoder.decodeSingularUInt32Field(value: &self.heartbeatIntervalMs) }()
       case 11: try { try decoder.decodeSingularUInt32Field(value: &self.maxMessageBytes) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.configurationFingerprint) }()
       default: break
       }
     }
@@ -990,6 +1017,9 @@ nonisolated extension Fedhpd_Network_V1_Schedule: SwiftProtobuf.Message, SwiftPr
     if self.maxMessageBytes != 0 {
       try visitor.visitSingularUInt32Field(value: self.maxMessageBytes, fieldNumber: 11)
     }
+    if !self.configurationFingerprint.isEmpty {
+      try visitor.visitSingularStringField(value: self.configurationFingerprint, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1005,6 +1035,7 @@ nonisolated extension Fedhpd_Network_V1_Schedule: SwiftProtobuf.Message, SwiftPr
     if lhs.runSeed != rhs.runSeed {return false}
     if lhs.heartbeatIntervalMs != rhs.heartbeatIntervalMs {return false}
     if lhs.maxMessageBytes != rhs.maxMessageBytes {return false}
+    if lhs.configurationFingerprint != rhs.configurationFingerprint {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1012,7 +1043,7 @@ nonisolated extension Fedhpd_Network_V1_Schedule: SwiftProtobuf.Message, SwiftPr
 
 nonisolated extension Fedhpd_Network_V1_RegisterResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RegisterResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}schedule\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}schedule\0\u{3}agent_indices\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1022,6 +1053,7 @@ nonisolated extension Fedhpd_Network_V1_RegisterResponse: SwiftProtobuf.Message,
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.sessionID) }()
       case 2: try { try decoder.decodeSingularMessageField(value: &self._schedule) }()
+      case 3: try { try decoder.decodeRepeatedUInt32Field(value: &self.agentIndices) }()
       default: break
       }
     }
@@ -1038,12 +1070,16 @@ nonisolated extension Fedhpd_Network_V1_RegisterResponse: SwiftProtobuf.Message,
     try { if let v = self._schedule {
       try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
     } }()
+    if !self.agentIndices.isEmpty {
+      try visitor.visitPackedUInt32Field(value: self.agentIndices, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Fedhpd_Network_V1_RegisterResponse, rhs: Fedhpd_Network_V1_RegisterResponse) -> Bool {
     if lhs.sessionID != rhs.sessionID {return false}
     if lhs._schedule != rhs._schedule {return false}
+    if lhs.agentIndices != rhs.agentIndices {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

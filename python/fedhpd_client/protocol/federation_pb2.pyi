@@ -63,23 +63,27 @@ class AgentRegistration(_message.Message):
     def __init__(self, agent_index: _Optional[int] = ..., family: _Optional[_Union[DistributionFamily, _Mapping]] = ...) -> None: ...
 
 class RegisterRequest(_message.Message):
-    __slots__ = ("client_name", "environment", "observation_size", "action_shape", "run_seed", "agents")
+    __slots__ = ("client_name", "environment", "observation_size", "action_shape", "run_seed", "agents", "place_count", "configuration_fingerprint")
     CLIENT_NAME_FIELD_NUMBER: _ClassVar[int]
     ENVIRONMENT_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_SIZE_FIELD_NUMBER: _ClassVar[int]
     ACTION_SHAPE_FIELD_NUMBER: _ClassVar[int]
     RUN_SEED_FIELD_NUMBER: _ClassVar[int]
     AGENTS_FIELD_NUMBER: _ClassVar[int]
+    PLACE_COUNT_FIELD_NUMBER: _ClassVar[int]
+    CONFIGURATION_FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
     client_name: str
     environment: str
     observation_size: int
     action_shape: DistributionFamily
     run_seed: int
     agents: _containers.RepeatedCompositeFieldContainer[AgentRegistration]
-    def __init__(self, client_name: _Optional[str] = ..., environment: _Optional[str] = ..., observation_size: _Optional[int] = ..., action_shape: _Optional[_Union[DistributionFamily, _Mapping]] = ..., run_seed: _Optional[int] = ..., agents: _Optional[_Iterable[_Union[AgentRegistration, _Mapping]]] = ...) -> None: ...
+    place_count: int
+    configuration_fingerprint: str
+    def __init__(self, client_name: _Optional[str] = ..., environment: _Optional[str] = ..., observation_size: _Optional[int] = ..., action_shape: _Optional[_Union[DistributionFamily, _Mapping]] = ..., run_seed: _Optional[int] = ..., agents: _Optional[_Iterable[_Union[AgentRegistration, _Mapping]]] = ..., place_count: _Optional[int] = ..., configuration_fingerprint: _Optional[str] = ...) -> None: ...
 
 class Schedule(_message.Message):
-    __slots__ = ("environment", "interval", "episodes", "loops", "part_count", "part_size", "agents_expected", "deadline_ms", "run_seed", "heartbeat_interval_ms", "max_message_bytes")
+    __slots__ = ("environment", "interval", "episodes", "loops", "part_count", "part_size", "agents_expected", "deadline_ms", "run_seed", "heartbeat_interval_ms", "max_message_bytes", "configuration_fingerprint")
     ENVIRONMENT_FIELD_NUMBER: _ClassVar[int]
     INTERVAL_FIELD_NUMBER: _ClassVar[int]
     EPISODES_FIELD_NUMBER: _ClassVar[int]
@@ -91,6 +95,7 @@ class Schedule(_message.Message):
     RUN_SEED_FIELD_NUMBER: _ClassVar[int]
     HEARTBEAT_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
     MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    CONFIGURATION_FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
     environment: str
     interval: int
     episodes: int
@@ -102,15 +107,18 @@ class Schedule(_message.Message):
     run_seed: int
     heartbeat_interval_ms: int
     max_message_bytes: int
-    def __init__(self, environment: _Optional[str] = ..., interval: _Optional[int] = ..., episodes: _Optional[int] = ..., loops: _Optional[int] = ..., part_count: _Optional[int] = ..., part_size: _Optional[int] = ..., agents_expected: _Optional[int] = ..., deadline_ms: _Optional[int] = ..., run_seed: _Optional[int] = ..., heartbeat_interval_ms: _Optional[int] = ..., max_message_bytes: _Optional[int] = ...) -> None: ...
+    configuration_fingerprint: str
+    def __init__(self, environment: _Optional[str] = ..., interval: _Optional[int] = ..., episodes: _Optional[int] = ..., loops: _Optional[int] = ..., part_count: _Optional[int] = ..., part_size: _Optional[int] = ..., agents_expected: _Optional[int] = ..., deadline_ms: _Optional[int] = ..., run_seed: _Optional[int] = ..., heartbeat_interval_ms: _Optional[int] = ..., max_message_bytes: _Optional[int] = ..., configuration_fingerprint: _Optional[str] = ...) -> None: ...
 
 class RegisterResponse(_message.Message):
-    __slots__ = ("session_id", "schedule")
+    __slots__ = ("session_id", "schedule", "agent_indices")
     SESSION_ID_FIELD_NUMBER: _ClassVar[int]
     SCHEDULE_FIELD_NUMBER: _ClassVar[int]
+    AGENT_INDICES_FIELD_NUMBER: _ClassVar[int]
     session_id: str
     schedule: Schedule
-    def __init__(self, session_id: _Optional[str] = ..., schedule: _Optional[_Union[Schedule, _Mapping]] = ...) -> None: ...
+    agent_indices: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, session_id: _Optional[str] = ..., schedule: _Optional[_Union[Schedule, _Mapping]] = ..., agent_indices: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class WaitForStartRequest(_message.Message):
     __slots__ = ("session_id",)
