@@ -57,7 +57,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        setvbuf(stdout, nil, _IOLBF, 0)
+        StandardOutput.useLineBuffering()
         MemoryPolicy.retainFreedMemory()
         let hookVerified = AllocationCounting.verifyHook()
         let startLoad = MachineDescription.loadAverage
