@@ -67,7 +67,6 @@ struct RunCommand: ParsableCommand {
             do { try LinearAlgebraLibrary.useKernels(blasCore) } catch { throw ValidationError("--blas-core: \(error)") }
         }
         let kernels = KernelRates.measure(extraThreadCounts: skipEndToEnd ? [] : try workerThreadCounts())
-        for note in kernels.status.notes { print("warning: BLAS kernels: \(note)") }
         print("# \(LinearAlgebraLibrary.description); BLAS threads \(blasThreads); \(MachineDescription.processor)")
         print("# \(kernels.summary)")
         print("# engine \(revision ?? "revision unknown"); load average \(formatted(startLoad, decimals: 2)); allocation hook \(hookVerified ? "verified" : "NOT working")")

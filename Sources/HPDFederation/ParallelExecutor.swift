@@ -5,7 +5,7 @@ import Synchronization
 
 /// Runs independent jobs (one per agent) on up to `threadCount` threads. Each job writes only its own result slot,
 /// so results never depend on scheduling; with one thread everything runs inline on the caller.
-public final class ParallelExecutor: @unchecked Sendable {
+public final class ParallelExecutor: Sendable {
     /// The maximum number of concurrent jobs.
     public let threadCount: Int
 
