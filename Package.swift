@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "FedHPD",
@@ -24,6 +24,9 @@ let package = Package(
     // END Network trait
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // `swift package generate-documentation` (scripts/docs.sh); a command plugin, never linked into a product.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // BEGIN Network dependencies (built only with --traits Network)
         .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
@@ -37,6 +40,7 @@ let package = Package(
             dependencies: [
                 "HPDFederation", "HPDLunarLander", "HPDInvertedPendulum", "HPDRL", "HPDNN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 // BEGIN Network: serve/join
                 .target(name: "HPDNetwork", condition: .when(traits: ["Network"])),
                 // END Network
@@ -70,6 +74,7 @@ let package = Package(
             dependencies: [
                 "CAllocationCounter", "HPDFederation", "HPDLunarLander", "HPDInvertedPendulum", "HPDEnvironments",
                 "HPDRL", "HPDNN", "HPDTensor", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/fedhpd-bench", swiftSettings: swiftSettings),
         // Fuzzing (issue 15): scripts/fuzz.sh builds fedhpd-fuzz with -sanitize=fuzzer,address -DFUZZING; a plain
@@ -83,17 +88,26 @@ let package = Package(
         // Fused kernels for narrow layers (AVX2 + FMA by per-function target attributes, and a portable variant).
         .target(name: "CSmallKernels"),
         .target(
-            name: "HPDTensor", dependencies: ["CBLAS", "CBLASControl", "CMemory", "CSmallKernels"],
+            name: "HPDTensor",
+            dependencies: [
+                "CBLAS", "CBLASControl", "CMemory", "CSmallKernels", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         .target(name: "HPDNN", dependencies: ["HPDTensor"], swiftSettings: swiftSettings),
         .target(name: "HPDRL", dependencies: ["HPDNN", "HPDTensor"], swiftSettings: swiftSettings),
         .target(name: "HPDEnvironments", dependencies: ["HPDRL", "HPDTensor"], swiftSettings: swiftSettings),
         .target(
-            name: "HPDFederation", dependencies: ["HPDEnvironments", "HPDRL", "HPDNN", "HPDTensor"],
+            name: "HPDFederation",
+            dependencies: [
+                "HPDEnvironments", "HPDRL", "HPDNN", "HPDTensor", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "HPDFederationTests",
-            dependencies: ["HPDFederation", "HPDEnvironments", "HPDRL", "HPDNN", "HPDTensor", "TestSupport"],
+            dependencies: [
+                "HPDFederation", "HPDEnvironments", "HPDRL", "HPDNN", "HPDTensor", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         .target(name: "CBox2D", linkerSettings: [.linkedLibrary("box2d"), .linkedLibrary("stdc++")]),
         .target(name: "HPDLunarLander", dependencies: ["CBox2D", "HPDRL", "HPDTensor"], swiftSettings: swiftSettings),
@@ -114,10 +128,16 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["fedhpd", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HPDNNTests", dependencies: ["HPDNN", "HPDTensor", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HPDTensorTests", dependencies: ["HPDTensor", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HPDTensorTests",
+            dependencies: ["HPDTensor", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings),
         // Helpers of every test target (finite differences, the process runner and executable locator, the episode
         // runner); a plain target, never a product.
-        .target(name: "TestSupport", dependencies: ["HPDRL", "HPDTensor"], path: "Tests/TestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "TestSupport",
+            dependencies: ["HPDRL", "HPDTensor", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport", swiftSettings: swiftSettings),
         // BEGIN Network targets: without the trait both compile to empty modules (sources are `#if Network`) and
         // no gRPC code is built.
         .target(

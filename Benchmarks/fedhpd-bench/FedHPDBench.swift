@@ -1,4 +1,6 @@
 import ArgumentParser
+import HPDTensor
+import Logging
 
 /// `fedhpd-bench`: kernel timings against the BLAS roofline, heap allocations per call, end-to-end FedHPD
 /// throughput, and side-by-side comparison with the PyTorch reference (`Benchmarks/Reference`).
@@ -13,4 +15,11 @@ struct FedHPDBench: ParsableCommand {
             """,
         subcommands: [RunCommand.self, CompareCommand.self, BalanceCommand.self, LayersCommand.self],
         defaultSubcommand: RunCommand.self)
+
+    /// Sends the libraries' log messages (the BLAS kernel choice's notes) to stderr as `warning: …` lines, then
+    /// parses and runs the command line.
+    static func main() {
+        LoggingSystem.bootstrap(StandardErrorLogHandler.init)
+        main(nil)
+    }
 }

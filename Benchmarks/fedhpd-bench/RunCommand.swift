@@ -58,7 +58,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        setvbuf(stdout, nil, _IOLBF, 0)
+        StandardOutput.useLineBuffering()
         MemoryPolicy.retainFreedMemory()
         let hookVerified = AllocationCounting.verifyHook()
         let startLoad = MachineDescription.loadAverage
@@ -69,7 +69,6 @@ struct RunCommand: ParsableCommand {
         }
         let smallKernelLabel = try smallKernels.apply()
         let kernels = KernelRates.measure(extraThreadCounts: skipEndToEnd ? [] : try workerThreadCounts())
-        for note in kernels.status.notes { print("warning: BLAS kernels: \(note)") }
         print("# \(LinearAlgebraLibrary.description); BLAS threads \(blasThreads); \(MachineDescription.processor)")
         print("# \(kernels.summary)")
         print("# small-layer kernels: \(smallKernelLabel)")

@@ -27,10 +27,10 @@ let y = Variable(Tensor(rows: pointCount, columns: 1, scalars: inputs.map { sinf
 var generator = RandomGenerator(seed: seed)
 let hidden = Linear(inputCount: 1, outputCount: 32, generator: &generator)
 let output = Linear(inputCount: 32, outputCount: 1, generator: &generator)
-func predict(_ input: Variable) -> Variable { output(hidden(input).tanh()) }
+@MainActor func predict(_ input: Variable) -> Variable { output(hidden(input).tanh()) }
 
 /// L = (1/n) Σ_i (ŷ_i − y_i)², recorded on the tape.
-func meanSquaredError() -> Variable { (predict(x) - y).squared().mean() }
+@MainActor func meanSquaredError() -> Variable { (predict(x) - y).squared().mean() }
 
 let optimizer = Adam(parameters: hidden.parameters + output.parameters, learningRate: 0.01)
 let initialError = meanSquaredError().value.scalarValue

@@ -20,6 +20,9 @@ enum FuzzTarget: String, CaseIterable {
     case policy
 
     /// The target a fuzzing process runs (set once, before the driver starts).
+    ///
+    /// `nonisolated(unsafe)`: written once on the main thread before libFuzzer's driver starts, then only read by
+    /// the driver's single fuzzing thread.
     nonisolated(unsafe) static var selected = FuzzTarget.publicStates
 
     /// Feeds `data` to the decoder.
@@ -64,6 +67,9 @@ enum FuzzTarget: String, CaseIterable {
     }
 
     /// A small NoFed CartPole run (two tiny agents) that checkpoints are restored into.
+    ///
+    /// `nonisolated(unsafe)`: `FederatedTraining` is not `Sendable`; this one is created lazily (a once-guarded
+    /// global) and used only by libFuzzer's single fuzzing thread, one input at a time.
     nonisolated(unsafe) static let checkpointTraining: FederatedTraining = try! SeedCorpus.makeTraining()
 
     static func checkpoint(_ data: Data) {

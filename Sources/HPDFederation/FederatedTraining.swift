@@ -1,6 +1,7 @@
 import HPDNN
 import HPDRL
 import HPDTensor
+import Logging
 
 /// The federated training loop, top to bottom:
 ///
@@ -36,6 +37,10 @@ public final class FederatedTraining {
     public internal(set) var exclusions: [String] = []
     /// Accumulated timings.
     public internal(set) var timings = TrainingTimings()
+    /// Where the run reports what the caller should know but that does not stop it: each excluded report (a
+    /// warning, the text of its `exclusions` entry) and checkpoint fall-backs (`RunFolder.restoreNewestCheckpoint`).
+    /// Label `fedhpd.federation` unless replaced.
+    public var logger = Logger(label: "fedhpd.federation")
 
     /// The DPA server's state as checkpoints record it; without a DPA server, the streams it would have used
     /// (so checkpoints of every method have the same layout).
@@ -177,7 +182,9 @@ public final class FederatedTraining {
                 agents: agents, executor: executor, participants: participants,
                 context: AggregationContext(returns: returns))
             for step in result.steps { distillationRecords.append((episode + 1, step)) }
-            exclusions += result.exclusions.map { "episode \(episode + 1): \($0)" }
+            let excluded = result.exclusions.map { "episode \(episode + 1): \($0)" }
+            for exclusion in excluded { logger.warning("\(exclusion)") }
+            exclusions += excluded
             timings.distillationEvents += 1
         case .dpa:
             let losses = dpaServer!.alignmentStep(agents: agents, executor: executor)

@@ -13,6 +13,10 @@ import Glibc
 /// Extraction and digestion run over the fixed chunks of `ChunkedNetwork` (a server may run the chunks on several
 /// threads, see `ChunkedFederatedAgent`); digestion right after extraction on the same part reuses each chunk's
 /// forward pass. The squared-error loss (DPA, one state at a time) runs on the tape in one chunk.
+///
+/// `@unchecked Sendable`: an agent is only ever used by one job at a time — `ParallelExecutor` hands each agent index
+/// to exactly one job per phase and waits for every job before the next phase — except for its chunks, which run
+/// concurrently but each mutates only its own `NetworkChunk` buffers (see `ChunkedNetwork`).
 public final class LearnerAgent: LocalLearningAgent, ChunkedFederatedAgent, @unchecked Sendable {
     /// The local learner (policy, optimiser, environment, sampling stream). Private to the agent's owner: the server
     /// only ever sees this object through `FederatedAgent`.

@@ -1,10 +1,11 @@
 import Dispatch
 import Foundation
 import HPDTensor
+import Synchronization
 
 /// Runs independent jobs (one per agent) on up to `threadCount` threads. Each job writes only its own result slot,
 /// so results never depend on scheduling; with one thread everything runs inline on the caller.
-public final class ParallelExecutor: @unchecked Sendable {
+public final class ParallelExecutor: Sendable {
     /// The maximum number of concurrent jobs.
     public let threadCount: Int
 
@@ -24,15 +25,18 @@ public final class ParallelExecutor: @unchecked Sendable {
     public func map<Result>(_ count: Int, _ body: (Int) -> Result) -> [Result] {
         if threadCount == 1 || count <= 1 { return (0..<count).map(body) }
         let slots = ResultSlots<Result>(count: count)
-        let lock = NSLock()
-        var next = 0
+        let next = Mutex(0)
         withoutActuallyEscaping(body) { body in
+            // `nonisolated(unsafe)`: `body` runs for distinct indices at once by this type's contract — each call
+            // touches only its own job's state (one agent) and the shared read-only inputs, and `concurrentPerform`
+            // returns only after every call has finished.
+            nonisolated(unsafe) let body = body
             DispatchQueue.concurrentPerform(iterations: min(threadCount, count)) { _ in
                 while true {
-                    lock.lock()
-                    let index = next
-                    next += 1
-                    lock.unlock()
+                    let index = next.withLock { value in
+                        defer { value += 1 }
+                        return value
+                    }
                     if index >= count { return }
                     slots.store(body(index), at: index)
                 }
@@ -43,14 +47,24 @@ public final class ParallelExecutor: @unchecked Sendable {
 }
 
 /// Result storage written from several threads, each to a distinct index.
+///
+/// `@unchecked Sendable`: the slots are a fixed buffer allocated once; `store` writes only slot `index` and each index
+/// is handed to exactly one job (`map`'s locked counter), and `values` is called after `concurrentPerform` has
+/// returned, so no slot is written twice or read while written.
 private final class ResultSlots<Value>: @unchecked Sendable {
-    private var storage: [Value?]
+    private let storage: UnsafeMutableBufferPointer<Value?>
 
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    func store(_ value: Value, at index: Int) {
-        storage.withUnsafeMutableBufferPointer { $0[index] = value }
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: nil)
     }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    func store(_ value: Value, at index: Int) { storage[index] = value }
 
     func values() -> [Value] { storage.map { $0! } }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HPDNN
 import HPDTensor
+import Logging
 
 /// Checkpoints inside a run folder: `checkpoints/checkpoint-<episode>.bin`, written atomically; the previous one is
 /// kept until a newer one is complete, older ones are removed.
@@ -30,23 +31,33 @@ extension RunFolder {
             .sorted { $0.lastPathComponent > $1.lastPathComponent }
     }
 
-    /// Restores the newest valid checkpoint into `training`; a corrupt newer one is reported through `log` and the
-    /// previous one is used. Returns the episode resumed from (0 when there is no valid checkpoint).
+    /// Restores the newest valid checkpoint into `training`; a corrupt newer one is logged as a warning through
+    /// `training.logger` and the previous one is used, as is a change of BLAS kernel set since the checkpoint.
+    /// Returns the episode resumed from (0 when there is no valid checkpoint).
+    public func restoreNewestCheckpoint(into training: FederatedTraining) throws -> Int {
+        try restoreNewestCheckpoint(into: training, warn: { training.logger.warning("\($0)") })
+    }
+
+    /// `restoreNewestCheckpoint(into:)` with each warning passed to `log` as `warning: <message>` instead of logged.
     public func restoreNewestCheckpoint(into training: FederatedTraining, log: (String) -> Void) throws -> Int {
+        try restoreNewestCheckpoint(into: training, warn: { log("warning: \($0)") })
+    }
+
+    private func restoreNewestCheckpoint(into training: FederatedTraining, warn: (String) -> Void) throws -> Int {
         for file in checkpointFiles() {
             do {
                 let data = try Data(contentsOf: file)
                 let checkpointCore = try Checkpoint.restore(data, into: training, path: file.path)
                 let core = LinearAlgebraLibrary.kernelStatus.core
                 if let checkpointCore, checkpointCore.lowercased() != core.lowercased() {
-                    log("warning: this run computed with the \(checkpointCore) BLAS kernels until now and continues with "
+                    warn("this run computed with the \(checkpointCore) BLAS kernels until now and continues with "
                         + "\(core): results are bit-identical only for one kernel set (pin it with --blas-core "
                         + "\(checkpointCore) or FEDHPD_BLAS_CORE=\(checkpointCore))")
                 }
                 return training.returns.count
             } catch let error as FederationError {
                 if case .checkpointConfigurationMismatch = error { throw error }
-                log("warning: \(error); trying the previous checkpoint")
+                warn("\(error); trying the previous checkpoint")
             }
         }
         return 0

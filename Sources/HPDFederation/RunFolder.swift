@@ -6,7 +6,7 @@ import HPDRL
 /// row while training, see `LiveRunLog`, and rewritten whole at the end), then `summary.json` (the completion
 /// marker), `curves.svg`, `timings.json` and `policies/`. Every file but the live logs is written atomically (temp
 /// file + rename).
-public struct RunFolder {
+public struct RunFolder: Sendable {
     /// The folder.
     public let url: URL
 

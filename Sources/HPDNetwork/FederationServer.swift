@@ -192,6 +192,9 @@ func blockingAsync<T>(_ body: @escaping @Sendable () async throws -> T) throws -
 
 #if Network
 /// The result slot of `blockingAsync`.
+///
+/// `@unchecked Sendable`: `result` is written once by the detached task before it signals the semaphore, and read
+/// by the waiting caller only after `semaphore.wait()` returns, which orders the write before the read.
 final class ResultBox<T>: @unchecked Sendable {
     var result: Result<T, Error>?
 }

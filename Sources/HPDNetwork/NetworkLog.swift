@@ -3,6 +3,8 @@ import Foundation
 import HPDFederation
 
 /// Timestamped log lines on standard error (`[serve 12:00:01.234] …`), also kept for the run folder's log file.
+///
+/// `@unchecked Sendable`: `kept` is read and written only under `lock`; every other stored property is a `let`.
 public final class NetworkLog: @unchecked Sendable {
     private let prefix: String
     private let quiet: Bool

@@ -4,7 +4,7 @@ import HPDFederation
 
 /// Everything `fedhpd serve` needs: the run (the same `FederationConfiguration` as `fedhpd train` writes), the public
 /// state set, where to listen, and the fault-tolerance and security settings.
-public struct NetworkServerConfiguration: @unchecked Sendable {  // RunFolder is a URL wrapper
+public struct NetworkServerConfiguration: Sendable {
     /// The run: environment, interval, episodes, seed, loops, part size, the roster of agents (for config.json and
     /// summary.json; the server never builds or sees the agents themselves) and the public state record.
     public var run: FederationConfiguration

@@ -38,7 +38,7 @@ enum BLASKernelControl {
     static func checkInProcess() -> BLASSelfCheckOutcome {
         var message = [CChar](repeating: 0, count: 512)
         let status = fedhpd_blas_self_check(&message, message.count)
-        return status == 0 ? .passed : .wrongResults(String(cString: message))
+        return status == 0 ? .passed : .wrongResults(Self.decodedText(message))
     }
 
     /// The self-check of `core` (nil: the current set) in a forked child, so that a kernel set that crashes or hangs
@@ -51,7 +51,7 @@ enum BLASKernelControl {
         } else {
             status = fedhpd_blas_probe_core(nil, Int32(timeoutMilliseconds), &message, message.count)
         }
-        let text = String(cString: message)
+        let text = Self.decodedText(message)
         switch Int(status) {
         case Int(FEDHPD_PROBE_PASSED): return .passed
         case Int(FEDHPD_PROBE_WRONG_RESULTS): return .wrongResults(text)
@@ -60,5 +60,10 @@ enum BLASKernelControl {
         case Int(FEDHPD_PROBE_NOT_RUN): return .notRun(text)
         default: return .crashed(text)
         }
+    }
+
+    /// The UTF-8 text of a NUL-terminated C buffer (up to its first NUL).
+    private static func decodedText(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Dispatch
 import Foundation
+import Logging
 import Synchronization
 
 /// The engine's choice of OpenBLAS kernel set, made once at the first BLAS call of the process.
@@ -36,9 +37,16 @@ enum BLASKernelSelection {
         let start = DispatchTime.now().uptimeNanoseconds
         var chosen = chooseAtStart()
         chosen.selectionMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        status.withLock { $0 = chosen }
+        record(chosen)
         return true
     }()
+
+    /// Makes `chosen` the current status and logs each of its notes once, as a warning
+    /// (`BLAS kernels: <note>`) through `LinearAlgebraLibrary.logger`.
+    private static func record(_ chosen: BLASKernelStatus) {
+        status.withLock { $0 = chosen }
+        for note in chosen.notes { LinearAlgebraLibrary.logger.warning("BLAS kernels: \(note)") }
+    }
 
     /// The current status (choosing first if nothing has touched BLAS yet).
     static var current: BLASKernelStatus {
@@ -180,7 +188,7 @@ enum BLASKernelSelection {
             throw .conflictsWithEnvironment(requested: name, environment: before.core)
         }
         let chosen = try pinned(name, openBLASCore: before.openBLASCore)
-        status.withLock { $0 = chosen }
+        record(chosen)
         return chosen
     }
 
@@ -204,7 +212,7 @@ enum BLASKernelSelection {
         guard BLASKernelControl.canSwitch else { throw .cannotSwitch }
         guard BLASKernelControl.use(start) else { throw .unknownKernelSet(start, known: BLASKernelSet.ladder.map(\.name)) }
         let chosen = automatic(openBLASCore: start)
-        status.withLock { $0 = chosen }
+        record(chosen)
         return chosen
     }
 }

@@ -1,6 +1,7 @@
 /// Which OpenBLAS kernel set the engine runs, why, and whether it passed the self-check.
 ///
-/// Library users read it from `LinearAlgebraLibrary.kernelStatus`; the executables print `notes` once on stderr and
+/// Library users read it from `LinearAlgebraLibrary.kernelStatus`; each note is logged once, as a warning, through
+/// `LinearAlgebraLibrary.logger` when the choice is made (the executables print it on stderr); the executables
 /// record `core` in every run's `timings.json` and the benchmark's JSON.
 public struct BLASKernelStatus: Sendable, Equatable, Codable {
     /// Why `core` is the set in use.

@@ -15,7 +15,9 @@ public enum MatrixProductRate {
         let together = singleProcessRate(size: size, repetitions: repetitions)
         guard threads > 1 else { return together }
         LinearAlgebraLibrary.threadCount = 1
-        let rates = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads)
+        // `nonisolated(unsafe)`: iteration `index` writes only `rates[index]`, and `concurrentPerform` returns after
+        // every iteration has finished, so no element is written twice or read while written.
+        nonisolated(unsafe) let rates = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads)
         defer { rates.deallocate() }
         DispatchQueue.concurrentPerform(iterations: threads) { index in
             rates[index] = singleProcessRate(size: size, repetitions: repetitions)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import HPDTensor
+import Logging
 
 /// `fedhpd`: heterogeneous federated reinforcement learning via policy distillation.
 @main
@@ -14,6 +15,13 @@ struct FedHPDCommand: ParsableCommand {
 
     @Flag(help: "Print the package version and the BLAS kernel set in use, then exit.")
     var version = false
+
+    /// Sends the libraries' log messages (the BLAS kernel choice's notes, excluded reports, checkpoint fall-backs)
+    /// to stderr as `warning: …` lines, then parses and runs the command line. Only the executables bootstrap logging.
+    static func main() {
+        LoggingSystem.bootstrap(StandardErrorLogHandler.init)
+        main(nil)
+    }
 
     /// `fedhpd --version`: `fedhpd <version>` and the kernel line; without a subcommand otherwise, the help.
     func run() throws {

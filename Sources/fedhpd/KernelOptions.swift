@@ -12,14 +12,12 @@ struct KernelOptions: ParsableArguments {
             valueName: "name"))
     var blasCore: String?
 
-    /// Pins the kernel set if asked (an unusable one is an error), then prints the kernel choice's notes (a set that
-    /// failed its self-check, a fall-back) once on stderr.
+    /// Pins the kernel set if asked (an unusable one is an error), else makes the automatic choice now; the choice's
+    /// notes (a set that failed its self-check, a fall-back) are logged once, as warnings, when it is made.
     func apply() throws {
         if let blasCore {
             do { try LinearAlgebraLibrary.useKernels(blasCore) } catch { throw CommandError("--blas-core: \(error)") }
         }
-        for note in LinearAlgebraLibrary.kernelStatus.notes {
-            FileHandle.standardError.write(Data("warning: BLAS kernels: \(note)\n".utf8))
-        }
+        _ = LinearAlgebraLibrary.kernelStatus
     }
 }

@@ -125,7 +125,7 @@ final class ReproduceRunner {
         progress: ReproduceProgress
     ) throws -> Bool {
         let environment = environments[cell.task]!
-        let first = try folder.restoreNewestCheckpoint(into: training, log: log)
+        let first = try folder.restoreNewestCheckpoint(into: training)
         if first > 0 { log("\(cell.description): resuming after episode \(first)") }
         let start = monotonicSeconds()
         func segment() -> GridRunSegment {

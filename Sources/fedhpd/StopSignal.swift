@@ -3,6 +3,9 @@ import Foundation
 
 /// Turns SIGINT and SIGTERM into a request to stop between episodes (the trainer then writes a checkpoint and exits
 /// with status 130) instead of killing the process mid-write.
+///
+/// `@unchecked Sendable`: `requested` is read and written only under `lock`; `sources` is written only in `init`
+/// (before `shared` is published) and never read afterwards except to keep the sources alive.
 final class StopSignal: @unchecked Sendable {
     static let shared = StopSignal()
 

@@ -135,7 +135,7 @@ struct TrainCommand: ParsableCommand {
     /// Returns false when stopped by SIGINT/SIGTERM (after writing a checkpoint).
     func execute(_ training: FederatedTraining, in folder: RunFolder, environment: EnvironmentSpecification) throws -> Bool {
         let configuration = training.configuration
-        let resumedFrom = try folder.restoreNewestCheckpoint(into: training, log: log)
+        let resumedFrom = try folder.restoreNewestCheckpoint(into: training)
         if resumedFrom > 0 { log("\(configuration.runName): resuming after episode \(resumedFrom)") }
         let stop = StopSignal.shared
         let progress = ProgressReporter(label: configuration.runName, total: configuration.episodes, quiet: quiet)

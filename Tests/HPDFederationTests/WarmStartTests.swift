@@ -63,7 +63,8 @@ import Testing
         var configuration = FederationTests.configuration(method: .nofed, episodes: 5)
         configuration.initialPolicies = try InitialPoliciesRecord(folder: folder.policiesURL, agentCount: 10)
         try FileManager.default.removeItem(at: folder.policyURL(agent: 2))
-        try FileManager.default.copyItem(at: folder.policyURL(agent: 6), to: folder.policyURL(agent: 2))  // any other bytes
+        // Any other bytes will do.
+        try FileManager.default.copyItem(at: folder.policyURL(agent: 6), to: folder.policyURL(agent: 2))
         let training = try FederatedTraining(
             configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
         #expect {

@@ -37,7 +37,7 @@ import Testing
                  "--seed", "20", "--threads", "1", "--connect-timeout", "60"],
                 name: "join-\(range)", folder: root)
         }
-        defer { server.stop(); clients.forEach { $0.stop() } }
+        defer { server.stop(); for client in clients { client.stop() } }
         #expect(server.wait(timeout: 180) == 0, "\(server.error)")
         for client in clients { #expect(client.wait(timeout: 30) == 0, "\(client.name): \(client.error)") }
         let trained = root.appendingPathComponent("train").appendingPathComponent(NetworkTests.runFolderName)

@@ -27,7 +27,8 @@ import Glibc
             _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
             process.executableURL = NetworkTests.executable
             process.arguments = arguments
-            process.currentDirectoryURL = folder  // relative paths (join's default --out runs) land in the test's folder
+            // Relative paths (join's default --out runs) land in the test's folder.
+            process.currentDirectoryURL = folder
             process.standardOutput = try FileHandle(forWritingTo: outputURL)
             process.standardError = try FileHandle(forWritingTo: errorURL)
             try process.run()
@@ -138,7 +139,7 @@ import Glibc
             ["serve"] + Self.run + ["--seed", "20", "--agents-expected", "10", "--port", "\(port)",
                                     "--out", root.appendingPathComponent("serve").path] + common,
             name: "serve", folder: root)
-        defer { server.stop(); clients.forEach { $0.stop() } }
+        defer { server.stop(); for client in clients { client.stop() } }
         #expect(server.wait(timeout: 180) == 0, "\(server.error)")
         for client in clients {
             #expect(client.wait(timeout: 30) == 0, "\(client.name): \(client.error)")

@@ -76,7 +76,8 @@ public enum ProcessRunner {
     }
 }
 
-/// Bytes written by one thread and read by another after a `DispatchGroup.wait()`.
+/// `@unchecked Sendable`: `data` is written by one thread and read by another only after `DispatchGroup.wait()`,
+/// which orders the write before the read.
 private final class DataBox: @unchecked Sendable {
     var data = Data()
 }
