@@ -32,6 +32,9 @@ public final class FederatedTraining {
     public internal(set) var returns: [[Double]] = []
     /// Digestion losses: (episode, step) rows.
     public internal(set) var distillationRecords: [(episode: Int, step: DistillationStep)] = []
+    /// The first non-finite loss, return or parameter found (the run stops there; nil while every number is finite).
+    /// The returns of the episode it was found in are recorded; no checkpoint should be written after it.
+    public internal(set) var divergence: Divergence?
     /// Notes about reports excluded from a consensus.
     public internal(set) var exclusions: [String] = []
     /// Accumulated timings.
@@ -68,7 +71,7 @@ public final class FederatedTraining {
         configuration: FederationConfiguration, environment: EnvironmentSpecification,
         publicStates: PublicStateSet?, aggregation: AggregationStrategy? = nil, threads: Int
     ) throws {
-        try configuration.validate()
+        try configuration.validate(requiringEvents: false)
         var agents: [ReinforceAgent] = []
         for (index, specification) in configuration.agents.enumerated() {
             agents.append(try Self.makeAgent(
@@ -87,7 +90,7 @@ public final class FederatedTraining {
         configuration: FederationConfiguration, environment: EnvironmentSpecification, agents: [any LocalLearningAgent],
         publicStates: PublicStateSet?, aggregation: AggregationStrategy? = nil, threads: Int
     ) throws {
-        try configuration.validate()
+        try configuration.validate(requiringEvents: false)
         guard agents.count == configuration.agents.count else {
             throw FederationError.invalidConfiguration(
                 "\(agents.count) agents given but the configuration describes \(configuration.agents.count)")
@@ -144,12 +147,14 @@ public final class FederatedTraining {
     }
 
     /// Runs the remaining episodes; `progress` is called after each one with the episode count done. Stops early
-    /// (between episodes) when `shouldContinue` returns false.
+    /// (between episodes) when `shouldContinue` returns false, or at a divergence (`divergence` says where; `progress`
+    /// is not called for that episode, so no checkpoint of the diverged state is written).
     public func run(progress: ((Int) -> Void)? = nil, shouldContinue: (() -> Bool)? = nil) {
         LinearAlgebraLibrary.threadCount = 1
         MemoryPolicy.retainFreedMemory()
-        while !isFinished && (shouldContinue?() ?? true) {
+        while !isFinished && divergence == nil && (shouldContinue?() ?? true) {
             runNextEpisode()
+            if divergence != nil { return }
             progress?(returns.count)
         }
     }
@@ -167,6 +172,10 @@ public final class FederatedTraining {
             timings.environmentSteps += report.steps
         }
         returns.append(reports.map(\.episodeReturn))
+        if let found = findDivergence(in: reports, episode: episode + 1) {
+            divergence = found
+            return
+        }
         guard let event = schedule.event(afterEpisode: episode + 1) else { return }
         let federationStart = monotonicSeconds()
         switch configuration.method {
@@ -179,10 +188,13 @@ public final class FederatedTraining {
             for step in result.steps { distillationRecords.append((episode + 1, step)) }
             exclusions += result.exclusions.map { "episode \(episode + 1): \($0)" }
             timings.distillationEvents += 1
+            divergence = findDivergence(in: result.steps, episode: episode + 1)
         case .dpa:
             let losses = dpaServer!.alignmentStep(agents: agents, executor: executor)
-            distillationRecords.append((episode + 1, DistillationStep(loop: 1, part: 1, losses: losses)))
+            let step = DistillationStep(loop: 1, part: 1, losses: losses)
+            distillationRecords.append((episode + 1, step))
             timings.distillationEvents += 1
+            divergence = findDivergence(in: [step], episode: episode + 1)
         case .nofed:
             break
         }

@@ -22,11 +22,14 @@ extension RunFolder {
                 throw FederationError.invalidConfiguration(
                     "policy files support ReinforceAgent only; agent \(index + 1) is \(type(of: anyAgent))")
             }
-            try SavedPolicy(
-                policy: agent.learner.policy, environment: training.configuration.environment,
-                actionSpace: agent.learner.environment.actionSpace, runSeed: training.configuration.seed,
-                agentIndex: index + 1, episodesTrained: agent.learner.episodesPlayed
-            ).write(to: policyURL(agent: index + 1, episode: episode))
+            let file = policyURL(agent: index + 1, episode: episode)
+            try FileSystemError.writing(file) {
+                try SavedPolicy(
+                    policy: agent.learner.policy, environment: training.configuration.environment,
+                    actionSpace: agent.learner.environment.actionSpace, runSeed: training.configuration.seed,
+                    agentIndex: index + 1, episodesTrained: agent.learner.episodesPlayed
+                ).write(to: file)
+            }
         }
     }
 
