@@ -159,42 +159,48 @@ public final class FederatedTraining {
         }
     }
 
-    /// One system episode: every agent trains one episode, then the method's federation step if it is due.
+    /// One system episode: every agent (but the excluded ones) trains one episode, then the method's federation step
+    /// if it is due; after each phase the divergence check (`handleDivergences`).
     public func runNextEpisode() {
         Precondition.check(!isFinished, "runNextEpisode: all \(configuration.episodes) episodes have run")
         let episode = returns.count
         let start = monotonicSeconds()
-        let reports = executor.trainOneEpisode(agents)
+        let active = activeAgentIndices
+        let activeReports = executor.trainOneEpisode(active.map { agents[$0] })
+        var reports = Array(
+            repeating: EpisodeReport(episodeReturn: .nan, steps: 0, rolloutSeconds: 0, updateSeconds: 0), count: agents.count)
+        for (position, index) in active.enumerated() { reports[index] = activeReports[position] }
         timings.localSeconds += monotonicSeconds() - start
-        for report in reports {
+        for report in activeReports {
             timings.rolloutSeconds += report.rolloutSeconds
             timings.updateSeconds += report.updateSeconds
             timings.environmentSteps += report.steps
         }
         returns.append(reports.map(\.episodeReturn))
-        if let found = findDivergence(in: reports, episode: episode + 1) {
-            divergence = found
-            return
-        }
+        guard handleDivergences({ findDivergence(in: reports, episode: episode + 1) }) else { return }
         guard let event = schedule.event(afterEpisode: episode + 1) else { return }
         let federationStart = monotonicSeconds()
+        let remaining = activeAgentIndices
         switch configuration.method {
         case .fedhpd:
             let participants = participation.participants(
-                event: event, agentCount: agents.count, runSeed: configuration.seed)
+                event: event, agentCount: agents.count, runSeed: configuration.seed
+            ).filter { remaining.contains($0) }
             let result = server!.runEvent(
                 agents: agents, executor: executor, participants: participants,
                 context: AggregationContext(returns: returns))
             for step in result.steps { distillationRecords.append((episode + 1, step)) }
             exclusions += result.exclusions.map { "episode \(episode + 1): \($0)" }
             timings.distillationEvents += 1
-            divergence = findDivergence(in: result.steps, episode: episode + 1)
+            _ = handleDivergences { findDivergence(in: result.steps, episode: episode + 1) }
         case .dpa:
-            let losses = dpaServer!.alignmentStep(agents: agents, executor: executor)
+            let activeLosses = dpaServer!.alignmentStep(agents: remaining.map { agents[$0] }, executor: executor)
+            var losses = [Float](repeating: .nan, count: agents.count)
+            for (position, index) in remaining.enumerated() { losses[index] = activeLosses[position] }
             let step = DistillationStep(loop: 1, part: 1, losses: losses)
             distillationRecords.append((episode + 1, step))
             timings.distillationEvents += 1
-            divergence = findDivergence(in: [step], episode: episode + 1)
+            _ = handleDivergences { findDivergence(in: [step], episode: episode + 1) }
         case .nofed:
             break
         }

@@ -44,6 +44,8 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
     public var adversarialAgents: [Int]?
     /// The folder of `agent-<k>.safetensors` files the agents start from (`--init-policies`), nil for a cold start.
     public var initialPolicies: InitialPoliciesRecord?
+    /// What happens when an agent diverges (`--on-divergence`; nil: `.stop`, the run stops with an error).
+    public var onDivergence: DivergencePolicy?
 
     /// A configuration; `loops` and `partSize` default to the paper's 5 and 2500. Check it with `validate()`.
     public init(

@@ -77,14 +77,15 @@ extension RunFolder {
         try RunFolder.writeFile(encoder.encode(summary), to: summaryURL)
     }
 
-    /// Writes every result file of an in-process training (`writeResults(configuration:…)` with complete returns
-    /// and the trainer's timings, stamped with this machine).
+    /// Writes every result file of an in-process training (`writeResults(configuration:…)` with the trainer's
+    /// timings, stamped with this machine; complete returns, or `.skipMissing` once an agent left the federation
+    /// after diverging).
     public func writeResults(of training: FederatedTraining, thresholds: [Double]) throws {
         var timings = training.timings
         timings.machine = MachineRecord.current
         try writeResults(
             configuration: training.configuration, returns: training.returns,
             distillationRecords: training.distillationRecords, exclusions: training.exclusions, thresholds: thresholds,
-            timings: timings, missingReturns: .complete)
+            timings: timings, missingReturns: training.excludedAgents.isEmpty ? .complete : .skipMissing)
     }
 }

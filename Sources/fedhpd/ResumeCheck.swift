@@ -49,6 +49,9 @@ struct ResumeCheck {
             compare("--out", field: "output root", recorded: Self.canonicalPath(folder.url.deletingLastPathComponent()),
                     given: Self.canonicalPath(URL(fileURLWithPath: out)))
         }
+        if let policy = choices.onDivergence {
+            compare("--on-divergence", field: "onDivergence", recorded: (recorded.onDivergence ?? .stop).rawValue, given: policy.rawValue)
+        }
         found += try publicStateDifferences(choices, environment: environment, setup: setup)
         if let folder = choices.initPolicies {
             let given = try? InitialPoliciesRecord(folder: URL(fileURLWithPath: folder), agentCount: recorded.agents.count)

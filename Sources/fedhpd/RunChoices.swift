@@ -17,6 +17,7 @@ struct RunChoices: Equatable {
     var loops: Int?
     var partSize: Int?
     var initPolicies: String?
+    var onDivergence: DivergencePolicy?
 
     /// Every default, declared once (help prints them).
     enum Defaults {
@@ -41,7 +42,7 @@ struct RunChoices: Equatable {
             publicStates: flags.publicStates ?? publicStates,
             publicStatesMethod: flags.publicStatesMethod ?? publicStatesMethod, threads: flags.threads ?? threads,
             out: flags.out ?? out, loops: flags.loops ?? loops, partSize: flags.partSize ?? partSize,
-            initPolicies: flags.initPolicies ?? initPolicies)
+            initPolicies: flags.initPolicies ?? initPolicies, onDivergence: flags.onDivergence ?? onDivergence)
     }
 
     /// The flags given, by command-line name, in the order of `--help` (what `--resume` compares).
@@ -51,7 +52,7 @@ struct RunChoices: Equatable {
             ("--interval", intervals != nil), ("--episodes", episodes != nil), ("--seeds", seeds != nil),
             ("--public-states", publicStates != nil), ("--public-states-method", publicStatesMethod != nil),
             ("--out", out != nil), ("--loops", loops != nil), ("--part-size", partSize != nil),
-            ("--init-policies", initPolicies != nil),
+            ("--init-policies", initPolicies != nil), ("--on-divergence", onDivergence != nil),
         ]
         return given.filter(\.1).map(\.0)
     }
@@ -59,14 +60,17 @@ struct RunChoices: Equatable {
     /// The keys of a `--config` file: the flags' names in camelCase.
     static let fileKeys = [
         "env", "agents", "method", "interval", "episodes", "seeds", "publicStates", "publicStatesMethod", "threads",
-        "out", "loops", "partSize", "initPolicies",
+        "out", "loops", "partSize", "initPolicies", "onDivergence",
     ]
+}
 
+/// The `--config` file, read strictly.
+extension RunChoices {
     /// The `--config` file's form: every value as a user writes it (`"seeds": [20, 25]`, `"seeds": "20,25"`,
     /// `"episodes": 300`), read back with the command line's own readers.
     private struct File: Decodable {
         var env, agents, method, interval, episodes, seeds, publicStates, publicStatesMethod, threads, out, loops,
-            partSize, initPolicies: CommaList?
+            partSize, initPolicies, onDivergence: CommaList?
     }
 
     /// Reads a `--config` file strictly: a syntax error gives its line and column, an unknown key is refused with
@@ -82,7 +86,7 @@ struct RunChoices: Equatable {
             throw CommandError("--config \(error.description.replacingOccurrences(of: "invalid configuration: ", with: ""))")
         }
         func fail(_ key: String, _ reason: String) -> CommandError { CommandError("--config \(path): '\(key)': \(reason)") }
-        func list<Item>(_ key: String, _ value: CommaList?) throws -> CommaSeparated<Item>? {
+        func list<Item: ListItem>(_ key: String, _ value: CommaList?) throws -> CommaSeparated<Item>? {
             guard let value else { return nil }
             do { return try CommaSeparated<Item>(parsing: value.text) } catch { throw fail(key, error.description) }
         }
@@ -106,6 +110,12 @@ struct RunChoices: Equatable {
             publicStatesMethod: try text("publicStatesMethod", file.publicStatesMethod),
             threads: try whole("threads", file.threads), out: try text("out", file.out),
             loops: try whole("loops", file.loops), partSize: try whole("partSize", file.partSize),
-            initPolicies: try text("initPolicies", file.initPolicies))
+            initPolicies: try text("initPolicies", file.initPolicies),
+            onDivergence: try text("onDivergence", file.onDivergence).map { name in
+                guard let policy = DivergencePolicy(rawValue: name.lowercased()) else {
+                    throw fail("onDivergence", "'\(name)' is not stop or exclude")
+                }
+                return policy
+            })
     }
 }

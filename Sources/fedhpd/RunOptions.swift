@@ -38,6 +38,16 @@ struct RunOptions: ParsableArguments {
     var partSize: Int?
     @Option(name: .customLong("init-policies"), help: "Warm start: agent k starts from DIR/agent-<k>.safetensors (written by fedhpd train or PyTorch).")
     var initPolicies: String?
+    @Option(
+        name: .customLong("on-divergence"),
+        help: "When an agent's loss, gradient or parameters stop being finite: stop (the run ends with an error naming agent, episode and quantity; default) or exclude (the agent leaves the federation, the run goes on and says so).",
+        transform: { text in
+            guard let policy = DivergencePolicy(rawValue: text.lowercased()) else {
+                throw CommandError("'\(text)' is not stop or exclude")
+            }
+            return policy
+        })
+    var onDivergence: DivergencePolicy?
     @Option(help: "A JSON file holding any of these options, e.g. {\"episodes\": 300, \"seeds\": [20, 25]} (unknown keys are errors; flags given on the command line win).")
     var config: String?
 
@@ -46,7 +56,7 @@ struct RunOptions: ParsableArguments {
         let flags = RunChoices(
             env: env, agents: agents, methods: method, intervals: interval, episodes: episodes, seeds: seeds,
             publicStates: publicStates, publicStatesMethod: publicStatesMethod, threads: threads, out: out,
-            loops: loops, partSize: partSize, initPolicies: initPolicies)
+            loops: loops, partSize: partSize, initPolicies: initPolicies, onDivergence: onDivergence)
         guard let config else { return flags }
         return try RunChoices(configurationFile: config).overlaid(by: flags)
     }

@@ -21,11 +21,14 @@ struct RunPlan {
     /// The states of a `--public-states FILE`, loaded once (nil for auto).
     var publicStateFile: PublicStateSet?
     var initialPolicies: InitialPoliciesRecord?
+    /// `exclude`, or nil for the default `stop` (config.json then keeps its usual form).
+    var onDivergence: DivergencePolicy?
     var federation: FederationChoiceOptions
 
     /// Resolves `choices` (defaults for what is not given) and checks every run it describes.
     init(_ choices: RunChoices, federation: FederationChoiceOptions, setup: RunSetup) throws {
         self.federation = federation
+        onDivergence = choices.onDivergence == .exclude ? .exclude : nil
         environment = try Catalog.all.specification(for: choices.env ?? RunChoices.Defaults.env)
         if let episodes = choices.episodes, episodes <= 0 {
             throw CommandError("--episodes must be positive, got \(episodes)")
@@ -39,7 +42,7 @@ struct RunPlan {
         let intervals = (choices.intervals ?? RunChoices.Defaults.intervals).items
         seeds = (choices.seeds ?? RunChoices.Defaults.seeds).items
         settings = methods.flatMap { method in
-            method == .nofed ? [(method, 1)] : intervals.map { (method, $0) }
+            method == .nofed ? [(method: method, interval: 1)] : intervals.map { (method: method, interval: $0) }
         }
         if federation.isSet && !methods.contains(.fedhpd) {
             throw CommandError(
@@ -81,6 +84,7 @@ struct RunPlan {
             environment: environment.id, method: method, interval: interval, episodes: episodes, seed: seed,
             loops: loops, partSize: partSize, agents: agents, publicStates: method == .fedhpd ? publicStates : nil)
         configuration.initialPolicies = initialPolicies
+        configuration.onDivergence = onDivergence
         if method == .fedhpd { try federation.apply(to: &configuration) }
         do { try configuration.validate() } catch { throw CommandError("\(error)") }
         return configuration

@@ -119,15 +119,24 @@ struct TrainCommand: ParsableCommand {
             throw CommandError("\(error); the finished training is kept in \(folder.checkpointsURL.path): "
                 + "fix the cause and run the same command again (or fedhpd train --resume \(folder.url.path)) to write the results")
         }
-        if !training.exclusions.isEmpty {
-            // Always shown: a consensus that left reports out is a result the user must know about.
-            FileHandle.standardError.write(Data((
-                "warning: \(configuration.runName): \(training.exclusions.count) report(s) were excluded from a consensus "
-                    + "(first: \(training.exclusions[0])); every one is listed in summary.json's exclusions\n").utf8))
-        }
+        summariseExclusions(of: training)
         let summary = RunSummary(configuration: configuration, returns: training.returns, thresholds: environment.thresholds, exclusions: training.exclusions)
         log(String(format: "%@: system whole-run %.1f, last-100 %.1f  (%@)", configuration.runName, summary.system.wholeRunMean, summary.system.last100Mean, folder.url.path))
         return true
+    }
+
+    /// Shown even with --quiet (a result the user must know about): every agent that left the federation after
+    /// diverging, and how many reports were excluded from a consensus (each one is in summary.json's exclusions).
+    func summariseExclusions(of training: FederatedTraining) {
+        let name = training.configuration.runName
+        let departures = training.exclusions.filter { $0.contains("left the federation") }
+        var text = departures.map { "warning: \(name): \($0)\n" }.joined()
+        let reports = training.exclusions.filter { !$0.contains("left the federation") }
+        if let first = reports.first {
+            text += "warning: \(name): \(reports.count) report(s) were excluded from a consensus (first: \(first)); "
+                + "every one is listed in summary.json's exclusions\n"
+        }
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     /// The run's trainer, its agents warm-started from the configuration's initial policies if it has them.

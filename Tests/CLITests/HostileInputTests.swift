@@ -107,6 +107,7 @@ import Testing
         train("trimmed share too large", ["--aggregation", "trimmed:0.7"], ["--aggregation"]),
         train("federation choice without fedhpd", ["--method", "nofed", "--aggregation", "median"], ["apply to --method fedhpd"]),
         train("unknown BLAS kernels", ["--blas-core", "Pentium"], ["--blas-core"]),
+        train("unknown divergence policy", ["--on-divergence", "ignore"], ["--on-divergence", "'ignore' is not stop or exclude"]),
     ]
 
     static let configurationCases: [Case] = [
@@ -121,6 +122,7 @@ import Testing
         config("zero interval", #"{"interval": 0}"#, ["'interval'", "not a positive whole number"]),
         config("interval beyond the episodes", #"{"interval": 9, "episodes": 4}"#, ["interval 9 is larger than the 4 episodes"]),
         config("zero threads", #"{"threads": 0}"#, ["--threads must be in 1...4096"]),
+        config("unknown divergence policy", #"{"onDivergence": "ignore"}"#, ["'onDivergence'", "not stop or exclude"]),
         config("syntax error", "{\n  \"seeds\": x\n}", ["run.json:2:", "not valid JSON"]),
         config("not an object", "[1, 2]", ["--config", "run.json"]),
         config("empty file", "", ["--config", "not valid JSON"]),
@@ -170,6 +172,7 @@ import Testing
         resume("resume with another method", ["--method", "fedhpd"], ["--method", "method (nofed vs fedhpd)"]),
         resume("resume with another environment", ["--env", "LunarLander-v3"], ["--env", "environment (CartPole-v1 vs LunarLander-v3)"]),
         resume("resume with a configuration file", ["--config", "{root}/run.json"], ["--loops", "loops (5 vs 3)"], files: ["run.json": #"{"loops": 3}"#]),
+        resume("resume with another divergence policy", ["--on-divergence", "exclude"], ["--on-divergence", "onDivergence (stop vs exclude)"]),
         resume("resume with a federation choice", ["--aggregation", "median"], ["--aggregation", "takes no federation choices"]),
         command("resume a missing run", ["train", "--resume", "{root}/none"], ["--resume", "no readable config.json"]),
     ]
@@ -198,7 +201,7 @@ import Testing
         #expect(Set(Self.cases.map(\.name)).count == Self.cases.count, "case names are unique")
     }
 
-    @Test(arguments: cases)
+    @Test(arguments: HostileInputTests.cases)
     func hostileInputIsRefusedClearlyAndWritesNothing(_ hostile: Case) throws {
         let fixtures = try Self.fixtures.folder()
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-hostile-\(UUID())")

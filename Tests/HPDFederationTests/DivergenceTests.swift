@@ -24,11 +24,12 @@ import Testing
         }
     }
 
-    func training(_ agents: [any LocalLearningAgent]) throws -> FederatedTraining {
+    func training(_ agents: [any LocalLearningAgent], onDivergence: DivergencePolicy? = nil) throws -> FederatedTraining {
         let specification = AgentSpecification(hiddenSizes: [4], activations: [.relu], reinforce: ReinforceConfiguration(learningRate: 0.01))
-        let configuration = FederationConfiguration(
+        var configuration = FederationConfiguration(
             environment: "CartPole-v1", method: .nofed, interval: 1, episodes: 6, seed: 1,
             agents: Array(repeating: specification, count: agents.count))
+        configuration.onDivergence = onDivergence
         return try FederatedTraining(configuration: configuration, environment: .cartPole, agents: agents, publicStates: nil, threads: 1)
     }
 
@@ -42,6 +43,18 @@ import Testing
         #expect(progressCalls == [1, 2], "no progress (hence no checkpoint) after the diverged episode")
         training.run()
         #expect(training.returns.count == 3, "a diverged run does not go on")
+    }
+
+    @Test func withExcludeTheDivergedAgentLeavesAndTheRunGoesOn() throws {
+        let failing = FailingAgent(badEpisode: 3, value: .infinity)
+        let training = try training([FailingAgent(badEpisode: 99, value: 0), failing], onDivergence: .exclude)
+        training.run()
+        #expect(training.isFinished && training.divergence == nil)
+        #expect(training.returns.map { $0[0] } == Array(repeating: 10, count: 6))
+        #expect(training.returns.map { $0[1].isNaN } == [false, false, true, true, true, true])
+        #expect(failing.played == 3, "an excluded agent trains no more")
+        #expect(training.excludedAgents == [1])
+        #expect(training.exclusions == ["episode 3: agent 2 left the federation: agent 2 diverged in episode 3: its episode return is inf"])
     }
 
     @Test func aNonFiniteParameterIsFoundAfterTheUpdate() throws {
