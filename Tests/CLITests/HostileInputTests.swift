@@ -47,6 +47,15 @@ import Testing
         train(name, ["--config", "{root}/run.json"], keywords, files: ["run.json": json])
     }
 
+    /// A configuration file whose values are not overridden by the tiny-run flags.
+    static func configurationOnly(_ name: String, _ json: String, _ keywords: [String]) -> Case {
+        command(
+            name,
+            ["train", "--agents", "{fixtures}/agents.json", "--public-states", "{fixtures}/states.csv", "--part-size", "100",
+             "--quiet", "--out", "{root}/out", "--config", "{root}/run.json"],
+            keywords, files: ["run.json": json])
+    }
+
     static func agents(_ name: String, _ json: String, _ keywords: [String]) -> Case {
         train(name, ["--agents", "{root}/agents.json"], keywords, files: ["agents.json": json])
     }
@@ -120,8 +129,9 @@ import Testing
         config("empty seeds array", #"{"seeds": []}"#, ["'seeds'", "the list is empty"]),
         config("duplicate methods in two cases", #"{"method": ["fedhpd", "FEDHPD"]}"#, ["'method'", "given twice"]),
         config("zero interval", #"{"interval": 0}"#, ["'interval'", "not a positive whole number"]),
-        config("interval beyond the episodes", #"{"interval": 9, "episodes": 4}"#, ["interval 9 is larger than the 4 episodes"]),
-        config("zero threads", #"{"threads": 0}"#, ["--threads must be in 1...4096"]),
+        configurationOnly("interval beyond the episodes", #"{"interval": 9, "episodes": 4}"#, ["interval 9 is larger than the 4 episodes"]),
+        configurationOnly("zero threads", #"{"threads": 0}"#, ["--threads must be in 1...4096"]),
+        configurationOnly("zero loops", #"{"episodes": 4, "interval": 2, "loops": 0}"#, ["loops must be in 1...1000"]),
         config("unknown divergence policy", #"{"onDivergence": "ignore"}"#, ["'onDivergence'", "not stop or exclude"]),
         config("syntax error", "{\n  \"seeds\": x\n}", ["run.json:2:", "not valid JSON"]),
         config("not an object", "[1, 2]", ["--config", "run.json"]),
