@@ -48,25 +48,27 @@ extension FederatedTraining {
         return agents.indices.filter { !excluded.contains($0) }
     }
 
-    /// Applies the configuration's policy to every divergence `find` reports: `stop` records the first in
-    /// `divergence` and returns false; `exclude` removes each diverged agent (its return of this episode becomes NaN,
-    /// a note goes into `exclusions`) and returns true.
-    func handleDivergences(_ find: () -> Divergence?) -> Bool {
-        while let found = find() {
+    /// Applies the configuration's policy to every divergence `find` reports among `candidates` (0-based agents):
+    /// `stop` records the first in `divergence` and returns false; `exclude` removes each diverged agent (its return
+    /// of this episode becomes NaN, a note goes into `exclusions`) and returns true.
+    func handleDivergences(among candidates: [Int], _ find: ([Int]) -> Divergence?) -> Bool {
+        var candidates = candidates
+        while let found = find(candidates) {
             guard configuration.onDivergence == .exclude else {
                 divergence = found
                 return false
             }
             returns[returns.count - 1][found.agent - 1] = .nan
             exclusions.append("episode \(found.episode): agent \(found.agent) left the federation: \(found)")
+            candidates.removeAll { $0 == found.agent - 1 }
         }
         return true
     }
 
-    /// The first active agent with a non-finite return, loss or parameter after the local episodes of `episode`
+    /// The first of `candidates` with a non-finite return, loss or parameter after the local episodes of `episode`
     /// (1-based).
-    func findDivergence(in reports: [EpisodeReport], episode: Int) -> Divergence? {
-        for index in activeAgentIndices {
+    func findDivergence(in reports: [EpisodeReport], episode: Int, among candidates: [Int]) -> Divergence? {
+        for index in candidates {
             let report = reports[index]
             if !report.episodeReturn.isFinite {
                 return Divergence(agent: index + 1, episode: episode, quantity: "episode return", value: "\(report.episodeReturn)")
@@ -75,28 +77,27 @@ extension FederatedTraining {
                 return Divergence(agent: index + 1, episode: episode, quantity: "local update loss", value: "\(loss)")
             }
         }
-        return nonFiniteParameters(episode: episode)
+        return nonFiniteParameters(episode: episode, among: candidates)
     }
 
-    /// The first active agent with an infinite digestion loss or a non-finite parameter after the distillation event
-    /// of `episode` (1-based).
-    func findDivergence(in steps: [DistillationStep], episode: Int) -> Divergence? {
-        let active = activeAgentIndices
+    /// The first of `candidates` with an infinite digestion loss or a non-finite parameter after the distillation
+    /// event of `episode` (1-based).
+    func findDivergence(in steps: [DistillationStep], episode: Int, among candidates: [Int]) -> Divergence? {
         for step in steps {
             // NaN marks an agent that sat the event out (or whose report was excluded); a NaN weight is caught by the
             // parameter check below. An infinite loss is a divergence.
-            if let index = active.first(where: { step.losses[$0].isInfinite }) {
+            if let index = candidates.first(where: { step.losses[$0].isInfinite }) {
                 return Divergence(
                     agent: index + 1, episode: episode, quantity: "distillation loss (loop \(step.loop), part \(step.part))",
                     value: "\(step.losses[index])")
             }
         }
-        return nonFiniteParameters(episode: episode)
+        return nonFiniteParameters(episode: episode, among: candidates)
     }
 
-    /// The first active agent (a `LearnerAgent`) whose policy holds a non-finite parameter.
-    func nonFiniteParameters(episode: Int) -> Divergence? {
-        for index in activeAgentIndices {
+    /// The first of `candidates` (a `LearnerAgent`) whose policy holds a non-finite parameter.
+    func nonFiniteParameters(episode: Int, among candidates: [Int]) -> Divergence? {
+        for index in candidates {
             guard let agent = agents[index] as? LearnerAgent else { continue }
             if let parameter = agent.learner.policy.parameters.first(where: { !$0.value.isFinite }),
                 let value = parameter.value.scalars.first(where: { !$0.isFinite }) {

@@ -177,7 +177,9 @@ public final class FederatedTraining {
             timings.environmentSteps += report.steps
         }
         returns.append(reports.map(\.episodeReturn))
-        guard handleDivergences({ findDivergence(in: reports, episode: episode + 1) }) else { return }
+        guard handleDivergences(among: active, { findDivergence(in: reports, episode: episode + 1, among: $0) }) else {
+            return
+        }
         guard let event = schedule.event(afterEpisode: episode + 1) else { return }
         let federationStart = monotonicSeconds()
         let remaining = activeAgentIndices
@@ -192,7 +194,7 @@ public final class FederatedTraining {
             for step in result.steps { distillationRecords.append((episode + 1, step)) }
             exclusions += result.exclusions.map { "episode \(episode + 1): \($0)" }
             timings.distillationEvents += 1
-            _ = handleDivergences { findDivergence(in: result.steps, episode: episode + 1) }
+            _ = handleDivergences(among: remaining) { findDivergence(in: result.steps, episode: episode + 1, among: $0) }
         case .dpa:
             let activeLosses = dpaServer!.alignmentStep(agents: remaining.map { agents[$0] }, executor: executor)
             var losses = [Float](repeating: .nan, count: agents.count)
@@ -200,7 +202,7 @@ public final class FederatedTraining {
             let step = DistillationStep(loop: 1, part: 1, losses: losses)
             distillationRecords.append((episode + 1, step))
             timings.distillationEvents += 1
-            _ = handleDivergences { findDivergence(in: [step], episode: episode + 1) }
+            _ = handleDivergences(among: remaining) { findDivergence(in: [step], episode: episode + 1, among: $0) }
         case .nofed:
             break
         }
