@@ -104,7 +104,7 @@ public struct RunFolder {
     public static func readRewards(from url: URL) throws -> [[Double]] {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw FederationError.invalidConfiguration("\(url.path): cannot be read (\(error.localizedDescription))")
+            throw FederationError.invalidConfiguration("\(url.path): cannot be read (\(FileSystemError(reading: url, error).reason))")
         }
         var lines = text.split(whereSeparator: \.isNewline)
         guard !lines.isEmpty, lines[0].hasPrefix("Agent") else {
