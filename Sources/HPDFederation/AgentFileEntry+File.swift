@@ -27,14 +27,22 @@ extension AgentFileEntry {
     /// Every error names the file, and the entry and field when there is one.
     public static func readAgents(from url: URL, defaults: ReinforceConfiguration) throws -> [AgentSpecification] {
         let data = try FileSystemError.reading(url) { try Data(contentsOf: url) }
-        let entries = try StrictJSON.decode(
-            [AgentFileEntry].self, from: data, file: url.path, keys: keys, nested: nestedKeys)
-        guard !entries.isEmpty else { throw FederationError.invalidConfiguration("\(url.path): the array is empty") }
+        return try agents(fromJSON: data, file: url.path, defaults: defaults)
+    }
+
+    /// The agents of an agents file's bytes (`file` names it in messages); the checks of `readAgents(from:defaults:)`.
+    public static func agents(fromJSON data: Data, file: String, defaults: ReinforceConfiguration) throws(FederationError)
+        -> [AgentSpecification]
+    {
+        let entries = try StrictJSON.decode([AgentFileEntry].self, from: data, file: file, keys: keys, nested: nestedKeys)
+        guard !entries.isEmpty else { throw .invalidConfiguration("\(file): the array is empty") }
         do {
             return try entries.enumerated().map { try $0.element.specification(defaults: defaults, index: $0.offset) }
         } catch let error as FederationError {
-            throw FederationError.invalidConfiguration(
-                "\(url.path): " + error.description.replacingOccurrences(of: "invalid configuration: ", with: ""))
+            throw .invalidConfiguration(
+                "\(file): " + error.description.replacingOccurrences(of: "invalid configuration: ", with: ""))
+        } catch {
+            throw .invalidConfiguration("\(file): \(error)")
         }
     }
 }
