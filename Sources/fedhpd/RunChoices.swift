@@ -45,18 +45,6 @@ struct RunChoices: Equatable {
             initPolicies: flags.initPolicies ?? initPolicies, onDivergence: flags.onDivergence ?? onDivergence)
     }
 
-    /// The flags given, by command-line name, in the order of `--help` (what `--resume` compares).
-    var givenFlags: [String] {
-        let given: [(String, Bool)] = [
-            ("--env", env != nil), ("--agents", agents != nil), ("--method", methods != nil),
-            ("--interval", intervals != nil), ("--episodes", episodes != nil), ("--seeds", seeds != nil),
-            ("--public-states", publicStates != nil), ("--public-states-method", publicStatesMethod != nil),
-            ("--out", out != nil), ("--loops", loops != nil), ("--part-size", partSize != nil),
-            ("--init-policies", initPolicies != nil), ("--on-divergence", onDivergence != nil),
-        ]
-        return given.filter(\.1).map(\.0)
-    }
-
     /// The keys of a `--config` file: the flags' names in camelCase.
     static let fileKeys = [
         "env", "agents", "method", "interval", "episodes", "seeds", "publicStates", "publicStatesMethod", "threads",
