@@ -71,6 +71,9 @@ public struct AgentFileEntry: Codable, Sendable {
         if let schedulerGamma { reinforce.schedulerGamma = schedulerGamma }
         var specification = AgentSpecification(hiddenSizes: hiddenSizes, activations: layerActivations, reinforce: reinforce)
         try addLearner(to: &specification, index: index)
+        do { try specification.validate() } catch {
+            throw FederationError.invalidConfiguration("agent \(index + 1): \(error.description)")
+        }
         return specification
     }
 

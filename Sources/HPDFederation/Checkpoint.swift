@@ -224,6 +224,7 @@ public enum ConfigurationDifference {
         if left.participation != right.participation { differing.append("participation") }
         if left.dropoutProbability != right.dropoutProbability { differing.append("dropoutProbability") }
         if left.adversarialAgents != right.adversarialAgents { differing.append("adversarialAgents") }
+        if left.onDivergence != right.onDivergence { differing.append("onDivergence") }
         return differing
     }
 }

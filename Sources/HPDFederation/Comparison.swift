@@ -143,7 +143,7 @@ public struct Comparison {
     public static func referenceCurves(from url: URL, environmentNames: [String]) throws -> [(label: String, values: [Double])] {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw FederationError.invalidConfiguration("\(url.path): cannot be read (\(error.localizedDescription))")
+            throw FederationError.invalidConfiguration("\(url.path): cannot be read (\(FileSystemError(reading: url, error).reason))")
         }
         var curves: [String: [(Int, Double)]] = [:]
         var order: [String] = []

@@ -39,12 +39,17 @@ public struct EpisodeReport: Sendable, Equatable {
     public var rolloutSeconds: Double
     /// Seconds spent in the REINFORCE update.
     public var updateSeconds: Double
+    /// The local update's loss (REINFORCE −Σ log π(a|s)·Ĝ, A2C's or PPO's), nil when the agent does not report it.
+    public var updateLoss: Float?
 
     /// A report of one episode.
-    public init(episodeReturn: Double, steps: Int, rolloutSeconds: Double, updateSeconds: Double) {
+    public init(
+        episodeReturn: Double, steps: Int, rolloutSeconds: Double, updateSeconds: Double, updateLoss: Float? = nil
+    ) {
         self.episodeReturn = episodeReturn
         self.steps = steps
         self.rolloutSeconds = rolloutSeconds
         self.updateSeconds = updateSeconds
+        self.updateLoss = updateLoss
     }
 }

@@ -16,7 +16,7 @@ public struct InitialPoliciesRecord: Codable, Equatable, Sendable {
             let file = Self.file(in: folder, agent: agent)
             do { return String(format: "%016llx", Checksum.fnv1a(try Data(contentsOf: file))) } catch {
                 throw FederationError.invalidConfiguration(
-                    "agent \(agent): \(file.path) cannot be read (\(error.localizedDescription))")
+                    "agent \(agent): \(file.path) cannot be read (\(FileSystemError(reading: file, error).reason))")
             }
         }
     }

@@ -33,6 +33,9 @@ public final class FederatedTraining {
     public internal(set) var returns: [[Double]] = []
     /// Digestion losses: (episode, step) rows.
     public internal(set) var distillationRecords: [(episode: Int, step: DistillationStep)] = []
+    /// The first non-finite loss, return or parameter found (the run stops there; nil while every number is finite).
+    /// The returns of the episode it was found in are recorded; no checkpoint should be written after it.
+    public internal(set) var divergence: Divergence?
     /// Notes about reports excluded from a consensus.
     public internal(set) var exclusions: [String] = []
     /// Accumulated timings.
@@ -73,7 +76,7 @@ public final class FederatedTraining {
         configuration: FederationConfiguration, environment: EnvironmentSpecification,
         publicStates: PublicStateSet?, aggregation: AggregationStrategy? = nil, threads: Int
     ) throws {
-        try configuration.validate()
+        try configuration.validate(requiringEvents: false)
         var agents: [ReinforceAgent] = []
         for (index, specification) in configuration.agents.enumerated() {
             agents.append(try Self.makeAgent(
@@ -92,7 +95,7 @@ public final class FederatedTraining {
         configuration: FederationConfiguration, environment: EnvironmentSpecification, agents: [any LocalLearningAgent],
         publicStates: PublicStateSet?, aggregation: AggregationStrategy? = nil, threads: Int
     ) throws {
-        try configuration.validate()
+        try configuration.validate(requiringEvents: false)
         guard agents.count == configuration.agents.count else {
             throw FederationError.invalidConfiguration(
                 "\(agents.count) agents given but the configuration describes \(configuration.agents.count)")
@@ -149,35 +152,47 @@ public final class FederatedTraining {
     }
 
     /// Runs the remaining episodes; `progress` is called after each one with the episode count done. Stops early
-    /// (between episodes) when `shouldContinue` returns false.
+    /// (between episodes) when `shouldContinue` returns false, or at a divergence (`divergence` says where; `progress`
+    /// is not called for that episode, so no checkpoint of the diverged state is written).
     public func run(progress: ((Int) -> Void)? = nil, shouldContinue: (() -> Bool)? = nil) {
         LinearAlgebraLibrary.threadCount = 1
         MemoryPolicy.retainFreedMemory()
-        while !isFinished && (shouldContinue?() ?? true) {
+        while !isFinished && divergence == nil && (shouldContinue?() ?? true) {
             runNextEpisode()
+            if divergence != nil { return }
             progress?(returns.count)
         }
     }
 
-    /// One system episode: every agent trains one episode, then the method's federation step if it is due.
+    /// One system episode: every agent (but the excluded ones) trains one episode, then the method's federation step
+    /// if it is due; after each phase the divergence check (`handleDivergences`).
     public func runNextEpisode() {
         Precondition.check(!isFinished, "runNextEpisode: all \(configuration.episodes) episodes have run")
         let episode = returns.count
         let start = monotonicSeconds()
-        let reports = executor.trainOneEpisode(agents)
+        let active = activeAgentIndices
+        let activeReports = executor.trainOneEpisode(active.map { agents[$0] })
+        var reports = Array(
+            repeating: EpisodeReport(episodeReturn: .nan, steps: 0, rolloutSeconds: 0, updateSeconds: 0), count: agents.count)
+        for (position, index) in active.enumerated() { reports[index] = activeReports[position] }
         timings.localSeconds += monotonicSeconds() - start
-        for report in reports {
+        for report in activeReports {
             timings.rolloutSeconds += report.rolloutSeconds
             timings.updateSeconds += report.updateSeconds
             timings.environmentSteps += report.steps
         }
         returns.append(reports.map(\.episodeReturn))
+        guard handleDivergences(among: active, { findDivergence(in: reports, episode: episode + 1, among: $0) }) else {
+            return
+        }
         guard let event = schedule.event(afterEpisode: episode + 1) else { return }
         let federationStart = monotonicSeconds()
+        let remaining = activeAgentIndices
         switch configuration.method {
         case .fedhpd:
             let participants = participation.participants(
-                event: event, agentCount: agents.count, runSeed: configuration.seed)
+                event: event, agentCount: agents.count, runSeed: configuration.seed
+            ).filter { remaining.contains($0) }
             let result = server!.runEvent(
                 agents: agents, executor: executor, participants: participants,
                 context: AggregationContext(returns: returns))
@@ -186,10 +201,15 @@ public final class FederatedTraining {
             for exclusion in excluded { logger.warning("\(exclusion)") }
             exclusions += excluded
             timings.distillationEvents += 1
+            _ = handleDivergences(among: remaining) { findDivergence(in: result.steps, episode: episode + 1, among: $0) }
         case .dpa:
-            let losses = dpaServer!.alignmentStep(agents: agents, executor: executor)
-            distillationRecords.append((episode + 1, DistillationStep(loop: 1, part: 1, losses: losses)))
+            let activeLosses = dpaServer!.alignmentStep(agents: remaining.map { agents[$0] }, executor: executor)
+            var losses = [Float](repeating: .nan, count: agents.count)
+            for (position, index) in remaining.enumerated() { losses[index] = activeLosses[position] }
+            let step = DistillationStep(loop: 1, part: 1, losses: losses)
+            distillationRecords.append((episode + 1, step))
             timings.distillationEvents += 1
+            _ = handleDivergences(among: remaining) { findDivergence(in: [step], episode: episode + 1, among: $0) }
         case .nofed:
             break
         }

@@ -44,6 +44,8 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
     public var adversarialAgents: [Int]?
     /// The folder of `agent-<k>.safetensors` files the agents start from (`--init-policies`), nil for a cold start.
     public var initialPolicies: InitialPoliciesRecord?
+    /// What happens when an agent diverges (`--on-divergence`; nil: `.stop`, the run stops with an error).
+    public var onDivergence: DivergencePolicy?
 
     /// A configuration; `loops` and `partSize` default to the paper's 5 and 2500. Check it with `validate()`.
     public init(
@@ -59,38 +61,6 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
         self.partSize = partSize
         self.agents = agents
         self.publicStates = publicStates
-    }
-
-    /// Checks the settings, naming the offending one.
-    public func validate() throws(FederationError) {
-        guard episodes > 0 else { throw .invalidConfiguration("episodes must be positive, got \(episodes)") }
-        guard !agents.isEmpty else { throw .invalidConfiguration("at least one agent is needed") }
-        for (index, agent) in agents.enumerated() {
-            do { try agent.validateLearner() } catch { throw .invalidConfiguration("agent \(index + 1): \(error.description)") }
-        }
-        guard interval > 0 else { throw .invalidConfiguration("interval must be positive, got \(interval)") }
-        guard loops > 0 else { throw .invalidConfiguration("loops must be positive, got \(loops)") }
-        guard partSize > 0 else { throw .invalidConfiguration("part size must be positive, got \(partSize)") }
-        if method == .fedhpd && publicStates == nil {
-            throw .invalidConfiguration("fedhpd needs a public state set")
-        }
-        if let participation, !(participation > 0 && participation <= 1) {
-            throw .invalidConfiguration("participation P must be in (0, 1], got \(participation)")
-        }
-        if let dropoutProbability, !(dropoutProbability >= 0 && dropoutProbability < 1) {
-            throw .invalidConfiguration("dropout probability Q must be in [0, 1), got \(dropoutProbability)")
-        }
-        if let adversarialAgents {
-            for agent in adversarialAgents where !(1...agents.count).contains(agent) {
-                throw .invalidConfiguration("adversarial agent \(agent) is out of range 1…\(agents.count)")
-            }
-            guard Set(adversarialAgents).count == adversarialAgents.count else {
-                throw .invalidConfiguration("adversarial agents \(adversarialAgents) name an agent twice")
-            }
-        }
-        if (participation != nil || dropoutProbability != nil || adversarialAgents != nil) && method != .fedhpd {
-            throw .invalidConfiguration("participation, dropout probability and adversarial agents apply to fedhpd only")
-        }
     }
 
     /// The non-default federation choices as one tag: "median", "trimmed0.1", "weighted100", "adv3", "p0.5", "q0.2"

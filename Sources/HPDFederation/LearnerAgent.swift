@@ -50,11 +50,11 @@ public final class LearnerAgent: LocalLearningAgent, ChunkedFederatedAgent, @unc
         let start = monotonicSeconds()
         let episodeReturn = learner.runEpisode()
         let middle = monotonicSeconds()
-        learner.update()
+        let loss = learner.update()
         let end = monotonicSeconds()
         return EpisodeReport(
             episodeReturn: episodeReturn, steps: learner.lastEpisodeLength, rolloutSeconds: middle - start,
-            updateSeconds: end - middle)
+            updateSeconds: end - middle, updateLoss: loss)
     }
 
     /// π(·|s) (categorical) or (μ(s), σ(s)) (Gaussian, σ without the 10⁻⁶ offset), chunk by chunk without a tape.

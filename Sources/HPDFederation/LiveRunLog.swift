@@ -17,8 +17,8 @@ public final class LiveRunLog {
     /// Starts (or restarts) the logs of `training` in `folder`.
     public init(folder: RunFolder, training: FederatedTraining) throws {
         let agentCount = training.configuration.agents.count
-        try AtomicFile.write(RunFolder.rewardsCSV(training.returns, agentCount: agentCount), to: folder.rewardsURL)
-        try AtomicFile.write(
+        try RunFolder.writeFile(RunFolder.rewardsCSV(training.returns, agentCount: agentCount), to: folder.rewardsURL)
+        try RunFolder.writeFile(
             RunFolder.distillationLossesCSV(training.distillationRecords, agentCount: agentCount),
             to: folder.distillationLossesURL)
         rewards = try FileHandle(forWritingTo: folder.rewardsURL)

@@ -49,8 +49,14 @@ public struct PublicStateBuilder {
 
     /// Builds `count` states from a virtual agent trained with `seed`.
     public func build(count: Int, method: SelectionMethod, seed: UInt64, progress: ((String) -> Void)? = nil) throws -> PublicStateSet {
+        guard count > 0 else { throw FederationError.invalidConfiguration("count must be positive, got \(count)") }
         let pool = try collectStates(seed: seed, progress: progress)
         progress?("collected \(pool.count) states from \(checkpointEpisodes.count) checkpoints")
+        guard count <= pool.count else {
+            throw FederationError.invalidConfiguration(
+                "count \(count) is larger than the rollout pool of \(pool.count) states (\(checkpointEpisodes.count) "
+                    + "checkpoints × \(recipe.testSeeds) rollouts): ask for fewer states or more virtual-agent episodes")
+        }
         var generator = RandomGenerator(seed: seed, stream: 7)
         let chosen: [[Float]]
         switch method {

@@ -48,7 +48,7 @@ public struct PublicStateSet: Sendable, Equatable {
     public static func load(from url: URL, observationSize: Int? = nil) throws -> PublicStateSet {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw FederationError.invalidPublicStates(file: url.path, line: 0, column: 0, reason: "cannot be read: \(error.localizedDescription)")
+            throw FederationError.invalidPublicStates(file: url.path, line: 0, column: 0, reason: "cannot be read: \(FileSystemError(reading: url, error).reason)")
         }
         let parsed = try parse(text, file: url.path, observationSize: observationSize)
         return PublicStateSet(states: parsed.states, source: url.path, filePath: url.standardizedFileURL.path)
@@ -117,6 +117,6 @@ public struct PublicStateSet: Sendable, Equatable {
         for row in 0..<count {
             text += (0..<states.columns).map { "\(states[row, $0])" }.joined(separator: ",") + "\n"
         }
-        try AtomicFile.write(text, to: url)
+        try RunFolder.writeFile(text, to: url)
     }
 }

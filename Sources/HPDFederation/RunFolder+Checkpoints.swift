@@ -14,8 +14,8 @@ extension RunFolder {
     public func writeCheckpoint(of training: FederatedTraining) throws -> (url: URL, bytes: Int) {
         let start = monotonicSeconds()
         let data = try Checkpoint.encode(training)
-        let file = checkpointsURL.appendingPathComponent(String(format: "checkpoint-%08d.bin", training.returns.count))
-        try AtomicFile.write(data, to: file)
+        let file = checkpointsURL.appendingPathComponent(Self.checkpointName(episode: training.returns.count))
+        try RunFolder.writeFile(data, to: file)
         training.timings.checkpoints += 1
         training.timings.checkpointSeconds += monotonicSeconds() - start
         training.timings.checkpointBytes = data.count
@@ -23,6 +23,9 @@ extension RunFolder {
         for old in existing.dropFirst(2) { try? FileManager.default.removeItem(at: old) }
         return (file, data.count)
     }
+
+    /// `checkpoint-<episode, 8 digits>.bin`.
+    static func checkpointName(episode: Int) -> String { String(format: "checkpoint-%08d.bin", episode) }
 
     /// Checkpoint files, newest first.
     public func checkpointFiles() -> [URL] {
@@ -46,7 +49,7 @@ extension RunFolder {
     private func restoreNewestCheckpoint(into training: FederatedTraining, warn: (String) -> Void) throws -> Int {
         for file in checkpointFiles() {
             do {
-                let data = try Data(contentsOf: file)
+                let data = try FileSystemError.reading(file) { try Data(contentsOf: file) }
                 let checkpointCore = try Checkpoint.restore(data, into: training, path: file.path)
                 let core = LinearAlgebraLibrary.kernelStatus.core
                 if let checkpointCore, checkpointCore.lowercased() != core.lowercased() {

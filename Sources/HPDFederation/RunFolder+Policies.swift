@@ -14,19 +14,24 @@ extension RunFolder {
         return folder.appendingPathComponent("agent-\(agent).safetensors")
     }
 
-    /// Writes every agent's current policy (final files, or a snapshot after `episode`). Agents must be
-    /// `ReinforceAgent`s: only their owner can read their weights.
+    /// Writes every agent's current policy (final files, or a snapshot after `episode`); an agent excluded after
+    /// diverging has no file (its weights are not finite). Agents must be `ReinforceAgent`s: only their owner can
+    /// read their weights.
     public func writePolicies(of training: FederatedTraining, episode: Int? = nil) throws {
-        for (index, anyAgent) in training.agents.enumerated() {
+        let excluded = training.excludedAgents
+        for (index, anyAgent) in training.agents.enumerated() where !excluded.contains(index) {
             guard let agent = anyAgent as? ReinforceAgent else {
                 throw FederationError.invalidConfiguration(
                     "policy files support ReinforceAgent only; agent \(index + 1) is \(type(of: anyAgent))")
             }
-            try SavedPolicy(
-                policy: agent.learner.policy, environment: training.configuration.environment,
-                actionSpace: agent.learner.environment.actionSpace, runSeed: training.configuration.seed,
-                agentIndex: index + 1, episodesTrained: agent.learner.episodesPlayed
-            ).write(to: policyURL(agent: index + 1, episode: episode))
+            let file = policyURL(agent: index + 1, episode: episode)
+            try FileSystemError.writing(file) {
+                try SavedPolicy(
+                    policy: agent.learner.policy, environment: training.configuration.environment,
+                    actionSpace: agent.learner.environment.actionSpace, runSeed: training.configuration.seed,
+                    agentIndex: index + 1, episodesTrained: agent.learner.episodesPlayed
+                ).write(to: file)
+            }
         }
     }
 

@@ -45,8 +45,8 @@ extension RunFolder {
         timings: some Encodable, missingReturns: MissingReturnPolicy, attachments: [RunFolderAttachment] = []
     ) throws {
         let agentCount = configuration.agents.count
-        try AtomicFile.write(Self.rewardsCSV(returns, agentCount: agentCount), to: rewardsURL)
-        try AtomicFile.write(
+        try RunFolder.writeFile(Self.rewardsCSV(returns, agentCount: agentCount), to: rewardsURL)
+        try RunFolder.writeFile(
             Self.distillationLossesCSV(distillationRecords, agentCount: agentCount), to: distillationLossesURL)
         let skipsMissing = missingReturns == .skipMissing && returns.contains { $0.contains(where: \.isNaN) }
         let agentReturns = { (index: Int) -> [Double] in
@@ -54,7 +54,7 @@ extension RunFolder {
             return skipsMissing ? column.filter { !$0.isNaN } : column
         }
         let system = returns.map { LearningCurve.mean(skipsMissing ? $0.filter { !$0.isNaN } : $0) }
-        try AtomicFile.write(
+        try RunFolder.writeFile(
             CurvePlot.svg(
                 title: "\(configuration.environment) — \(configuration.settingLabel), seed \(configuration.seed)",
                 series: [("system (mean of agents)", system, true)]
@@ -62,9 +62,9 @@ extension RunFolder {
                 thresholds: thresholds),
             to: curvesURL)
         let encoder = Self.resultEncoder()
-        try AtomicFile.write(encoder.encode(timings), to: timingsURL)
+        try RunFolder.writeFile(encoder.encode(timings), to: timingsURL)
         for attachment in attachments {
-            try AtomicFile.write(attachment.contents, to: url.appendingPathComponent(attachment.name))
+            try RunFolder.writeFile(attachment.contents, to: url.appendingPathComponent(attachment.name))
         }
         var summary = RunSummary(
             configuration: configuration, returns: returns, thresholds: thresholds, exclusions: exclusions)
@@ -74,17 +74,18 @@ extension RunFolder {
                 summary.agents[index].performance = PerformanceSummary(returns: agentReturns(index), thresholds: thresholds)
             }
         }
-        try AtomicFile.write(encoder.encode(summary), to: summaryURL)
+        try RunFolder.writeFile(encoder.encode(summary), to: summaryURL)
     }
 
-    /// Writes every result file of an in-process training (`writeResults(configuration:…)` with complete returns
-    /// and the trainer's timings, stamped with this machine).
+    /// Writes every result file of an in-process training (`writeResults(configuration:…)` with the trainer's
+    /// timings, stamped with this machine; complete returns, or `.skipMissing` once an agent left the federation
+    /// after diverging).
     public func writeResults(of training: FederatedTraining, thresholds: [Double]) throws {
         var timings = training.timings
         timings.machine = MachineRecord.current
         try writeResults(
             configuration: training.configuration, returns: training.returns,
             distillationRecords: training.distillationRecords, exclusions: training.exclusions, thresholds: thresholds,
-            timings: timings, missingReturns: .complete)
+            timings: timings, missingReturns: training.excludedAgents.isEmpty ? .complete : .skipMissing)
     }
 }

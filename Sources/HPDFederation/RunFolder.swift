@@ -37,8 +37,11 @@ public struct RunFolder: Sendable {
     /// `timings.json`: where the time went.
     public var timingsURL: URL { url.appendingPathComponent("timings.json") }
 
-    /// Whether the run has completed (its summary exists).
-    public var isComplete: Bool { FileManager.default.fileExists(atPath: summaryURL.path) }
+    /// Whether the run has completed (its summary exists as a file).
+    public var isComplete: Bool {
+        var isFolder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: summaryURL.path, isDirectory: &isFolder) && !isFolder.boolValue
+    }
 
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
@@ -48,12 +51,23 @@ public struct RunFolder: Sendable {
 
     /// Writes config.json.
     public func writeConfiguration(_ configuration: FederationConfiguration) throws {
-        try AtomicFile.write(Self.encoder().encode(configuration), to: configurationURL)
+        try RunFolder.writeFile(Self.encoder().encode(configuration), to: configurationURL)
     }
 
     /// Reads config.json.
     public func readConfiguration() throws -> FederationConfiguration {
-        try JSONDecoder().decode(FederationConfiguration.self, from: Data(contentsOf: configurationURL))
+        let data = try FileSystemError.reading(configurationURL) { try Data(contentsOf: configurationURL) }
+        return try JSONDecoder().decode(FederationConfiguration.self, from: data)
+    }
+
+    /// Writes `data` to `file` atomically (`AtomicFile`); a failure names the file and the cause in plain words.
+    static func writeFile(_ data: Data, to file: URL) throws(FileSystemError) {
+        try FileSystemError.writing(file) { try AtomicFile.write(data, to: file) }
+    }
+
+    /// Writes UTF-8 `text` to `file` atomically; a failure names the file and the cause in plain words.
+    static func writeFile(_ text: String, to file: URL) throws(FileSystemError) {
+        try writeFile(Data(text.utf8), to: file)
     }
 
     /// The reference layout: header `Agent 1,…,Agent N`, one row per episode, each cell a plain decimal number.
@@ -90,7 +104,7 @@ public struct RunFolder: Sendable {
     public static func readRewards(from url: URL) throws -> [[Double]] {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw FederationError.invalidConfiguration("\(url.path): cannot be read (\(error.localizedDescription))")
+            throw FederationError.invalidConfiguration("\(url.path): cannot be read (\(FileSystemError(reading: url, error).reason))")
         }
         var lines = text.split(whereSeparator: \.isNewline)
         guard !lines.isEmpty, lines[0].hasPrefix("Agent") else {

@@ -5,20 +5,21 @@ import Foundation
 /// and a value of the wrong type names its field.
 public enum StrictJSON {
     /// Decodes `T` from `data`, first checking the syntax and, for an object or an array of objects, that every key
-    /// is one of `keys` (`nil`: no key check). `file` names the source in messages.
+    /// is one of `keys` (`nil`: no key check) and every object under a key of `nested` holds only that key's keys
+    /// (at any depth: `"valueNetwork"` is checked wherever it appears). `file` names the source in messages.
     public static func decode<T: Decodable>(
-        _ type: T.Type, from data: Data, file: String, keys: [String]?
+        _ type: T.Type, from data: Data, file: String, keys: [String]?, nested: [String: [String]] = [:]
     ) throws(FederationError) -> T {
         let object = try parse(data, file: file)
         if let keys {
             if let dictionary = object as? [String: Any] {
-                try check(dictionary, keys: keys, file: file, place: nil)
+                try check(dictionary, keys: keys, nested: nested, file: file, place: nil)
             } else if let array = object as? [Any] {
                 for (index, element) in array.enumerated() {
                     guard let dictionary = element as? [String: Any] else {
                         throw .invalidConfiguration("\(file): entry \(index + 1) is not an object")
                     }
-                    try check(dictionary, keys: keys, file: file, place: "entry \(index + 1)")
+                    try check(dictionary, keys: keys, nested: nested, file: file, place: "entry \(index + 1)")
                 }
             }
         }
@@ -41,6 +42,9 @@ public enum StrictJSON {
             return try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
             let reason = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
+            if let line = number(after: "line ", in: reason), let column = number(after: "column ", in: reason) {
+                throw .invalidConfiguration("\(file):\(line):\(max(column, 1)): not valid JSON (\(reason))")
+            }
             guard let offset = characterOffset(in: reason) else {
                 throw .invalidConfiguration("\(file): not valid JSON (\(reason))")
             }
@@ -49,13 +53,19 @@ public enum StrictJSON {
         }
     }
 
-    /// Refuses keys outside `keys`, suggesting the closest known one.
-    static func check(_ dictionary: [String: Any], keys: [String], file: String, place: String?) throws(FederationError) {
+    /// Refuses keys outside `keys`, suggesting the closest known one, then checks the objects under `nested`'s keys.
+    static func check(
+        _ dictionary: [String: Any], keys: [String], nested: [String: [String]], file: String, place: String?
+    ) throws(FederationError) {
+        let location = place.map { "\($0): " } ?? ""
         for key in dictionary.keys.sorted() where !keys.contains(key) {
             let suggestion = closest(to: key, among: keys).map { " (did you mean '\($0)'?)" } ?? ""
-            let location = place.map { "\($0): " } ?? ""
             throw .invalidConfiguration(
                 "\(file): \(location)unknown key '\(key)'\(suggestion); known keys: \(keys.joined(separator: ", "))")
+        }
+        for key in dictionary.keys.sorted() {
+            guard let inner = dictionary[key] as? [String: Any], let innerKeys = nested[key] else { continue }
+            try check(inner, keys: innerKeys, nested: nested, file: file, place: (place.map { "\($0)." } ?? "") + key)
         }
     }
 
@@ -125,6 +135,12 @@ public enum StrictJSON {
         return nil
     }
 
+    /// The whole number right after `word` in `reason` ("around line 3, column 1"), if any.
+    static func number(after word: String, in reason: String) -> Int? {
+        guard let range = reason.range(of: word) else { return nil }
+        return Int(reason[range.upperBound...].prefix { $0.isNumber })
+    }
+
     /// The character offset in Foundation's "… around character N." messages.
     static func characterOffset(in reason: String) -> Int? {
         guard let range = reason.range(of: "character ") else { return nil }
@@ -158,8 +174,14 @@ public struct CommaList: Decodable, Equatable, Sendable {
             text = string
         } else if let number = try? container.decode(Int.self) {
             text = "\(number)"
+        } else if let number = try? container.decode(Double.self) {
+            text = "\(number)"  // 1e23 → "1e+23", refused by the field's reader with its own words
+        } else if let flag = try? container.decode(Bool.self) {
+            text = "\(flag)"
         } else if let numbers = try? container.decode([Int].self) {
             text = numbers.map(String.init).joined(separator: ",")
+        } else if let numbers = try? container.decode([Double].self) {
+            text = numbers.map { "\($0)" }.joined(separator: ",")
         } else if let strings = try? container.decode([String].self) {
             text = strings.joined(separator: ",")
         } else {

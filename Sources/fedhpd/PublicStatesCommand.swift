@@ -31,7 +31,8 @@ struct PublicStatesCommand: ParsableCommand {
             throw CommandError("--selection must be \(PublicStateBuilder.SelectionMethod.accepted), got '\(method)'")
         }
         let total = count ?? environment.publicStateCount
-        guard total > 0 else { throw CommandError("--count must be positive") }
+        guard total > 0 else { throw CommandError("--count must be positive, got \(total)") }
+        try OutputLocation.checkFile(out, option: "--out")  // before the virtual agent trains
         var recipe = environment.publicStateRecipe
         if let virtualAgentEpisodes {
             guard virtualAgentEpisodes >= 2 else { throw CommandError("--virtual-agent-episodes must be at least 2") }
@@ -39,8 +40,13 @@ struct PublicStatesCommand: ParsableCommand {
             recipe.firstCheckpoint = virtualAgentEpisodes / 2
             recipe.checkpointEvery = max(1, virtualAgentEpisodes / 20)
         }
-        let set = try PublicStateBuilder(environment: environment, recipe: recipe).build(count: total, method: selection, seed: seed) { message in
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+        let set: PublicStateSet
+        do {
+            set = try PublicStateBuilder(environment: environment, recipe: recipe).build(count: total, method: selection, seed: seed) { message in
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+        } catch let error as FederationError where error.description.contains("count") {
+            throw CommandError("--count: " + error.description.replacingOccurrences(of: "invalid configuration: ", with: ""))
         }
         try set.write(to: URL(fileURLWithPath: out))
         print("wrote \(set.count) states (\(set.states.columns) columns) to \(out); checksum \(set.checksum)")

@@ -47,7 +47,7 @@ final class ReproduceRunner {
             environment: environment.id, method: cell.setting.method, interval: cell.setting.interval,
             episodes: episodes ?? environment.defaultEpisodes, seed: cell.seed, agents: environment.presetAgents,
             publicStates: states.map(PublicStatesRecord.init))
-        do { try configuration.validate() } catch { throw CommandError("\(cell.description): \(error)") }
+        do { try configuration.validate(requiringEvents: false) } catch { throw CommandError("\(cell.description): \(error)") }
         return (configuration, states)
     }
 
@@ -152,14 +152,15 @@ final class ReproduceRunner {
             shouldContinue: { !stop.isRequested && failure == nil && remaining > 0 })
         budget = remaining
         if let failure { throw failure }
+        if let divergence = training.divergence {
+            throw CommandError("\(cell.description): \(divergence); the run stopped (its last good checkpoint is kept)")
+        }
         if !training.isFinished { try folder.writeCheckpoint(of: training) }
         let finalSegment = segment()
         try GridRunSegment.append(finalSegment, to: folder)
         progress.ended(cell, segment: finalSegment, finished: training.isFinished)
         guard training.isFinished else { return false }
-        try folder.writePolicies(of: training)  // before summary.json, the completion marker
-        try folder.writeResults(of: training, thresholds: environment.thresholds)
-        try? FileManager.default.removeItem(at: folder.checkpointsURL)
+        try folder.complete(training, thresholds: environment.thresholds)  // checkpoint, policies, results, clean-up
         return true
     }
 }

@@ -37,29 +37,30 @@ struct RunSetup {
         return folder.isComplete ? .complete : .incomplete
     }
 
+    /// The agents of `source`: 'paper' (the environment's preset) or a JSON file read strictly
+    /// (`AgentFileEntry.readAgents`); an error names `--agents`, the file, the entry and the field.
     func loadAgents(_ source: String, environment: EnvironmentSpecification) throws -> [AgentSpecification] {
         if source == "paper" { return environment.presetAgents }
-        let url = URL(fileURLWithPath: source)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw CommandError("--agents \(source): cannot be read (\(error.localizedDescription))") }
-        let entries: [AgentFileEntry]
-        do { entries = try JSONDecoder().decode([AgentFileEntry].self, from: data) } catch {
-            throw CommandError("--agents \(source): not a JSON array of agents (\(error))")
-        }
-        guard !entries.isEmpty else { throw CommandError("--agents \(source): the array is empty") }
         do {
-            return try entries.enumerated().map { try $0.element.specification(defaults: environment.agentDefaults, index: $0.offset) }
-        } catch { throw CommandError("--agents \(source): \(error)") }
+            return try AgentFileEntry.readAgents(from: URL(fileURLWithPath: source), defaults: environment.agentDefaults)
+        } catch let error as FileSystemError {
+            throw CommandError("--agents \(source): cannot be read (\(error.reason))")
+        } catch {
+            throw CommandError("--agents \(error)".replacingOccurrences(of: "invalid configuration: ", with: ""))
+        }
+    }
+
+    /// The public state set in the CSV file `path`; an error names `--public-states`, the file and the line.
+    func loadPublicStates(_ path: String, environment: EnvironmentSpecification) throws -> PublicStateSet {
+        do { return try PublicStateSet.load(from: URL(fileURLWithPath: path), observationSize: environment.observationSize) } catch {
+            throw CommandError("--public-states: \(error)")
+        }
     }
 
     func resolvePublicStates(
         _ source: String, method: String, environment: EnvironmentSpecification, seed: UInt64, root: URL
     ) throws -> PublicStateSet {
-        if source != "auto" {
-            do { return try PublicStateSet.load(from: URL(fileURLWithPath: source), observationSize: environment.observationSize) } catch {
-                throw CommandError("--public-states: \(error)")
-            }
-        }
+        if source != "auto" { return try loadPublicStates(source, environment: environment) }
         guard let selection = PublicStateBuilder.SelectionMethod(name: method) else {
             throw CommandError("--public-states-method must be \(PublicStateBuilder.SelectionMethod.accepted), got '\(method)'")
         }

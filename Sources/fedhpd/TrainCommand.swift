@@ -15,39 +15,12 @@ struct TrainCommand: ParsableCommand {
             Completed run folders are skipped. With more than one setting, a comparison table is printed at the end.
             """)
 
-    @Option(help: "Environment id: CartPole-v1, LunarLander-v3, InvertedPendulum-v4 (v2 names accepted; default: \(TrainCommand.defaults.env)).")
-    var env: String?
-    @Option(help: "'paper' for the reference's ten agents, or a JSON file with an array of agents (default: \(TrainCommand.defaults.agents)).")
-    var agents: String?
-    @Option(help: "Comma-separated methods: fedhpd, nofed, dpa (default: \(TrainCommand.defaults.method)).")
-    var method: String?
-    @Option(help: "Comma-separated distillation intervals d (episodes between events; default: \(TrainCommand.defaults.interval)).")
-    var interval: String?
-    @Option(help: "Episodes per agent (default: the paper's for the environment).")
-    var episodes: Int?
-    @Option(help: "Comma-separated run seeds (default: \(TrainCommand.defaults.seeds)).")
-    var seeds: String?
-    @Option(name: .customLong("public-states"), help: "'auto' (build and cache one per seed) or a CSV file (default: \(TrainCommand.defaults.publicStates)).")
-    var publicStates: String?
-    @Option(name: .customLong("public-states-method"), help: "For auto: equal-per-cluster (the reference's recipe; alias cluster), single-cluster or uniform (alias random; default: \(TrainCommand.defaults.publicStatesMethod)).")
-    var publicStatesMethod: String?
-    @Option(help: "Worker threads for the agents (default: the core count, \(TrainCommand.defaults.threads)). Results do not depend on it.")
-    var threads: Int?
-    @Option(help: "Root folder for the run folders (default: \(TrainCommand.defaults.out)).")
-    var out: String?
-    @Option(help: "Digestion loops per distillation event (default: \(TrainCommand.defaults.loops)).")
-    var loops: Int?
-    @Option(name: .customLong("part-size"), help: "States per part of the public state set (default: \(TrainCommand.defaults.partSize)).")
-    var partSize: Int?
-    @Option(help: "A JSON file holding any of these options (flags given on the command line win).")
-    var config: String?
-    @Option(name: .customLong("checkpoint-every"), help: "Write a checkpoint every N episodes (0: never).")
+    @OptionGroup var options: RunOptions
+    @Option(name: .customLong("checkpoint-every"), help: "Write a checkpoint every N episodes (0: only at the end of the run, before the results are written).")
     var checkpointEvery = 100
     @Option(name: .customLong("save-every"), help: "Also keep every agent's policy every N episodes under policies/episode-<e>/ (0: only at the end).")
     var saveEvery = 0
-    @Option(name: .customLong("init-policies"), help: "Warm start: agent k starts from DIR/agent-<k>.safetensors (written by fedhpd train or PyTorch).")
-    var initPolicies: String?
-    @Option(help: "Resume the run in this run folder (the one holding config.json) from its newest valid checkpoint.")
+    @Option(help: "Resume the run in this run folder (the one holding config.json) from its newest valid checkpoint. Configuration flags may be repeated only with the run's values; --threads, --checkpoint-every, --save-every, --tensorboard and --quiet may change.")
     var resume: String?
     @Flag(help: "Also write TensorBoard event files under RUN_DIR/tensorboard/ while training (also when resuming).")
     var tensorboard = false
@@ -58,73 +31,42 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         guard saveEvery >= 0 else { throw ValidationError("--save-every must be 0 or positive, got \(saveEvery)") }
+        guard checkpointEvery >= 0 else {
+            throw ValidationError("--checkpoint-every must be 0 (only at the end) or positive, got \(checkpointEvery)")
+        }
     }
 
     func run() throws {
         try kernels.apply()
-        if let resume { return try resumeRun(at: resume) }
-        let options = try resolvedOptions()
-        let catalog = Catalog.all
-        let environment = try catalog.specification(for: options.env)
+        let requested = try options.requested()
         let setup = RunSetup(quiet: quiet)
-        let agents = try setup.loadAgents(options.agents, environment: environment)
-        let methods = try options.method.split(separator: ",").map { name -> FederationConfiguration.Method in
-            guard let method = FederationConfiguration.Method(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
-                throw CommandError("unknown method '\(name)'; use fedhpd, nofed or dpa")
-            }
-            return method
-        }
-        let intervals = try parseList(options.interval, name: "interval").map { Int($0) }
-        let seeds = try parseList(options.seeds, name: "seeds")
-        let episodes = options.episodes ?? environment.defaultEpisodes
-        let root = URL(fileURLWithPath: options.out)
-        var initialPolicies: InitialPoliciesRecord?
-        if let initPolicies {
-            do { initialPolicies = try InitialPoliciesRecord(folder: URL(fileURLWithPath: initPolicies), agentCount: agents.count) } catch {
-                throw CommandError("--init-policies: \(error)")
-            }
-        }
+        if let resume { return try resumeRun(at: resume, requested: requested) }
+        // Everything is resolved and every run's configuration checked before anything is built or written.
+        let plan = try RunPlan(requested, federation: federation, setup: setup)
+        let environment = plan.environment
         var finished: [URL] = []
-        var settings: [(FederationConfiguration.Method, Int)] = []
-        for method in methods {
-            if method == .nofed { settings.append((method, 1)) } else { for interval in intervals { settings.append((method, interval)) } }
-        }
-        if federation.isSet && !methods.contains(.fedhpd) {
-            throw CommandError("--aggregation, --participation, --dropout-probability and --adversarial-agents apply to --method fedhpd")
-        }
-        // Refuse bad choices before anything is built or written (public states, run folders).
-        var probe = FederationConfiguration(
-            environment: environment.id, method: .fedhpd, interval: 1, episodes: 1, seed: 0, agents: agents)
-        try federation.apply(to: &probe)
         let startTime = Date()
-        for (method, interval) in settings {
-            for seed in seeds {
-                var publicStateSet: PublicStateSet?
-                if method == .fedhpd {
-                    publicStateSet = try setup.resolvePublicStates(
-                        options.publicStates, method: options.publicStatesMethod, environment: environment, seed: seed, root: root)
-                }
-                var configuration = FederationConfiguration(
-                    environment: environment.id, method: method, interval: interval, episodes: episodes, seed: seed,
-                    loops: options.loops, partSize: options.partSize, agents: agents,
-                    publicStates: publicStateSet.map(PublicStatesRecord.init))
-                configuration.initialPolicies = initialPolicies
-                if method == .fedhpd { try federation.apply(to: &configuration) }
-                do { try configuration.validate() } catch { throw CommandError("\(error)") }
-                let folder = RunFolder(root: root, configuration: configuration)
+        for (method, interval) in plan.settings {
+            for seed in plan.seeds {
+                let publicStateSet = method == .fedhpd ? try plan.publicStateSet(seed: seed, setup: setup) : nil
+                let configuration = try plan.configuration(
+                    method: method, interval: interval, seed: seed, publicStates: publicStateSet.map(PublicStatesRecord.init))
+                let folder = RunFolder(root: plan.root, configuration: configuration)
                 if try setup.existingRun(in: folder, configuration: configuration) == .complete {
                     log("skipping \(configuration.runName): already complete")
                     finished.append(folder.url)
                     continue
                 }
                 // Built (and warm-started) before anything is written, so a refused policy file leaves no run folder.
-                let training = try makeTraining(configuration, environment: environment, publicStates: publicStateSet, threads: options.threads)
-                if !FileManager.default.fileExists(atPath: folder.configurationURL.path) { try folder.writeConfiguration(configuration) }
+                let training = try makeTraining(configuration, environment: environment, publicStates: publicStateSet, threads: plan.threads)
+                if !FileManager.default.fileExists(atPath: folder.configurationURL.path) {
+                    try writing { try folder.writeConfiguration(configuration) }
+                }
                 guard try execute(training, in: folder, environment: environment) else { throw ExitCode(130) }
                 finished.append(folder.url)
             }
         }
-        if settings.count > 1 || seeds.count > 1 {
+        if plan.settings.count > 1 || plan.seeds.count > 1 {
             let comparison = try Comparison(runFolders: finished, thresholds: environment.thresholds)
             print("\n" + comparison.table())
         }
@@ -158,18 +100,43 @@ struct TrainCommand: ParsableCommand {
             },
             shouldContinue: { !stop.isRequested && checkpointError == nil })
         progress.finish()
-        if let checkpointError { throw checkpointError }
+        if let checkpointError { throw CommandError("\(checkpointError)") }
+        if let divergence = training.divergence {
+            let kept = folder.checkpointFiles().first.map { "its last good checkpoint \($0.path) is kept" }
+                ?? "no checkpoint had been written"
+            throw CommandError(
+                "\(configuration.runName): \(divergence); the run stopped (\(kept)). Lower that agent's learning rate "
+                    + "or check the public states, and start again in a fresh --out")
+        }
         if !training.isFinished {
-            let written = try folder.writeCheckpoint(of: training)
+            let written = try writing { try folder.writeCheckpoint(of: training) }
             log("stopped after episode \(training.returns.count); checkpoint \(written.url.path). Continue with: fedhpd train --resume \(folder.url.path)")
             return false
         }
-        try folder.writePolicies(of: training)  // before summary.json, the completion marker
-        try folder.writeResults(of: training, thresholds: environment.thresholds)
-        try? FileManager.default.removeItem(at: folder.checkpointsURL)  // the run is complete: results are final
+        // End-of-run checkpoint, policies, results (summary.json last), then the checkpoints go: a failed write
+        // names the file and a rerun finishes from the checkpoint.
+        do { try folder.complete(training, thresholds: environment.thresholds) } catch {
+            throw CommandError("\(error); the finished training is kept in \(folder.checkpointsURL.path): "
+                + "fix the cause and run the same command again (or fedhpd train --resume \(folder.url.path)) to write the results")
+        }
+        summariseExclusions(of: training)
         let summary = RunSummary(configuration: configuration, returns: training.returns, thresholds: environment.thresholds, exclusions: training.exclusions)
         log(String(format: "%@: system whole-run %.1f, last-100 %.1f  (%@)", configuration.runName, summary.system.wholeRunMean, summary.system.last100Mean, folder.url.path))
         return true
+    }
+
+    /// Shown even with --quiet (a result the user must know about): every agent that left the federation after
+    /// diverging, and how many reports were excluded from a consensus (each one is in summary.json's exclusions).
+    func summariseExclusions(of training: FederatedTraining) {
+        let name = training.configuration.runName
+        let departures = training.exclusions.filter { $0.contains("left the federation") }
+        var text = departures.map { "warning: \(name): \($0)\n" }.joined()
+        let reports = training.exclusions.filter { !$0.contains("left the federation") }
+        if let first = reports.first {
+            text += "warning: \(name): \(reports.count) report(s) were excluded from a consensus (first: \(first)); "
+                + "every one is listed in summary.json's exclusions\n"
+        }
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     /// The run's trainer, its agents warm-started from the configuration's initial policies if it has them.
@@ -185,41 +152,24 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// `--resume RUN_DIR`: rebuilds the run from its config.json and continues from the newest valid checkpoint.
-    func resumeRun(at path: String) throws {
+    /// Configuration flags (or a `--config` file) must match the run's configuration (`ResumeCheck`).
+    func resumeRun(at path: String, requested: RunChoices) throws {
         let folder = RunFolder(url: URL(fileURLWithPath: path))
         let configuration: FederationConfiguration
         do { configuration = try folder.readConfiguration() } catch {
-            throw CommandError("--resume \(path): no readable config.json (\(error.localizedDescription))")
+            throw CommandError("--resume \(path): no readable config.json (\(error))")
         }
-        var given: [String] = []
-        if env != nil { given.append("env") }
-        if agents != nil { given.append("agents") }
-        if method != nil { given.append("method") }
-        if interval != nil { given.append("interval") }
-        if seeds != nil { given.append("seeds") }
-        if publicStates != nil { given.append("public-states") }
-        if loops != nil { given.append("loops") }
-        if partSize != nil { given.append("part-size") }
-        if episodes != nil { given.append("episodes") }
-        if initPolicies != nil { given.append("init-policies") }
-        if federation.isSet { given.append("federation choices") }
-        if !given.isEmpty {
-            var requested = configuration
-            if federation.isSet && configuration.method != .fedhpd {
-                throw CommandError("--resume: this \(configuration.settingLabel) run takes no federation choices")
-            }
-            if configuration.method == .fedhpd { try federation.apply(to: &requested) }
-            if let episodes { requested.episodes = episodes }
-            if let loops { requested.loops = loops }
-            if let partSize { requested.partSize = partSize }
-            if let interval, let value = Int(interval) { requested.interval = value }
-            if let seeds, let value = UInt64(seeds) { requested.seed = value }
-            if let method, let value = FederationConfiguration.Method(rawValue: method) { requested.method = value }
-            if let env { requested.environment = (try? Catalog.all.specification(for: env).id) ?? env }
-            let differing = ConfigurationDifference.fields(configuration, requested)
-            guard differing.isEmpty else {
-                throw CommandError("--resume: the run folder's configuration differs from the flags given in: \(differing.joined(separator: ", "))")
-            }
+        let setup = RunSetup(quiet: quiet)
+        let differences = try ResumeCheck(recorded: configuration, folder: folder)
+            .differences(requested, federation: federation, setup: setup)
+        guard differences.isEmpty else {
+            throw CommandError(
+                "--resume \(path): the flags given differ from the run's configuration:\n  "
+                    + differences.joined(separator: "\n  ")
+                    + "\n(resume with the run's values or none; --threads, --checkpoint-every, --save-every, --tensorboard and --quiet may change)")
+        }
+        if let threads = requested.threads, !(1...4096).contains(threads) {
+            throw CommandError("--threads must be in 1...4096, got \(threads)")
         }
         if folder.isComplete {
             log("\(configuration.runName) is already complete")
@@ -229,93 +179,22 @@ struct TrainCommand: ParsableCommand {
         var publicStateSet: PublicStateSet?
         if let record = configuration.publicStates {
             guard let file = record.path else { throw CommandError("--resume: config.json does not say where the public state set is") }
-            let loaded = try PublicStateSet.load(from: URL(fileURLWithPath: file), observationSize: environment.observationSize)
+            let loaded = try setup.loadPublicStates(file, environment: environment)
             guard loaded.checksum == record.checksum else {
                 throw CommandError("--resume: \(file) has changed since the run started (checksum \(loaded.checksum), expected \(record.checksum))")
             }
             publicStateSet = PublicStateSet(states: loaded.states, source: record.source, filePath: file)
         }
         let training = try makeTraining(
-            configuration, environment: environment, publicStates: publicStateSet, threads: threads ?? ParallelExecutor.coreCount)
+            configuration, environment: environment, publicStates: publicStateSet,
+            threads: requested.threads ?? RunChoices.Defaults.threads)
         guard try execute(training, in: folder, environment: environment) else { throw ExitCode(130) }
     }
 
     func log(_ message: String) { RunSetup(quiet: quiet).log(message) }
 
-    func parseList(_ text: String, name: String) throws -> [UInt64] {
-        try text.split(separator: ",").map { item in
-            guard let value = UInt64(item.trimmingCharacters(in: .whitespaces)) else {
-                throw CommandError("--\(name): '\(item)' is not a non-negative integer")
-            }
-            return value
-        }
-    }
-
-    /// Every default of the options above, declared once (help prints them).
-    static let defaults = Options()
-
-    struct Options: Codable {
-        var env = "CartPole-v1"
-        var agents = "paper"
-        var method = "fedhpd"
-        var interval = "5"
-        var episodes: Int?
-        var seeds = "20"
-        var publicStates = "auto"
-        var publicStatesMethod = "equal-per-cluster"
-        var threads = ParallelExecutor.coreCount
-        var out = "runs"
-        var loops = 5
-        var partSize = 2500
-    }
-
-    /// Defaults, overridden by the --config file, overridden by flags.
-    func resolvedOptions() throws -> Options {
-        var options = Options()
-        if let config {
-            do {
-                let data = try Data(contentsOf: URL(fileURLWithPath: config))
-                let file = try JSONDecoder().decode(PartialOptions.self, from: data)
-                file.apply(to: &options)
-            } catch { throw CommandError("--config \(config): \(error)") }
-        }
-        PartialOptions(
-            env: env, agents: agents, method: method, interval: interval, episodes: episodes, seeds: seeds,
-            publicStates: publicStates, publicStatesMethod: publicStatesMethod, threads: threads, out: out, loops: loops,
-            partSize: partSize
-        ).apply(to: &options)
-        guard options.threads > 0 else { throw CommandError("--threads must be positive") }
-        if let episodes = options.episodes, episodes <= 0 { throw CommandError("--episodes must be positive") }
-        return options
-    }
-
-    struct PartialOptions: Codable {
-        var env: String?
-        var agents: String?
-        var method: String?
-        var interval: String?
-        var episodes: Int?
-        var seeds: String?
-        var publicStates: String?
-        var publicStatesMethod: String?
-        var threads: Int?
-        var out: String?
-        var loops: Int?
-        var partSize: Int?
-
-        func apply(to options: inout Options) {
-            if let env { options.env = env }
-            if let agents { options.agents = agents }
-            if let method { options.method = method }
-            if let interval { options.interval = interval }
-            if let episodes { options.episodes = episodes }
-            if let seeds { options.seeds = seeds }
-            if let publicStates { options.publicStates = publicStates }
-            if let publicStatesMethod { options.publicStatesMethod = publicStatesMethod }
-            if let threads { options.threads = threads }
-            if let out { options.out = out }
-            if let loops { options.loops = loops }
-            if let partSize { options.partSize = partSize }
-        }
+    /// Runs a write, turning a file-system failure into a message naming the file and the cause.
+    func writing<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as FileSystemError { throw CommandError(error.description) }
     }
 }
