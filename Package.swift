@@ -19,7 +19,7 @@ let package = Package(
     ],
     // BEGIN Network trait (multi-process federation over gRPC; see docs/NETWORK.md)
     traits: [
-        .trait(name: "Network", description: "fedhpd serve/join: federation across processes over gRPC (HPDNetwork)."),
+        .trait(name: "Network", description: "fedhpd serve/join: federation across processes over gRPC (HPDNetwork).")
     ],
     // END Network trait
     dependencies: [
@@ -118,7 +118,8 @@ let package = Package(
         .target(
             name: "HPDInvertedPendulum", dependencies: ["CMuJoCo", "HPDRL", "HPDTensor"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "HPDInvertedPendulumTests", dependencies: ["HPDInvertedPendulum", "HPDRL", "HPDTensor", "TestSupport"],
+            name: "HPDInvertedPendulumTests",
+            dependencies: ["HPDInvertedPendulum", "HPDRL", "HPDTensor", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "HPDRLTests", dependencies: ["HPDRL", "HPDEnvironments", "HPDNN", "HPDTensor", "TestSupport"],
@@ -127,7 +128,8 @@ let package = Package(
             name: "HPDEnvironmentsTests", dependencies: ["HPDEnvironments", "HPDRL", "HPDTensor", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "CLITests", dependencies: ["fedhpd", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HPDNNTests", dependencies: ["HPDNN", "HPDTensor", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HPDNNTests", dependencies: ["HPDNN", "HPDTensor", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HPDTensorTests",
             dependencies: ["HPDTensor", "TestSupport", .product(name: "Logging", package: "swift-log")],

@@ -35,11 +35,13 @@ enum CategoricalKernels {
             // L = KL(p ‖ softmax(z)) averaged over states, p a fixed random consensus; one Adam step: the agent's
             // chunked digestion (forward, loss, backward, ordered reduction, step) on one thread.
             let target = Tensor.normal([batch, actionCount], generator: &generator).softmaxRows()
-            let federated = ReinforceAgent(learner: ReinforceLearner(
-                policy: policy, environment: try! environment.makeEnvironment(0), configuration: agent.reinforce,
-                environmentSeed: 1, generator: RandomGenerator(seed: seed, stream: 2)))
+            let federated = ReinforceAgent(
+                learner: ReinforceLearner(
+                    policy: policy, environment: try! environment.makeEnvironment(0), configuration: agent.reinforce,
+                    environmentSeed: 1, generator: RandomGenerator(seed: seed, stream: 2)))
             return {
-                blackHole(federated.digest(consensus: .categorical(probabilities: target), on: states, loss: .klDivergence))
+                blackHole(
+                    federated.digest(consensus: .categorical(probabilities: target), on: states, loss: .klDivergence))
             }
         }
     }

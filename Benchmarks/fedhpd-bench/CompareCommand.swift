@@ -81,12 +81,14 @@ enum KernelComparison {
     static func printRows(_ rows: [ComparedCase]) {
         print(table.header)
         for row in rows {
-            print(table.line([
-                row.ours.set, row.ours.architecture, String(row.ours.batch), row.ours.mode,
-                formatted(row.ours.medianMicroseconds, decimals: 2), formatted(row.reference.medianMicroseconds, decimals: 2),
-                formatted(row.speedRatio, decimals: 2) + "×", formatted(row.ours.rooflineFraction, decimals: 3),
-                formatted(row.ours.allocations, decimals: 1),
-            ]))
+            print(
+                table.line([
+                    row.ours.set, row.ours.architecture, String(row.ours.batch), row.ours.mode,
+                    formatted(row.ours.medianMicroseconds, decimals: 2),
+                    formatted(row.reference.medianMicroseconds, decimals: 2),
+                    formatted(row.speedRatio, decimals: 2) + "×", formatted(row.ours.rooflineFraction, decimals: 3),
+                    formatted(row.ours.allocations, decimals: 1),
+                ]))
         }
     }
 
@@ -103,10 +105,11 @@ enum KernelComparison {
                 let ratios = rows.filter { $0.ours.mode == mode.rawValue && $0.ours.batch == batch }.map(\.speedRatio)
                 guard !ratios.isEmpty else { continue }
                 let geometricMean = exp(ratios.map { log($0) }.reduce(0, +) / Double(ratios.count))
-                print(summaryTable.line([
-                    mode.rawValue, String(batch), String(ratios.count), formatted(geometricMean, decimals: 2) + "×",
-                    formatted(ratios.min(), decimals: 2) + "×", formatted(ratios.max(), decimals: 2) + "×",
-                ]))
+                print(
+                    summaryTable.line([
+                        mode.rawValue, String(batch), String(ratios.count), formatted(geometricMean, decimals: 2) + "×",
+                        formatted(ratios.min(), decimals: 2) + "×", formatted(ratios.max(), decimals: 2) + "×",
+                    ]))
             }
         }
     }
@@ -132,20 +135,24 @@ enum EndToEndComparison {
         print("# the learners differ; env steps/s is the like-for-like measure; compare runs of equal episode counts)")
         let table = TextTable(columns: [
             .init("set", width: 12, rightAligned: false), .init("torch variant", width: 22, rightAligned: false),
-            .init("thr", width: 3), .init("episodes", width: 8), .init("torch ep", width: 8), .init("ours ep/s", width: 10),
+            .init("thr", width: 3), .init("episodes", width: 8), .init("torch ep", width: 8),
+            .init("ours ep/s", width: 10),
             .init("torch ep/s", width: 10), .init("ratio", width: 8), .init("ours steps/s", width: 12),
             .init("torch steps/s", width: 13), .init("ratio", width: 8),
         ])
         print(table.header)
         for (ours, reference) in pairs {
             let stepRatio = (ours.environmentStepsPerSecond ?? .nan) / (reference.environmentStepsPerSecond ?? .nan)
-            print(table.line([
-                ours.set ?? "-", reference.method ?? "-", String(ours.threads ?? 1), String(ours.episodes),
-                String(reference.episodes), formatted(ours.episodesPerSecond, decimals: 2), formatted(reference.episodesPerSecond, decimals: 2),
-                formatted(ours.episodesPerSecond / reference.episodesPerSecond, decimals: 1) + "×",
-                formatted(ours.environmentStepsPerSecond, decimals: 0), formatted(reference.environmentStepsPerSecond, decimals: 0),
-                formatted(stepRatio, decimals: 1) + "×",
-            ]))
+            print(
+                table.line([
+                    ours.set ?? "-", reference.method ?? "-", String(ours.threads ?? 1), String(ours.episodes),
+                    String(reference.episodes), formatted(ours.episodesPerSecond, decimals: 2),
+                    formatted(reference.episodesPerSecond, decimals: 2),
+                    formatted(ours.episodesPerSecond / reference.episodesPerSecond, decimals: 1) + "×",
+                    formatted(ours.environmentStepsPerSecond, decimals: 0),
+                    formatted(reference.environmentStepsPerSecond, decimals: 0),
+                    formatted(stepRatio, decimals: 1) + "×",
+                ]))
         }
     }
 }

@@ -88,7 +88,8 @@ struct EndToEndRun {
             record.environmentSteps.map(String.init) ?? "-", formatted(record.totalSeconds, decimals: 2),
             formatted(record.episodesPerSecond, decimals: 2), formatted(record.environmentStepsPerSecond, decimals: 0),
             formatted(record.rolloutSeconds, decimals: 2), formatted(record.updateSeconds, decimals: 2),
-            formatted(record.distillationSeconds, decimals: 2), formatted(record.distillationEventMilliseconds, decimals: 1),
+            formatted(record.distillationSeconds, decimals: 2),
+            formatted(record.distillationEventMilliseconds, decimals: 1),
             formatted(record.allocationsPerEnvironmentStep, decimals: 1), formatted(record.eventGigaflop, decimals: 2),
             formatted(record.eventLimitFraction, decimals: 3),
         ])

@@ -40,9 +40,10 @@ enum GaussianKernels {
             // chunked digestion on one thread.
             let globalMean = Tensor.normal([batch, dimensions], generator: &generator)
             let globalDeviation = Tensor.normal([batch, dimensions], generator: &generator).softplus() + 0.05
-            let federated = ReinforceAgent(learner: ReinforceLearner(
-                policy: policy, environment: try! environment.makeEnvironment(0), configuration: agent.reinforce,
-                environmentSeed: 1, generator: RandomGenerator(seed: seed, stream: 2)))
+            let federated = ReinforceAgent(
+                learner: ReinforceLearner(
+                    policy: policy, environment: try! environment.makeEnvironment(0), configuration: agent.reinforce,
+                    environmentSeed: 1, generator: RandomGenerator(seed: seed, stream: 2)))
             let consensus = ActionDistribution.gaussian(mean: globalMean, standardDeviation: globalDeviation)
             return { blackHole(federated.digest(consensus: consensus, on: states, loss: .klDivergence)) }
         }

@@ -15,9 +15,10 @@ struct KernelRates {
         let status = LinearAlgebraLibrary.kernelStatus
         let threadCounts = [1, ParallelExecutor.coreCount] + extraThreadCounts
         func measured() -> [String: Double] {
-            Dictionary(uniqueKeysWithValues: SgemmRate.measure(threadCounts: threadCounts).map { threads, rate in
-                ("\(threads)", (rate * 10).rounded() / 10)
-            })
+            Dictionary(
+                uniqueKeysWithValues: SgemmRate.measure(threadCounts: threadCounts).map { threads, rate in
+                    ("\(threads)", (rate * 10).rounded() / 10)
+                })
         }
         let rates = measured()
         let bestRates =
@@ -38,7 +39,8 @@ struct KernelRates {
         }
         let best =
             status.bestCore.lowercased() == status.core.lowercased()
-            ? "the set in use is the best" : "best set \(status.bestCore): \(bestRates.isEmpty ? "not measurable" : text(bestRates))"
+            ? "the set in use is the best"
+            : "best set \(status.bestCore): \(bestRates.isEmpty ? "not measurable" : text(bestRates))"
         return "kernels \(status.summary); sgemm 1024³ GFLOP/s \(text(rates)); \(best)"
     }
 }

@@ -42,16 +42,21 @@ struct KernelSuite {
         for set in sets {
             for (agentIndex, agent) in set.agents.enumerated() {
                 let architecture = set.architecture(of: agent)
-                for batch in set.batches where batch <= (batchLimit ?? Int.max) && onlyBatches?.contains(batch) != false {
+                for batch in set.batches where batch <= (batchLimit ?? Int.max) && onlyBatches?.contains(batch) != false
+                {
                     for mode in KernelMode.allCases {
-                        guard Self.matches(filter: filter, set: set.name, architecture: architecture.summary, mode: mode.rawValue)
+                        guard
+                            Self.matches(
+                                filter: filter, set: set.name, architecture: architecture.summary, mode: mode.rawValue)
                         else { continue }
                         let seed = UInt64(1234 + 100 * agentIndex + batch)
                         let rooflineKey = "\(set.name)|\(architecture.summary)|\(batch)|\(mode.hasBackward)"
                         if rooflineCache[rooflineKey] == nil && measuresRoofline {
                             let products = RooflineProducts(
-                                architecture: architecture, batch: batch, includesBackward: mode.hasBackward, seed: seed)
-                            rooflineCache[rooflineKey] = TimingSample.measure(products.run, budget: budget).medianMicroseconds
+                                architecture: architecture, batch: batch, includesBackward: mode.hasBackward, seed: seed
+                            )
+                            rooflineCache[rooflineKey] =
+                                TimingSample.measure(products.run, budget: budget).medianMicroseconds
                         }
                         let record = measure(
                             set: set, agent: agent, architecture: architecture, batch: batch, mode: mode, seed: seed,
@@ -70,11 +75,14 @@ struct KernelSuite {
         set: BenchmarkSet, agent: AgentSpecification, architecture: PolicyArchitecture, batch: Int, mode: KernelMode,
         seed: UInt64, rooflineMicroseconds: Double?
     ) -> KernelRecord {
-        let call = architecture.family == .categorical
+        let call =
+            architecture.family == .categorical
             ? CategoricalKernels.makeCall(
-                agent: agent, environment: set.environment, architecture: architecture, batch: batch, mode: mode, seed: seed)
+                agent: agent, environment: set.environment, architecture: architecture, batch: batch, mode: mode,
+                seed: seed)
             : GaussianKernels.makeCall(
-                agent: agent, environment: set.environment, architecture: architecture, batch: batch, mode: mode, seed: seed)
+                agent: agent, environment: set.environment, architecture: architecture, batch: batch, mode: mode,
+                seed: seed)
         let sample = TimingSample.measure(call, budget: budget)
         let allocations = AllocationCounting.perCall(call, calls: batch >= 2500 ? 3 : 10)
         let operations = mode.floatingPointOperations(architecture: architecture, batch: batch)

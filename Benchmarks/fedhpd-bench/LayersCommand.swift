@@ -20,15 +20,16 @@ struct LayersCommand: ParsableCommand {
 
     func run() throws {
         LinearAlgebraLibrary.threadCount = 1
-        let chosen = try variant.map { text -> SmallLayerKernels.Variant in
-            guard let parsed = SmallLayerKernels.Variant(rawValue: text) else {
-                throw ValidationError("--variant: '\(text)' is not portable or avx2")
-            }
-            guard parsed != .avx2 || SmallLayerKernels.bestVariant == .avx2 else {
-                throw ValidationError("--variant avx2: this CPU lacks AVX2 + FMA")
-            }
-            return parsed
-        } ?? SmallLayerKernels.bestVariant
+        let chosen =
+            try variant.map { text -> SmallLayerKernels.Variant in
+                guard let parsed = SmallLayerKernels.Variant(rawValue: text) else {
+                    throw ValidationError("--variant: '\(text)' is not portable or avx2")
+                }
+                guard parsed != .avx2 || SmallLayerKernels.bestVariant == .avx2 else {
+                    throw ValidationError("--variant avx2: this CPU lacks AVX2 + FMA")
+                }
+                return parsed
+            } ?? SmallLayerKernels.bestVariant
         let widthList = try Self.integers(widths, option: "--widths")
         let rowList = try Self.integers(rows, option: "--rows")
         let timing = TimingBudget(warmupCalls: 2, budgetSeconds: budget, minimumRepetitions: 5)

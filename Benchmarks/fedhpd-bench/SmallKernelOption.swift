@@ -7,7 +7,9 @@ import HPDTensor
 struct SmallKernelOption: ParsableArguments {
     @Option(
         name: .customLong("small-kernels"),
-        help: "Narrow-layer passes: automatic (the measured per-shape table), blas (every pass through OpenBLAS), portable or avx2 (that kernel for every pass). Default: FEDHPD_SMALL_KERNELS, else automatic.")
+        help:
+            "Narrow-layer passes: automatic (the measured per-shape table), blas (every pass through OpenBLAS), portable or avx2 (that kernel for every pass). Default: FEDHPD_SMALL_KERNELS, else automatic."
+    )
     var choice: String?
 
     /// Sets the process-wide choice (without the option: `FEDHPD_SMALL_KERNELS`, else automatic; problems with that
@@ -15,7 +17,8 @@ struct SmallKernelOption: ParsableArguments {
     func apply() throws -> String {
         guard let choice else {
             for note in SmallLayerKernels.notes { print("warning: \(note)") }
-            return "\(SmallLayerKernels.choice.rawValue) (best variant on this CPU: \(SmallLayerKernels.bestVariant.rawValue))"
+            return
+                "\(SmallLayerKernels.choice.rawValue) (best variant on this CPU: \(SmallLayerKernels.bestVariant.rawValue))"
         }
         guard let parsed = SmallLayerKernels.Choice(rawValue: choice) else {
             throw ValidationError(

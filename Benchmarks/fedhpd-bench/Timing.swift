@@ -40,7 +40,8 @@ struct TimingSample {
         }
         let perCall = Double(monotonicNanoseconds() - probeStart) * 1e-9 / Double(probeCalls)
         let repetitions = Int(
-            min(Double(budget.maximumRepetitions),
+            min(
+                Double(budget.maximumRepetitions),
                 max(Double(budget.minimumRepetitions), budget.budgetSeconds / max(perCall, 1e-9))))
         var samples = [Double](repeating: 0, count: repetitions)
         for index in 0..<repetitions {

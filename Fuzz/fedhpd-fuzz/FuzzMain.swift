@@ -17,7 +17,9 @@ enum FuzzMain {
         #if FUZZING
         if let name = ProcessInfo.processInfo.environment["FEDHPD_FUZZ_TARGET"] {
             guard let target = FuzzTarget(rawValue: name) else {
-                fail("FEDHPD_FUZZ_TARGET: unknown target '\(name)'; targets: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))")
+                fail(
+                    "FEDHPD_FUZZ_TARGET: unknown target '\(name)'; targets: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             FuzzTarget.selected = target
             var argumentCount = CommandLine.argc
@@ -35,7 +37,9 @@ enum FuzzMain {
             }
         case "replay" where arguments.count >= 3:
             guard let target = FuzzTarget(rawValue: arguments[1]) else {
-                fail("unknown target '\(arguments[1])'; targets: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))")
+                fail(
+                    "unknown target '\(arguments[1])'; targets: \(FuzzTarget.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             for path in arguments.dropFirst(2) {
                 guard let data = FileManager.default.contents(atPath: path) else { fail("\(path): cannot be read") }

@@ -39,8 +39,11 @@ enum FuzzTarget: String, CaseIterable {
     static func publicStates(_ data: Data) {
         let text = String(decoding: data, as: UTF8.self)
         for observationSize in [nil, 4] as [Int?] {
-            guard let set = try? PublicStateSet.parse(text, file: "fuzz.csv", observationSize: observationSize) else { continue }
-            precondition(set.count > 0 && set.states.scalars.allSatisfy(\.isFinite), "accepted an empty or non-finite set")
+            guard let set = try? PublicStateSet.parse(text, file: "fuzz.csv", observationSize: observationSize) else {
+                continue
+            }
+            precondition(
+                set.count > 0 && set.states.scalars.allSatisfy(\.isFinite), "accepted an empty or non-finite set")
             if let observationSize { precondition(set.states.columns == observationSize, "accepted a wrong width") }
         }
     }
@@ -59,10 +62,12 @@ enum FuzzTarget: String, CaseIterable {
     static func agents(_ data: Data) {
         guard let entries = try? JSONDecoder().decode([AgentFileEntry].self, from: data) else { return }
         for (index, entry) in entries.enumerated() {
-            guard let specification = try? entry.specification(defaults: AgentPresets.discreteDefaults(), index: index) else {
+            guard let specification = try? entry.specification(defaults: AgentPresets.discreteDefaults(), index: index)
+            else {
                 continue
             }
-            precondition(specification.hiddenSizes.count == specification.activations.count, "layers and activations differ")
+            precondition(
+                specification.hiddenSizes.count == specification.activations.count, "layers and activations differ")
         }
     }
 
@@ -77,7 +82,9 @@ enum FuzzTarget: String, CaseIterable {
         guard data.count >= 24 else { return }
         var repaired = [UInt8](data)
         let checksum = Checksum.fnv1a(Data(repaired[0..<(repaired.count - 8)]))
-        for byte in 0..<8 { repaired[repaired.count - 8 + byte] = UInt8(truncatingIfNeeded: checksum >> (8 * UInt64(byte))) }
+        for byte in 0..<8 {
+            repaired[repaired.count - 8 + byte] = UInt8(truncatingIfNeeded: checksum >> (8 * UInt64(byte)))
+        }
         _ = try? Checkpoint.restore(Data(repaired), into: checkpointTraining, path: "fuzz.checkpoint")
     }
 
@@ -89,6 +96,7 @@ enum FuzzTarget: String, CaseIterable {
             precondition(again != nil, "a decoded file does not decode after re-encoding")
         }
         guard let policy = try? PolicyFile.policy(from: content, path: "fuzz.safetensors") else { return }
-        precondition(policy.parameters.allSatisfy { $0.value.scalars.allSatisfy(\.isFinite) }, "accepted non-finite weights")
+        precondition(
+            policy.parameters.allSatisfy { $0.value.scalars.allSatisfy(\.isFinite) }, "accepted non-finite weights")
     }
 }

@@ -32,13 +32,15 @@ enum SeedCorpus {
         }
         let text = { (string: String) in Data(string.utf8) }
 
-        try save(text("x,x_dot,theta,theta_dot\n0.1,0.2,-0.3,0.4\n1e-3,2,3,4\n"), .publicStates, "plain-with-header.csv")
+        try save(
+            text("x,x_dot,theta,theta_dot\n0.1,0.2,-0.3,0.4\n1e-3,2,3,4\n"), .publicStates, "plain-with-header.csv")
         try save(text("State\n\"0.1,0.2,0.3,0.4\"\n\"-1,2.5,3,4\"\n"), .publicStates, "reference-quoted.csv")
         try save(text("State\n\"[0.1, 0.2, 0.3, 0.4]\"\n\"[1, 2, 3, 4]\"\n"), .publicStates, "reference-lists.csv")
 
         var federated = configuration()
         federated.method = .fedhpd
-        federated.publicStates = PublicStatesRecord(source: "states.csv", count: 100, checksum: "0123", path: "/tmp/states.csv")
+        federated.publicStates = PublicStatesRecord(
+            source: "states.csv", count: 100, checksum: "0123", path: "/tmp/states.csv")
         federated.aggregation = "trimmed:0.1"
         federated.participation = 0.8
         let encoder = JSONEncoder()
@@ -70,7 +72,9 @@ enum SeedCorpus {
                 architecture.family == .categorical
                 ? CategoricalPolicy(architecture: architecture, generator: &generator)
                 : GaussianPolicy(architecture: architecture, generator: &generator)
-            try save(try PolicyFile.content(of: policy, metadata: PolicyFile.metadata(architecture)).encoded(), .policy, "\(name).safetensors")
+            try save(
+                try PolicyFile.content(of: policy, metadata: PolicyFile.metadata(architecture)).encoded(), .policy,
+                "\(name).safetensors")
         }
     }
 }

@@ -84,14 +84,16 @@ public struct CartPole: RandomStateEnvironment {
         let cosine = _cosine(theta)
         let sine = _sine(theta)
         let temp = (force + Self.poleMassLength * thetaDot * thetaDot * sine) / Self.totalMass
-        let thetaAcceleration = (Self.gravity * sine - cosine * temp)
+        let thetaAcceleration =
+            (Self.gravity * sine - cosine * temp)
             / (Self.halfPoleLength * (4.0 / 3.0 - Self.poleMass * cosine * cosine / Self.totalMass))
         let xAcceleration = temp - Self.poleMassLength * thetaAcceleration * cosine / Self.totalMass
         state[0] = x + Self.timeStep * xDot
         state[1] = xDot + Self.timeStep * xAcceleration
         state[2] = theta + Self.timeStep * thetaDot
         state[3] = thetaDot + Self.timeStep * thetaAcceleration
-        let terminated = state[0] < -Self.positionThreshold || state[0] > Self.positionThreshold
+        let terminated =
+            state[0] < -Self.positionThreshold || state[0] > Self.positionThreshold
             || state[2] < -Self.angleThreshold || state[2] > Self.angleThreshold
         return StepResult(observation: observation(), reward: 1, terminated: terminated, truncated: false)
     }

@@ -39,8 +39,12 @@ public enum ActionDistribution: Sendable, Equatable {
                 var total: Float = 0
                 for column in 0..<columns {
                     let value = probabilities.scalars[row * columns + column]
-                    guard value.isFinite else { throw .invalidDistribution("state \(row) action \(column): \(value) is not finite") }
-                    guard value >= 0 else { throw .invalidDistribution("state \(row) action \(column): negative probability \(value)") }
+                    guard value.isFinite else {
+                        throw .invalidDistribution("state \(row) action \(column): \(value) is not finite")
+                    }
+                    guard value >= 0 else {
+                        throw .invalidDistribution("state \(row) action \(column): negative probability \(value)")
+                    }
                     total += value
                 }
                 guard abs(total - 1) <= 1e-3 else {
@@ -49,7 +53,8 @@ public enum ActionDistribution: Sendable, Equatable {
             }
         case .gaussian(let mean, let deviation):
             guard mean.shape == deviation.shape else {
-                throw .invalidDistribution("mean \(mean.shape) and standard deviation \(deviation.shape) differ in shape")
+                throw .invalidDistribution(
+                    "mean \(mean.shape) and standard deviation \(deviation.shape) differ in shape")
             }
             guard mean.isFinite else { throw .invalidDistribution("a mean is not finite") }
             for (index, value) in deviation.scalars.enumerated() where !(value.isFinite && value > 0) {

@@ -31,10 +31,13 @@ extension AgentFileEntry {
     }
 
     /// The agents of an agents file's bytes (`file` names it in messages); the checks of `readAgents(from:defaults:)`.
-    public static func agents(fromJSON data: Data, file: String, defaults: ReinforceConfiguration) throws(FederationError)
+    public static func agents(
+        fromJSON data: Data, file: String, defaults: ReinforceConfiguration
+    ) throws(FederationError)
         -> [AgentSpecification]
     {
-        let entries = try StrictJSON.decode([AgentFileEntry].self, from: data, file: file, keys: keys, nested: nestedKeys)
+        let entries = try StrictJSON.decode(
+            [AgentFileEntry].self, from: data, file: file, keys: keys, nested: nestedKeys)
         guard !entries.isEmpty else { throw .invalidConfiguration("\(file): the array is empty") }
         do {
             return try entries.enumerated().map { try $0.element.specification(defaults: defaults, index: $0.offset) }

@@ -56,10 +56,12 @@ public struct AgentFileEntry: Codable, Sendable {
                 "agent \(index + 1): \(hiddenSizes.count) hidden sizes but \(layerActivations.count) activations")
         }
         guard hiddenSizes.allSatisfy({ $0 > 0 && $0 <= 65_536 }) else {
-            throw FederationError.invalidConfiguration("agent \(index + 1): hidden sizes must be in 1...65536, got \(hiddenSizes)")
+            throw FederationError.invalidConfiguration(
+                "agent \(index + 1): hidden sizes must be in 1...65536, got \(hiddenSizes)")
         }
         guard learningRate > 0, learningRate.isFinite else {
-            throw FederationError.invalidConfiguration("agent \(index + 1): learningRate must be positive, got \(learningRate)")
+            throw FederationError.invalidConfiguration(
+                "agent \(index + 1): learningRate must be positive, got \(learningRate)")
         }
         var reinforce = defaults
         reinforce.learningRate = learningRate
@@ -69,7 +71,8 @@ public struct AgentFileEntry: Codable, Sendable {
         if let weightDecay { reinforce.weightDecay = weightDecay }
         if let schedulerStepSize { reinforce.schedulerStepSize = schedulerStepSize > 0 ? schedulerStepSize : nil }
         if let schedulerGamma { reinforce.schedulerGamma = schedulerGamma }
-        var specification = AgentSpecification(hiddenSizes: hiddenSizes, activations: layerActivations, reinforce: reinforce)
+        var specification = AgentSpecification(
+            hiddenSizes: hiddenSizes, activations: layerActivations, reinforce: reinforce)
         try addLearner(to: &specification, index: index)
         do { try specification.validate() } catch {
             throw FederationError.invalidConfiguration("agent \(index + 1): \(error.description)")
@@ -82,12 +85,16 @@ public struct AgentFileEntry: Codable, Sendable {
         func fail(_ reason: String) -> FederationError { .invalidConfiguration("agent \(index + 1): \(reason)") }
         let name = algorithm ?? LearningAlgorithm.reinforce.rawValue
         guard let chosen = LearningAlgorithm(rawValue: name) else {
-            throw fail("algorithm '\(name)' is unknown (use \(LearningAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw fail(
+                "algorithm '\(name)' is unknown (use \(LearningAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         if a2c != nil && chosen != .a2c { throw fail("'a2c' settings given to a \(chosen.rawValue) agent") }
         if ppo != nil && chosen != .ppo { throw fail("'ppo' settings given to a \(chosen.rawValue) agent") }
         if chosen == .reinforce {
-            if valueNetwork != nil { throw fail("'valueNetwork' applies to a2c and ppo agents only (a REINFORCE agent has no value network)") }
+            if valueNetwork != nil {
+                throw fail("'valueNetwork' applies to a2c and ppo agents only (a REINFORCE agent has no value network)")
+            }
             return
         }
         let reinforceOnly: [(String, Bool)] = [
@@ -98,7 +105,8 @@ public struct AgentFileEntry: Codable, Sendable {
         if let (field, _) = reinforceOnly.first(where: \.1) {
             throw fail("'\(field)' applies to reinforce agents only, not to \(chosen.rawValue)")
         }
-        let value = try valueNetwork?.specification(policyHiddenSizes: hiddenSizes, policyActivations: specification.activations, index: index)
+        let value = try valueNetwork?.specification(
+            policyHiddenSizes: hiddenSizes, policyActivations: specification.activations, index: index)
         if chosen == .a2c {
             var configuration = a2c ?? A2CConfiguration(learningRate: learningRate)
             configuration.learningRate = learningRate
@@ -129,8 +137,12 @@ public struct ValueNetworkEntry: Codable, Sendable {
     public var learningRate: Float?
 
     /// The resolved specification, naming agent `index + 1` in errors.
-    func specification(policyHiddenSizes: [Int], policyActivations: [Activation], index: Int) throws -> ValueNetworkSpecification {
-        func fail(_ reason: String) -> FederationError { .invalidConfiguration("agent \(index + 1): valueNetwork.\(reason)") }
+    func specification(
+        policyHiddenSizes: [Int], policyActivations: [Activation], index: Int
+    ) throws -> ValueNetworkSpecification {
+        func fail(_ reason: String) -> FederationError {
+            .invalidConfiguration("agent \(index + 1): valueNetwork.\(reason)")
+        }
         let sizes = hiddenSizes ?? policyHiddenSizes
         let layerActivations: [Activation]
         if let activations {
@@ -145,7 +157,9 @@ public struct ValueNetworkEntry: Codable, Sendable {
         guard layerActivations.count == sizes.count else {
             throw fail("activations: \(sizes.count) hidden sizes but \(layerActivations.count) activations")
         }
-        guard sizes.allSatisfy({ $0 > 0 && $0 <= 65_536 }) else { throw fail("hiddenSizes must be in 1...65536, got \(sizes)") }
+        guard sizes.allSatisfy({ $0 > 0 && $0 <= 65_536 }) else {
+            throw fail("hiddenSizes must be in 1...65536, got \(sizes)")
+        }
         if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
             throw fail("learningRate must be positive, got \(learningRate)")
         }

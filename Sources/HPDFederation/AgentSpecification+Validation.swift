@@ -43,11 +43,15 @@ extension AgentSpecification {
         }
         if let a2c {
             try Self.checkLearningRate(a2c.learningRate, field: "a2c.learningRate")
-            if let rate = a2c.valueNetwork?.learningRate { try Self.checkLearningRate(rate, field: "valueNetwork.learningRate") }
+            if let rate = a2c.valueNetwork?.learningRate {
+                try Self.checkLearningRate(rate, field: "valueNetwork.learningRate")
+            }
         }
         if let ppo {
             try Self.checkLearningRate(ppo.learningRate, field: "ppo.learningRate")
-            if let rate = ppo.valueNetwork?.learningRate { try Self.checkLearningRate(rate, field: "valueNetwork.learningRate") }
+            if let rate = ppo.valueNetwork?.learningRate {
+                try Self.checkLearningRate(rate, field: "valueNetwork.learningRate")
+            }
         }
         try validateLearner()
     }

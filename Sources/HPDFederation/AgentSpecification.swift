@@ -42,9 +42,11 @@ public struct AgentSpecification: Codable, Equatable, Hashable, Sendable {
 
     /// A label such as `[128] relu lr=0.001` (A2C and PPO agents add ` a2c` or ` ppo`).
     public var label: String {
-        let activationText = Set(activations).count == 1 ? activations[0].rawValue : activations.map(\.rawValue).joined(separator: ",")
+        let activationText =
+            Set(activations).count == 1 ? activations[0].rawValue : activations.map(\.rawValue).joined(separator: ",")
         let learner = algorithm == .reinforce ? "" : " \(algorithm.rawValue)"
-        return "[\(hiddenSizes.map(String.init).joined(separator: ","))] \(activationText) lr=\(reinforce.learningRate)\(learner)"
+        return
+            "[\(hiddenSizes.map(String.init).joined(separator: ","))] \(activationText) lr=\(reinforce.learningRate)\(learner)"
     }
 }
 
@@ -70,7 +72,8 @@ public enum AgentPresets {
     }
 
     static func continuous(_ hidden: [Int], _ activations: [Activation], _ learningRate: Float) -> AgentSpecification {
-        AgentSpecification(hiddenSizes: hidden, activations: activations, reinforce: continuousDefaults(learningRate: learningRate))
+        AgentSpecification(
+            hiddenSizes: hidden, activations: activations, reinforce: continuousDefaults(learningRate: learningRate))
     }
 
     /// CartPole-v1 agents 1–10.

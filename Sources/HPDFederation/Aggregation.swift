@@ -52,7 +52,9 @@ public struct ArithmeticMean: AggregationStrategy {
         case .categorical:
             var total: Tensor?
             for distribution in distributions {
-                guard case .categorical(let probabilities) = distribution else { Precondition.failure("mixed families") }
+                guard case .categorical(let probabilities) = distribution else {
+                    Precondition.failure("mixed families")
+                }
                 if total == nil { total = probabilities } else { total!.add(probabilities) }
             }
             return .categorical(probabilities: total! * weight)
@@ -60,7 +62,9 @@ public struct ArithmeticMean: AggregationStrategy {
             var meanTotal: Tensor?
             var deviationTotal: Tensor?
             for distribution in distributions {
-                guard case .gaussian(let mean, let deviation) = distribution else { Precondition.failure("mixed families") }
+                guard case .gaussian(let mean, let deviation) = distribution else {
+                    Precondition.failure("mixed families")
+                }
                 if meanTotal == nil {
                     (meanTotal, deviationTotal) = (mean, deviation)
                 } else {

@@ -63,7 +63,8 @@ public struct Checkpoint {
         var agentStates: [AgentState] = []
         for (index, anyAgent) in training.agents.enumerated() {
             guard let agent = anyAgent as? LearnerAgent else {
-                throw FederationError.invalidConfiguration("checkpoints support LearnerAgent only; agent \(index + 1) is \(type(of: anyAgent))")
+                throw FederationError.invalidConfiguration(
+                    "checkpoints support LearnerAgent only; agent \(index + 1) is \(type(of: anyAgent))")
             }
             let learner = agent.learner
             let optimizer = learner.optimizer
@@ -74,19 +75,23 @@ public struct Checkpoint {
                     blob += saved.secondMoments[index].scalars
                 }
             }
-            agentStates.append(AgentState(
-                samplingState: learner.generator.state,
-                environmentState: (learner.environment as? any RandomStateEnvironment)?.randomState.state,
-                episodesPlayed: learner.episodesPlayed, learningRate: optimizer.learningRate,
-                schedulerEpoch: learner.scheduler?.epoch, stepCounts: optimizer.stepCounts,
-                shapes: optimizer.parameters.map(\.value.shape), valueStepCounts: learner.valueOptimizer?.stepCounts,
-                valueShapes: learner.valueOptimizer?.parameters.map(\.value.shape),
-                valueLearningRate: learner.valueOptimizer?.learningRate, pendingRollout: learner.pendingRollout))
+            agentStates.append(
+                AgentState(
+                    samplingState: learner.generator.state,
+                    environmentState: (learner.environment as? any RandomStateEnvironment)?.randomState.state,
+                    episodesPlayed: learner.episodesPlayed, learningRate: optimizer.learningRate,
+                    schedulerEpoch: learner.scheduler?.epoch, stepCounts: optimizer.stepCounts,
+                    shapes: optimizer.parameters.map(\.value.shape),
+                    valueStepCounts: learner.valueOptimizer?.stepCounts,
+                    valueShapes: learner.valueOptimizer?.parameters.map(\.value.shape),
+                    valueLearningRate: learner.valueOptimizer?.learningRate, pendingRollout: learner.pendingRollout))
         }
         let metadata = Metadata(
-            runName: training.configuration.runName, configuration: training.configuration, episodesDone: training.returns.count,
+            runName: training.configuration.runName, configuration: training.configuration,
+            episodesDone: training.returns.count,
             returns: training.returns, distillationEpisodes: training.distillationRecords.map(\.episode),
-            distillationSteps: training.distillationRecords.map(\.step), exclusions: training.exclusions, agents: agentStates,
+            distillationSteps: training.distillationRecords.map(\.step), exclusions: training.exclusions,
+            agents: agentStates,
             serverSamplingState: training.dpaGenerator.state, serverSeedState: training.dpaSeedStream.state,
             serverEpisodeSeed: training.dpaEpisodeSeed,
             serverActions: training.dpaActions.map { action in
@@ -109,13 +114,15 @@ public struct Checkpoint {
 
     static func jsonEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
     }
 
     static func jsonDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return decoder
     }
 
@@ -126,8 +133,11 @@ public struct Checkpoint {
     public static func restore(_ data: Data, into training: FederatedTraining, path: String) throws -> String? {
         func fail(_ reason: String) -> FederationError { .invalidConfiguration("\(path): \(reason)") }
         let bytes = [UInt8](data)
-        guard bytes.count >= 24, Array(bytes[0..<8]) == magic else { throw fail("not a checkpoint (bad magic or truncated)") }
-        guard Checksum.fnv1a(Data(bytes[0..<(bytes.count - 8)])) == LittleEndian.readUInt64(bytes, at: bytes.count - 8) else {
+        guard bytes.count >= 24, Array(bytes[0..<8]) == magic else {
+            throw fail("not a checkpoint (bad magic or truncated)")
+        }
+        guard Checksum.fnv1a(Data(bytes[0..<(bytes.count - 8)])) == LittleEndian.readUInt64(bytes, at: bytes.count - 8)
+        else {
             throw fail("checksum mismatch: the checkpoint is corrupt or truncated")
         }
         let fileVersion = LittleEndian.readUInt32(bytes, at: 8)
@@ -148,7 +158,9 @@ public struct Checkpoint {
             let count = shape.reduce(1, *)
             guard offset + count * 4 <= bytes.count - 8 else { throw fail("truncated parameter data") }
             var values = [Float](repeating: 0, count: count)
-            for index in 0..<count { values[index] = Float(bitPattern: LittleEndian.readUInt32(bytes, at: offset + 4 * index)) }
+            for index in 0..<count {
+                values[index] = Float(bitPattern: LittleEndian.readUInt32(bytes, at: offset + 4 * index))
+            }
             offset += count * 4
             return Tensor(shape: shape, scalars: values)
         }
@@ -178,9 +190,12 @@ public struct Checkpoint {
             do { try learner.restorePendingRollout(state.pendingRollout) } catch { throw fail("\(error)") }
             if let epoch = state.schedulerEpoch { learner.restoreScheduler(epoch: epoch) }
             optimizer.learningRate = state.learningRate
-            learner.restoreProgress(generator: RandomGenerator(state: state.samplingState), episodesPlayed: state.episodesPlayed)
+            learner.restoreProgress(
+                generator: RandomGenerator(state: state.samplingState), episodesPlayed: state.episodesPlayed)
             if let environmentState = state.environmentState {
-                guard var environment = learner.environment as? any RandomStateEnvironment else { throw fail("environment state cannot be restored") }
+                guard var environment = learner.environment as? any RandomStateEnvironment else {
+                    throw fail("environment state cannot be restored")
+                }
                 environment.randomState = RandomGenerator(state: environmentState)
                 learner.environment = environment
             }
@@ -210,8 +225,12 @@ public enum ConfigurationDifference {
     /// Human-readable descriptions of every field that differs between `left` and `right` (empty when equal).
     public static func fields(_ left: FederationConfiguration, _ right: FederationConfiguration) -> [String] {
         var differing: [String] = []
-        if left.environment != right.environment { differing.append("environment (\(left.environment) vs \(right.environment))") }
-        if left.method != right.method { differing.append("method (\(left.method.rawValue) vs \(right.method.rawValue))") }
+        if left.environment != right.environment {
+            differing.append("environment (\(left.environment) vs \(right.environment))")
+        }
+        if left.method != right.method {
+            differing.append("method (\(left.method.rawValue) vs \(right.method.rawValue))")
+        }
         if left.interval != right.interval { differing.append("interval (\(left.interval) vs \(right.interval))") }
         if left.episodes != right.episodes { differing.append("episodes (\(left.episodes) vs \(right.episodes))") }
         if left.seed != right.seed { differing.append("seed (\(left.seed) vs \(right.seed))") }

@@ -51,7 +51,8 @@ extension Comparison {
                     positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
                 _ = try decoder.decode(RunSummary.self, from: Data(contentsOf: runFolder.summaryURL))
             } catch {
-                throw .invalidConfiguration("\(runFolder.summaryURL.path): unreadable summary (\(Self.describe(error)))")
+                throw .invalidConfiguration(
+                    "\(runFolder.summaryURL.path): unreadable summary (\(Self.describe(error)))")
             }
             let returns: [[Double]]
             do { returns = try RunFolder.readRewards(from: runFolder.rewardsURL) } catch let error as FederationError {

@@ -89,7 +89,11 @@ public struct Comparison {
             var row = [label, "\(runs.count)", format(whole), format(last)]
             for threshold in thresholds {
                 let reached = runs.compactMap { LearningCurve.firstEpisodeReaching(threshold, in: $0.systemReturns) }
-                row.append(reached.isEmpty ? "— (0/\(runs.count))" : "\(Int(LearningCurve.mean(reached.map(Double.init)).rounded())) (\(reached.count)/\(runs.count))")
+                row.append(
+                    reached.isEmpty
+                        ? "— (0/\(runs.count))"
+                        : "\(Int(LearningCurve.mean(reached.map(Double.init)).rounded())) (\(reached.count)/\(runs.count))"
+                )
             }
             row.append(pairedDifferenceCell(row: index, baseline: namedBaseline))
             rows.append(row)
@@ -101,31 +105,40 @@ public struct Comparison {
     func pairedDifferenceCell(row: Int, baseline: String?) -> String {
         let key = keys[row]
         let candidates = settings.indices.filter { other in
-            baseline.map { settings[other].label == $0 } ?? (keys[other].label == "NoFed" && keys[other].isComparable(with: key))
+            baseline.map { settings[other].label == $0 }
+                ?? (keys[other].label == "NoFed" && keys[other].isComparable(with: key))
         }
         guard let partnerRow = candidates.first else { return baseline == nil ? "-" : "no such setting" }
         guard partnerRow != row else { return "baseline" }
-        guard keys[partnerRow].isComparable(with: key) else { return "not comparable (\(key.difference(from: keys[partnerRow])))" }
+        guard keys[partnerRow].isComparable(with: key) else {
+            return "not comparable (\(key.difference(from: keys[partnerRow])))"
+        }
         var differences: [Double] = []
         for run in settings[row].runs {
-            guard let partner = settings[partnerRow].runs.first(where: { $0.configuration.seed == run.configuration.seed }) else { continue }
+            guard
+                let partner = settings[partnerRow].runs.first(where: { $0.configuration.seed == run.configuration.seed }
+                )
+            else { continue }
             differences.append(LearningCurve.mean(run.systemReturns) - LearningCurve.mean(partner.systemReturns))
         }
         guard !differences.isEmpty else { return "no paired seeds" }
-        return "\(format(Self.meanAndDeviation(differences))) (\(differences.filter { $0 > 0 }.count)/\(differences.count))"
+        return
+            "\(format(Self.meanAndDeviation(differences))) (\(differences.filter { $0 > 0 }.count)/\(differences.count))"
     }
 
     /// `mean ± sd`, with `n/a` for the spread of a single value.
     func format(_ statistic: (mean: Double, deviation: Double)) -> String {
         statistic.deviation.isNaN
-            ? String(format: "%.1f ± n/a", statistic.mean) : String(format: "%.1f ± %.1f", statistic.mean, statistic.deviation)
+            ? String(format: "%.1f ± n/a", statistic.mean)
+            : String(format: "%.1f ± %.1f", statistic.mean, statistic.deviation)
     }
 
     /// Left-aligned columns separated by two spaces, with a rule under the header.
     public static func align(_ rows: [[String]]) -> String {
         let widths = rows[0].indices.map { column in rows.map { $0.count > column ? $0[column].count : 0 }.max() ?? 0 }
         var lines = rows.map { row in
-            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ")
         }
         lines.insert(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "), at: 1)
         return lines.joined(separator: "\n") + "\n"
@@ -140,10 +153,13 @@ public struct Comparison {
     }
 
     /// Reads the authors' published curves (`env,setting,seeds,episode,system_reward`) for `environmentNames`.
-    public static func referenceCurves(from url: URL, environmentNames: [String]) throws -> [(label: String, values: [Double])] {
+    public static func referenceCurves(
+        from url: URL, environmentNames: [String]
+    ) throws -> [(label: String, values: [Double])] {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw FederationError.invalidConfiguration("\(url.path): cannot be read (\(FileSystemError(reading: url, error).reason))")
+            throw FederationError.invalidConfiguration(
+                "\(url.path): cannot be read (\(FileSystemError(reading: url, error).reason))")
         }
         var curves: [String: [(Int, Double)]] = [:]
         var order: [String] = []
@@ -151,7 +167,8 @@ public struct Comparison {
         for (index, line) in text.split(whereSeparator: \.isNewline).enumerated() where index > 0 {
             let cells = line.split(separator: ",").map(String.init)
             guard cells.count == 5, let episode = Int(cells[3]), let value = Double(cells[4]) else {
-                throw FederationError.invalidConfiguration("\(url.path):\(index + 1): expected env,setting,seeds,episode,system_reward")
+                throw FederationError.invalidConfiguration(
+                    "\(url.path):\(index + 1): expected env,setting,seeds,episode,system_reward")
             }
             guard wanted.contains(cells[0].lowercased()) else { continue }
             let label = "reference \(cells[1])"

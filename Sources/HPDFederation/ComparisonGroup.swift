@@ -59,7 +59,9 @@ extension Comparison {
                 var parts: [String] = []
                 if Set(namesakes.map(\.environment)).count > 1 { parts.append(environment) }
                 if Set(namesakes.map(\.episodes)).count > 1 { parts.append("\(episodes) episodes") }
-                if Set(namesakes.map(\.statesKind)).count > 1 { parts.append(statesKind.isEmpty ? "no public states" : statesKind) }
+                if Set(namesakes.map(\.statesKind)).count > 1 {
+                    parts.append(statesKind.isEmpty ? "no public states" : statesKind)
+                }
                 var agentSets: [[AgentSpecification]] = []
                 for key in namesakes where !agentSets.contains(key.agents) { agentSets.append(key.agents) }
                 if agentSets.count > 1 {

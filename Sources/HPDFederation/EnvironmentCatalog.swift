@@ -143,7 +143,9 @@ public struct EnvironmentCatalog: Sendable {
     /// The task with `id` or an alias (case-insensitive).
     public func specification(for id: String) throws -> EnvironmentSpecification {
         let key = id.lowercased()
-        if let match = specifications.first(where: { $0.id.lowercased() == key || $0.aliases.contains { $0.lowercased() == key } }) {
+        if let match = specifications.first(where: {
+            $0.id.lowercased() == key || $0.aliases.contains { $0.lowercased() == key }
+        }) {
             return match
         }
         throw FederationError.unknownEnvironment(id, known: specifications.map(\.id))

@@ -71,7 +71,8 @@ extension FederatedTraining {
         for index in candidates {
             let report = reports[index]
             if !report.episodeReturn.isFinite {
-                return Divergence(agent: index + 1, episode: episode, quantity: "episode return", value: "\(report.episodeReturn)")
+                return Divergence(
+                    agent: index + 1, episode: episode, quantity: "episode return", value: "\(report.episodeReturn)")
             }
             if let loss = report.updateLoss, !loss.isFinite {
                 return Divergence(agent: index + 1, episode: episode, quantity: "local update loss", value: "\(loss)")
@@ -88,7 +89,8 @@ extension FederatedTraining {
             // parameter check below. An infinite loss is a divergence.
             if let index = candidates.first(where: { step.losses[$0].isInfinite }) {
                 return Divergence(
-                    agent: index + 1, episode: episode, quantity: "distillation loss (loop \(step.loop), part \(step.part))",
+                    agent: index + 1, episode: episode,
+                    quantity: "distillation loss (loop \(step.loop), part \(step.part))",
                     value: "\(step.losses[index])")
             }
         }
@@ -100,7 +102,8 @@ extension FederatedTraining {
         for index in candidates {
             guard let agent = agents[index] as? LearnerAgent else { continue }
             if let parameter = agent.learner.policy.parameters.first(where: { !$0.value.isFinite }),
-                let value = parameter.value.scalars.first(where: { !$0.isFinite }) {
+                let value = parameter.value.scalars.first(where: { !$0.isFinite })
+            {
                 return Divergence(agent: index + 1, episode: episode, quantity: "policy parameters", value: "\(value)")
             }
         }

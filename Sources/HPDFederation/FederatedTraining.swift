@@ -79,8 +79,9 @@ public final class FederatedTraining {
         try configuration.validate(requiringEvents: false)
         var agents: [ReinforceAgent] = []
         for (index, specification) in configuration.agents.enumerated() {
-            agents.append(try Self.makeAgent(
-                index: index, specification: specification, environment: environment, runSeed: configuration.seed))
+            agents.append(
+                try Self.makeAgent(
+                    index: index, specification: specification, environment: environment, runSeed: configuration.seed))
         }
         try self.init(
             configuration: configuration, environment: environment, agents: agents, publicStates: publicStates,
@@ -106,15 +107,19 @@ public final class FederatedTraining {
         participation = FederationParticipation(configuration)
         executor = ParallelExecutor(threadCount: threads)
         self.agents = agents
-        let partCount = configuration.method == .fedhpd
+        let partCount =
+            configuration.method == .fedhpd
             ? (publicStates.map { $0.parts(partSize: configuration.partSize).count } ?? 1) : 1
         schedule = DistillationSchedule(configuration, partCount: max(1, partCount))
         switch configuration.method {
         case .fedhpd:
-            guard let publicStates else { throw FederationError.invalidConfiguration("fedhpd needs a public state set") }
+            guard let publicStates else {
+                throw FederationError.invalidConfiguration("fedhpd needs a public state set")
+            }
             guard publicStates.states.columns == environment.observationSize else {
                 throw FederationError.invalidConfiguration(
-                    "public states have \(publicStates.states.columns) columns, \(environment.id) observations have \(environment.observationSize)")
+                    "public states have \(publicStates.states.columns) columns, \(environment.id) observations have \(environment.observationSize)"
+                )
             }
             server = DistillationServer(
                 publicStates: publicStates, partSize: configuration.partSize, loops: configuration.loops,
@@ -122,7 +127,8 @@ public final class FederatedTraining {
             dpaServer = nil
         case .dpa:
             server = nil
-            dpaServer = try DPAFedRLServer(environment: environment, aggregation: aggregation, runSeed: configuration.seed)
+            dpaServer = try DPAFedRLServer(
+                environment: environment, aggregation: aggregation, runSeed: configuration.seed)
         case .nofed:
             server = nil
             dpaServer = nil
@@ -141,7 +147,8 @@ public final class FederatedTraining {
         do { try architecture.validate() } catch {
             throw FederationError.invalidConfiguration("agent \(index + 1): \(error)")
         }
-        let policy: Policy = architecture.family == .categorical
+        let policy: Policy =
+            architecture.family == .categorical
             ? CategoricalPolicy(architecture: architecture, generator: &weights)
             : GaussianPolicy(architecture: architecture, generator: &weights)
         let learner = specification.makeLearner(
@@ -173,7 +180,8 @@ public final class FederatedTraining {
         let active = activeAgentIndices
         let activeReports = executor.trainOneEpisode(active.map { agents[$0] })
         var reports = Array(
-            repeating: EpisodeReport(episodeReturn: .nan, steps: 0, rolloutSeconds: 0, updateSeconds: 0), count: agents.count)
+            repeating: EpisodeReport(episodeReturn: .nan, steps: 0, rolloutSeconds: 0, updateSeconds: 0),
+            count: agents.count)
         for (position, index) in active.enumerated() { reports[index] = activeReports[position] }
         timings.localSeconds += monotonicSeconds() - start
         for report in activeReports {
@@ -201,7 +209,9 @@ public final class FederatedTraining {
             for exclusion in excluded { logger.warning("\(exclusion)") }
             exclusions += excluded
             timings.distillationEvents += 1
-            _ = handleDivergences(among: remaining) { findDivergence(in: result.steps, episode: episode + 1, among: $0) }
+            _ = handleDivergences(among: remaining) {
+                findDivergence(in: result.steps, episode: episode + 1, among: $0)
+            }
         case .dpa:
             let activeLosses = dpaServer!.alignmentStep(agents: remaining.map { agents[$0] }, executor: executor)
             var losses = [Float](repeating: .nan, count: agents.count)

@@ -87,7 +87,9 @@ public struct FederationConfiguration: Codable, Equatable, Sendable {
         case .fedhpd:
             var label = "FedHPD d=\(interval)"
             if aggregation != ArithmeticMean().name { label += " \(aggregation)" }
-            if let adversarialAgents { label += " adversary \(adversarialAgents.map(String.init).joined(separator: ","))" }
+            if let adversarialAgents {
+                label += " adversary \(adversarialAgents.map(String.init).joined(separator: ","))"
+            }
             if let participation { label += " P=\(AggregationChoice.format(participation))" }
             if let dropoutProbability { label += " Q=\(AggregationChoice.format(dropoutProbability))" }
             return label

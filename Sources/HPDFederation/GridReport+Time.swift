@@ -5,7 +5,9 @@ import Foundation
 extension GridReport {
     /// Per task: complete runs, wall seconds, limit seconds, matrix-product FLOPs and environment steps, over the
     /// settings `included` accepts (default: all).
-    public func timeRows(included: (PaperGrid.Setting) -> Bool = { _ in true }) -> [(
+    public func timeRows(
+        included: (PaperGrid.Setting) -> Bool = { _ in true }
+    ) -> [(
         task: PaperGrid.Task, runs: Int, wallSeconds: Double, limitSeconds: Double?, operations: Double?, steps: Int
     )] {
         index.grid.tasks.map { task in

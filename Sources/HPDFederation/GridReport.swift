@@ -174,7 +174,8 @@ public struct GridReport {
 
     static func format(_ statistics: (mean: Double, deviation: Double)) -> String {
         statistics.deviation.isNaN
-            ? String(format: "%.1f ± n/a", statistics.mean) : String(format: "%.1f ± %.1f", statistics.mean, statistics.deviation)
+            ? String(format: "%.1f ± n/a", statistics.mean)
+            : String(format: "%.1f ± %.1f", statistics.mean, statistics.deviation)
     }
 
     static func relative(_ ours: Double, to authors: Double) -> String {

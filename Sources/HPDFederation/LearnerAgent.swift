@@ -101,11 +101,13 @@ public final class LearnerAgent: LocalLearningAgent, ChunkedFederatedAgent, @unc
         return .gaussian(mean: outputs[0], standardDeviation: outputs[1])
     }
 
-    public func beginDigestion(consensus: ActionDistribution, on states: Tensor, loss kind: DigestionLoss) -> AgentWork {
+    public func beginDigestion(consensus: ActionDistribution, on states: Tensor, loss kind: DigestionLoss) -> AgentWork
+    {
         switch (consensus, learner.policy) {
         case (.categorical, is CategoricalPolicy), (.gaussian, is GaussianPolicy): break
         default:
-            Precondition.failure("digest: consensus family \(consensus.family) does not match the agent's \(distributionFamily)")
+            Precondition.failure(
+                "digest: consensus family \(consensus.family) does not match the agent's \(distributionFamily)")
         }
         (self.consensus, lossKind) = (consensus, kind)
         if kind == .squaredError {
@@ -191,7 +193,8 @@ public final class LearnerAgent: LocalLearningAgent, ChunkedFederatedAgent, @unc
         localMean: Variable, localDeviation: Variable, globalMean: Tensor, globalDeviation: Tensor
     ) -> Variable {
         Losses.gaussianKLDivergence(
-            localMean: localMean, localDeviation: localDeviation, globalMean: globalMean, globalDeviation: globalDeviation)
+            localMean: localMean, localDeviation: localDeviation, globalMean: globalMean,
+            globalDeviation: globalDeviation)
     }
 }
 

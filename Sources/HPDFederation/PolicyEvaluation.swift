@@ -84,7 +84,9 @@ public struct PolicyEvaluation: Sendable {
         }
     }
 
-    func choose(_ policy: Policy, observation: [Float], generator: inout RandomGenerator, buffer: inout [Float])
+    func choose(
+        _ policy: Policy, observation: [Float], generator: inout RandomGenerator, buffer: inout [Float]
+    )
         -> EnvironmentAction
     {
         if let categorical = policy as? CategoricalPolicy {

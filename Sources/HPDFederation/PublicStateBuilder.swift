@@ -33,7 +33,9 @@ public struct PublicStateBuilder {
         }
 
         /// The accepted names, for messages.
-        public static var accepted: String { "equal-per-cluster (alias cluster), single-cluster or uniform (alias random)" }
+        public static var accepted: String {
+            "equal-per-cluster (alias cluster), single-cluster or uniform (alias random)"
+        }
     }
 
     /// The task whose states are collected.
@@ -48,14 +50,17 @@ public struct PublicStateBuilder {
     }
 
     /// Builds `count` states from a virtual agent trained with `seed`.
-    public func build(count: Int, method: SelectionMethod, seed: UInt64, progress: ((String) -> Void)? = nil) throws -> PublicStateSet {
+    public func build(
+        count: Int, method: SelectionMethod, seed: UInt64, progress: ((String) -> Void)? = nil
+    ) throws -> PublicStateSet {
         guard count > 0 else { throw FederationError.invalidConfiguration("count must be positive, got \(count)") }
         let pool = try collectStates(seed: seed, progress: progress)
         progress?("collected \(pool.count) states from \(checkpointEpisodes.count) checkpoints")
         guard count <= pool.count else {
             throw FederationError.invalidConfiguration(
                 "count \(count) is larger than the rollout pool of \(pool.count) states (\(checkpointEpisodes.count) "
-                    + "checkpoints × \(recipe.testSeeds) rollouts): ask for fewer states or more virtual-agent episodes")
+                    + "checkpoints × \(recipe.testSeeds) rollouts): ask for fewer states or more virtual-agent episodes"
+            )
         }
         var generator = RandomGenerator(seed: seed, stream: 7)
         let chosen: [[Float]]
@@ -65,26 +70,34 @@ public struct PublicStateBuilder {
         case .equalPerCluster:
             let features = Self.project(pool, components: recipe.principalComponents, standardize: recipe.standardize)
             let assignments = Self.kMeans(features, clusters: recipe.clusters, generator: &generator)
-            chosen = Self.sampleEvenly(pool, assignments: assignments, clusters: recipe.clusters, count: count, generator: &generator)
+            chosen = Self.sampleEvenly(
+                pool, assignments: assignments, clusters: recipe.clusters, count: count, generator: &generator)
         case .singleCluster:
             let features = Self.project(pool, components: recipe.principalComponents, standardize: recipe.standardize)
             let assignments = Self.kMeans(features, clusters: recipe.clusters, generator: &generator)
             var members = [[Int]](repeating: [], count: recipe.clusters)
             for (index, cluster) in assignments.enumerated() { members[cluster].append(index) }
             let large = members.indices.filter { members[$0].count >= count }
-            let cluster = large.isEmpty
+            let cluster =
+                large.isEmpty
                 ? members.indices.max { members[$0].count < members[$1].count }!
                 : large[Int(generator.next() % UInt64(large.count))]
             if large.isEmpty {
-                progress?("no cluster has \(count) states; taking all \(members[cluster].count) of the largest (cluster \(cluster + 1))")
+                progress?(
+                    "no cluster has \(count) states; taking all \(members[cluster].count) of the largest (cluster \(cluster + 1))"
+                )
             }
-            chosen = Self.sampleWithoutReplacement(members[cluster].count, min(count, members[cluster].count), generator: &generator)
-                .map { pool[members[cluster][$0]] }
+            chosen = Self.sampleWithoutReplacement(
+                members[cluster].count, min(count, members[cluster].count), generator: &generator
+            )
+            .map { pool[members[cluster][$0]] }
         }
         let width = environment.observationSize
         return PublicStateSet(
             states: Tensor(rows: chosen.count, columns: width, scalars: chosen.flatMap { $0 }),
-            source: "built: virtual agent \(recipe.agent.label), \(recipe.episodes) episodes, seed \(seed), \(method.rawValue)")
+            source:
+                "built: virtual agent \(recipe.agent.label), \(recipe.episodes) episodes, seed \(seed), \(method.rawValue)"
+        )
     }
 
     /// The episodes (1-based) after which the virtual agent is rolled out.
@@ -94,8 +107,10 @@ public struct PublicStateBuilder {
 
     func collectStates(seed: UInt64, progress: ((String) -> Void)?) throws -> [[Float]] {
         var weights = RandomGenerator(seed: seed, stream: 4)
-        let architecture = recipe.agent.architecture(observationSize: environment.observationSize, actionSpace: environment.actionSpace)
-        let policy: Policy = architecture.family == .categorical
+        let architecture = recipe.agent.architecture(
+            observationSize: environment.observationSize, actionSpace: environment.actionSpace)
+        let policy: Policy =
+            architecture.family == .categorical
             ? CategoricalPolicy(architecture: architecture, generator: &weights)
             : GaussianPolicy(architecture: architecture, generator: &weights)
         let learner = ReinforceLearner(
@@ -117,12 +132,17 @@ public struct PublicStateBuilder {
                     pool.append(observation)
                     let step: StepResult
                     if let discrete = policy as? CategoricalPolicy {
-                        let choice = recipe.greedy ? discrete.greedyAction(observation) : discrete.sample(observation, generator: &rolloutGenerator)
+                        let choice =
+                            recipe.greedy
+                            ? discrete.greedyAction(observation)
+                            : discrete.sample(observation, generator: &rolloutGenerator)
                         step = testEnvironment.step(.discrete(choice))
                     } else {
                         let gaussian = policy as! GaussianPolicy
                         if recipe.greedy {
-                            action = gaussian.distribution(Tensor(rows: 1, columns: observation.count, scalars: observation)).mean.scalars
+                            action =
+                                gaussian.distribution(Tensor(rows: 1, columns: observation.count, scalars: observation))
+                                .mean.scalars
                         } else {
                             gaussian.sample(observation, generator: &rolloutGenerator, into: &action)
                         }
@@ -145,7 +165,9 @@ public struct PublicStateBuilder {
         var scale = [Double](repeating: 1, count: width)
         if standardize {
             var variance = [Double](repeating: 0, count: width)
-            for row in rows { for column in 0..<width { variance[column] += pow2(Double(row[column]) - mean[column]) / count } }
+            for row in rows {
+                for column in 0..<width { variance[column] += pow2(Double(row[column]) - mean[column]) / count }
+            }
             scale = variance.map { $0 > 1e-12 ? 1 / $0.squareRoot() : 1 }
         }
         let centered = rows.map { row in (0..<width).map { (Double(row[$0]) - mean[$0]) * scale[$0] } }
@@ -171,10 +193,15 @@ public struct PublicStateBuilder {
             var chosen = points.count - 1
             for (index, distance) in nearest.enumerated() {
                 draw -= distance
-                if draw <= 0 { chosen = index; break }
+                if draw <= 0 {
+                    chosen = index
+                    break
+                }
             }
             centers.append(points[chosen])
-            for index in points.indices { nearest[index] = min(nearest[index], squaredDistance(points[index], centers.last!)) }
+            for index in points.indices {
+                nearest[index] = min(nearest[index], squaredDistance(points[index], centers.last!))
+            }
         }
         var assignments = [Int](repeating: -1, count: points.count)
         for _ in 0..<300 {
@@ -186,7 +213,10 @@ public struct PublicStateBuilder {
                     let distance = squaredDistance(point, position)
                     if distance < bestDistance { (best, bestDistance) = (center, distance) }
                 }
-                if assignments[index] != best { assignments[index] = best; changed = true }
+                if assignments[index] != best {
+                    assignments[index] = best
+                    changed = true
+                }
             }
             if !changed { break }
             var sums = [[Double]](repeating: [Double](repeating: 0, count: points[0].count), count: k)
@@ -195,7 +225,9 @@ public struct PublicStateBuilder {
                 counts[assignments[index]] += 1
                 for dimension in point.indices { sums[assignments[index]][dimension] += point[dimension] }
             }
-            for center in 0..<k where counts[center] > 0 { centers[center] = sums[center].map { $0 / Double(counts[center]) } }
+            for center in 0..<k where counts[center] > 0 {
+                centers[center] = sums[center].map { $0 / Double(counts[center]) }
+            }
         }
         return assignments
     }

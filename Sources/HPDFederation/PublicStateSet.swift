@@ -17,7 +17,8 @@ public struct PublicStateSet: Sendable, Equatable {
 
     /// A set from an n × observationSize matrix (n > 0) and a description of its origin.
     public init(states: Tensor, source: String, filePath: String? = nil) {
-        Precondition.check(states.rank == 2 && states.rows > 0, "PublicStateSet needs a non-empty n × d matrix, got \(states.shape)")
+        Precondition.check(
+            states.rank == 2 && states.rows > 0, "PublicStateSet needs a non-empty n × d matrix, got \(states.shape)")
         self.states = states
         self.source = source
         self.filePath = filePath
@@ -35,7 +36,9 @@ public struct PublicStateSet: Sendable, Equatable {
     /// An FNV-1a checksum of the values (recorded in config.json to identify the set).
     public var checksum: String {
         var data = Data(capacity: states.count * 4)
-        for value in states.scalars { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        for value in states.scalars {
+            withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
+        }
         return String(format: "%016llx", Checksum.fnv1a(data))
     }
 
@@ -48,7 +51,9 @@ public struct PublicStateSet: Sendable, Equatable {
     public static func load(from url: URL, observationSize: Int? = nil) throws -> PublicStateSet {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw FederationError.invalidPublicStates(file: url.path, line: 0, column: 0, reason: "cannot be read: \(FileSystemError(reading: url, error).reason)")
+            throw FederationError.invalidPublicStates(
+                file: url.path, line: 0, column: 0,
+                reason: "cannot be read: \(FileSystemError(reading: url, error).reason)")
         }
         let parsed = try parse(text, file: url.path, observationSize: observationSize)
         return PublicStateSet(states: parsed.states, source: url.path, filePath: url.standardizedFileURL.path)
@@ -66,35 +71,45 @@ public struct PublicStateSet: Sendable, Equatable {
             if line.isEmpty { continue }
             if line.hasPrefix("\"") {
                 guard line.count >= 2, line.hasSuffix("\"") else {
-                    throw FederationError.invalidPublicStates(file: file, line: lineNumber, column: 1, reason: "unterminated quoted cell")
+                    throw FederationError.invalidPublicStates(
+                        file: file, line: lineNumber, column: 1, reason: "unterminated quoted cell")
                 }
                 line = String(line.dropFirst().dropLast())
             }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]") else {
-                    throw FederationError.invalidPublicStates(file: file, line: lineNumber, column: 1, reason: "list without a closing ']'")
+                    throw FederationError.invalidPublicStates(
+                        file: file, line: lineNumber, column: 1, reason: "list without a closing ']'")
                 }
                 line = String(line.dropFirst().dropLast())
             }
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             let parsed = cells.map { Float($0) }
-            if rowCount == 0 && values.isEmpty && parsed.contains(where: { $0 == nil }) && lineIndex == firstContentLine(lines) {
+            if rowCount == 0 && values.isEmpty && parsed.contains(where: { $0 == nil })
+                && lineIndex == firstContentLine(lines)
+            {
                 continue  // a header line such as `State` or `x,x_dot,theta,theta_dot`
             }
             for (columnIndex, value) in parsed.enumerated() {
                 guard let value else {
                     throw FederationError.invalidPublicStates(
-                        file: file, line: lineNumber, column: columnIndex + 1, reason: "'\(cells[columnIndex])' is not a number")
+                        file: file, line: lineNumber, column: columnIndex + 1,
+                        reason: "'\(cells[columnIndex])' is not a number")
                 }
                 guard value.isFinite else {
                     throw FederationError.invalidPublicStates(
-                        file: file, line: lineNumber, column: columnIndex + 1, reason: "value \(cells[columnIndex]) is not finite")
+                        file: file, line: lineNumber, column: columnIndex + 1,
+                        reason: "value \(cells[columnIndex]) is not finite")
                 }
             }
             if let expected = width, parsed.count != expected {
                 throw FederationError.invalidPublicStates(
                     file: file, line: lineNumber, column: 0,
-                    reason: "has \(parsed.count) values, expected \(expected)\(observationSize != nil ? " (the environment's observation size)" : " (as the first row)")")
+                    reason:
+                        "has \(parsed.count) values, expected \(expected)\(observationSize != nil ? " (the environment's observation size)" : " (as the first row)")"
+                )
             }
             width = parsed.count
             values.append(contentsOf: parsed.map { $0! })

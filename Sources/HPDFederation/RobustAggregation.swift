@@ -22,7 +22,8 @@ public struct AggregationContext: Sendable, Equatable {
             return
         }
         self.init(
-            recentMeanReturns: first.indices.map { agent in recent.reduce(0) { $0 + $1[agent] } / Double(recent.count) })
+            recentMeanReturns: first.indices.map { agent in recent.reduce(0) { $0 + $1[agent] } / Double(recent.count) }
+        )
     }
 }
 
@@ -77,7 +78,8 @@ public struct ReturnWeightedMean: AggregationStrategy {
     public static let defaultTemperature = 100.0
 
     public init(temperature: Double = ReturnWeightedMean.defaultTemperature) {
-        Precondition.check(temperature > 0 && temperature.isFinite, "ReturnWeightedMean: temperature \(temperature) must be positive")
+        Precondition.check(
+            temperature > 0 && temperature.isFinite, "ReturnWeightedMean: temperature \(temperature) must be positive")
         self.temperature = temperature
     }
 
@@ -100,7 +102,9 @@ public struct ReturnWeightedMean: AggregationStrategy {
         case .categorical:
             var sum: Tensor?
             for (distribution, weight) in zip(distributions, weights) {
-                guard case .categorical(let probabilities) = distribution else { Precondition.failure("mixed families") }
+                guard case .categorical(let probabilities) = distribution else {
+                    Precondition.failure("mixed families")
+                }
                 let term = probabilities * weight
                 if sum == nil { sum = term } else { sum!.add(term) }
             }
@@ -109,7 +113,9 @@ public struct ReturnWeightedMean: AggregationStrategy {
             var means: Tensor?
             var deviations: Tensor?
             for (distribution, weight) in zip(distributions, weights) {
-                guard case .gaussian(let mean, let deviation) = distribution else { Precondition.failure("mixed families") }
+                guard case .gaussian(let mean, let deviation) = distribution else {
+                    Precondition.failure("mixed families")
+                }
                 if means == nil {
                     (means, deviations) = (mean * weight, deviation * weight)
                 } else {
@@ -131,7 +137,9 @@ enum CoordinateStatistics {
         switch distributions[0] {
         case .categorical(let first):
             let tables = distributions.map { distribution -> Tensor in
-                guard case .categorical(let probabilities) = distribution else { Precondition.failure("mixed families") }
+                guard case .categorical(let probabilities) = distribution else {
+                    Precondition.failure("mixed families")
+                }
                 return probabilities
             }
             var result = coordinatewise(tables, statistic)
@@ -147,7 +155,9 @@ enum CoordinateStatistics {
             var means: [Tensor] = []
             var deviations: [Tensor] = []
             for distribution in distributions {
-                guard case .gaussian(let mean, let deviation) = distribution else { Precondition.failure("mixed families") }
+                guard case .gaussian(let mean, let deviation) = distribution else {
+                    Precondition.failure("mixed families")
+                }
                 means.append(mean)
                 deviations.append(deviation)
             }

@@ -29,7 +29,8 @@ extension RunFolder {
 
     /// Checkpoint files, newest first.
     public func checkpointFiles() -> [URL] {
-        let files = (try? FileManager.default.contentsOfDirectory(at: checkpointsURL, includingPropertiesForKeys: nil)) ?? []
+        let files =
+            (try? FileManager.default.contentsOfDirectory(at: checkpointsURL, includingPropertiesForKeys: nil)) ?? []
         return files.filter { $0.lastPathComponent.hasPrefix("checkpoint-") && $0.pathExtension == "bin" }
             .sorted { $0.lastPathComponent > $1.lastPathComponent }
     }
@@ -53,9 +54,10 @@ extension RunFolder {
                 let checkpointCore = try Checkpoint.restore(data, into: training, path: file.path)
                 let core = LinearAlgebraLibrary.kernelStatus.core
                 if let checkpointCore, checkpointCore.lowercased() != core.lowercased() {
-                    warn("this run computed with the \(checkpointCore) BLAS kernels until now and continues with "
-                        + "\(core): results are bit-identical only for one kernel set (pin it with --blas-core "
-                        + "\(checkpointCore) or FEDHPD_BLAS_CORE=\(checkpointCore))")
+                    warn(
+                        "this run computed with the \(checkpointCore) BLAS kernels until now and continues with "
+                            + "\(core): results are bit-identical only for one kernel set (pin it with --blas-core "
+                            + "\(checkpointCore) or FEDHPD_BLAS_CORE=\(checkpointCore))")
                 }
                 return training.returns.count
             } catch let error as FederationError {

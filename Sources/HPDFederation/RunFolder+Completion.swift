@@ -29,8 +29,10 @@ extension RunFolder {
     public func removeCheckpoints() throws(FileSystemError) {
         guard FileManager.default.fileExists(atPath: checkpointsURL.path) else { return }
         do { try FileManager.default.removeItem(at: checkpointsURL) } catch {
-            throw FileSystemError(action: "remove", path: checkpointsURL.path, reason: FileSystemError.diagnose(
-                checkpointsURL, error: error, writing: true))
+            throw FileSystemError(
+                action: "remove", path: checkpointsURL.path,
+                reason: FileSystemError.diagnose(
+                    checkpointsURL, error: error, writing: true))
         }
     }
 }

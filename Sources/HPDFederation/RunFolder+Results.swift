@@ -71,7 +71,8 @@ extension RunFolder {
         if skipsMissing {
             summary.system = PerformanceSummary(returns: system, thresholds: thresholds)
             for index in 0..<agentCount {
-                summary.agents[index].performance = PerformanceSummary(returns: agentReturns(index), thresholds: thresholds)
+                summary.agents[index].performance = PerformanceSummary(
+                    returns: agentReturns(index), thresholds: thresholds)
             }
         }
         try RunFolder.writeFile(encoder.encode(summary), to: summaryURL)

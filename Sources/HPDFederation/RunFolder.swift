@@ -86,8 +86,11 @@ public struct RunFolder: Sendable {
     }
 
     /// Header `episode,loop,part,Agent 1,…` and one row per digestion step.
-    public static func distillationLossesCSV(_ records: [(episode: Int, step: DistillationStep)], agentCount: Int) -> String {
-        distillationLossesHeader(agentCount: agentCount) + records.map { distillationLossesRow(episode: $0.episode, step: $0.step) }.joined()
+    public static func distillationLossesCSV(
+        _ records: [(episode: Int, step: DistillationStep)], agentCount: Int
+    ) -> String {
+        distillationLossesHeader(agentCount: agentCount)
+            + records.map { distillationLossesRow(episode: $0.episode, step: $0.step) }.joined()
     }
 
     /// `episode,loop,part,Agent 1,…` and a newline.
@@ -104,7 +107,8 @@ public struct RunFolder: Sendable {
     public static func readRewards(from url: URL) throws -> [[Double]] {
         let text: String
         do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw FederationError.invalidConfiguration("\(url.path): cannot be read (\(FileSystemError(reading: url, error).reason))")
+            throw FederationError.invalidConfiguration(
+                "\(url.path): cannot be read (\(FileSystemError(reading: url, error).reason))")
         }
         var lines = text.split(whereSeparator: \.isNewline)
         guard !lines.isEmpty, lines[0].hasPrefix("Agent") else {
@@ -115,11 +119,13 @@ public struct RunFolder: Sendable {
         return try lines.enumerated().map { index, line in
             let cells = line.split(separator: ",", omittingEmptySubsequences: false)
             guard cells.count == width else {
-                throw FederationError.invalidConfiguration("\(url.path):\(index + 2): \(cells.count) cells, expected \(width)")
+                throw FederationError.invalidConfiguration(
+                    "\(url.path):\(index + 2): \(cells.count) cells, expected \(width)")
             }
             return try cells.enumerated().map { column, cell in
                 guard let value = Double(cell.trimmingCharacters(in: .whitespaces)) else {
-                    throw FederationError.invalidConfiguration("\(url.path):\(index + 2):\(column + 1): '\(cell)' is not a number")
+                    throw FederationError.invalidConfiguration(
+                        "\(url.path):\(index + 2):\(column + 1): '\(cell)' is not a number")
                 }
                 return value
             }

@@ -43,7 +43,9 @@ public struct PerformanceSummary: Codable, Equatable, Sendable {
         last100Mean = try container.decode(Double.self, forKey: .last100Mean)
         let thresholds = try container.nestedContainer(keyedBy: DynamicKey.self, forKey: .episodesToThreshold)
         var values: [String: Int?] = [:]
-        for key in thresholds.allKeys { values[key.stringValue] = .some(try thresholds.decodeIfPresent(Int.self, forKey: key)) }
+        for key in thresholds.allKeys {
+            values[key.stringValue] = .some(try thresholds.decodeIfPresent(Int.self, forKey: key))
+        }
         episodesToThreshold = values
     }
 
@@ -85,7 +87,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var exclusions: [String]
 
     /// Summarises `returns[e][k]`.
-    public init(configuration: FederationConfiguration, returns: [[Double]], thresholds: [Double], exclusions: [String]) {
+    public init(configuration: FederationConfiguration, returns: [[Double]], thresholds: [Double], exclusions: [String])
+    {
         environment = configuration.environment
         setting = configuration.settingLabel
         seed = configuration.seed

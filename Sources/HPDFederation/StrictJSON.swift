@@ -26,7 +26,8 @@ public enum StrictJSON {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
-            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let field = hugeNumber(in: object) {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty, let field = hugeNumber(in: object)
+            {
                 // Foundation reports a number too large for its field as invalid JSON, without the field.
                 throw .invalidConfiguration("\(file): '\(field.key)': \(field.value) is too large for this field")
             }
@@ -80,7 +81,8 @@ public enum StrictJSON {
     /// Levenshtein distance: the fewest single-character insertions, deletions and substitutions turning `a`
     /// into `b`.
     public static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         guard !a.isEmpty else { return b.count }
         var previous = Array(0...b.count)
         var current = previous
@@ -108,7 +110,8 @@ public enum StrictJSON {
         case .keyNotFound(let key, let context):
             return "\(path(context.codingPath + [key])): required but missing"
         case .dataCorrupted(let context):
-            return "\(path(context.codingPath)): \(context.debugDescription) (a number out of range, or not whole where a whole number is needed?)"
+            return
+                "\(path(context.codingPath)): \(context.debugDescription) (a number out of range, or not whole where a whole number is needed?)"
         @unknown default:
             return "\(error)"
         }
@@ -126,10 +129,13 @@ public enum StrictJSON {
 
     /// The first key (in an object, or an array's objects) holding a number beyond the 64-bit integer range.
     static func hugeNumber(in object: Any) -> (key: String, value: String)? {
-        let dictionaries = (object as? [String: Any]).map { [$0] } ?? (object as? [Any])?.compactMap { $0 as? [String: Any] } ?? []
+        let dictionaries =
+            (object as? [String: Any]).map { [$0] } ?? (object as? [Any])?.compactMap { $0 as? [String: Any] } ?? []
         for dictionary in dictionaries {
             for key in dictionary.keys.sorted() {
-                if let number = dictionary[key] as? NSNumber, abs(number.doubleValue) >= 9.2e18 { return (key, "\(number)") }
+                if let number = dictionary[key] as? NSNumber, abs(number.doubleValue) >= 9.2e18 {
+                    return (key, "\(number)")
+                }
             }
         }
         return nil
@@ -149,7 +155,8 @@ public enum StrictJSON {
 
     /// The 1-based line and column of character `offset` (0-based, counted in UTF-8 bytes as Foundation does).
     static func position(ofCharacter offset: Int, in data: Data) -> (line: Int, column: Int) {
-        var line = 1, column = 1
+        var line = 1
+        var column = 1
         for byte in data.prefix(offset) {
             if byte == UInt8(ascii: "\n") {
                 line += 1

@@ -59,7 +59,9 @@ public final class InvertedPendulum: Environment {
     ///
     /// - Throws: `MuJoCoModelError.invalidModelXML` with MuJoCo's message when the XML is corrupt, or
     ///   `.incompatibleModel` when it compiles but has the wrong number of joints or actuators.
-    public init(modelXML: String, seed: UInt64 = 0, maxEpisodeSteps: Int = InvertedPendulum.defaultMaxEpisodeSteps)
+    public init(
+        modelXML: String, seed: UInt64 = 0, maxEpisodeSteps: Int = InvertedPendulum.defaultMaxEpisodeSteps
+    )
         throws
     {
         Precondition.check(maxEpisodeSteps > 0, "maxEpisodeSteps must be positive, got \(maxEpisodeSteps)")

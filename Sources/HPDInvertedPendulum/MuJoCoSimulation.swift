@@ -1,6 +1,6 @@
 internal import CMuJoCo
-import HPDTensor
 import Foundation
+import HPDTensor
 
 /// One MuJoCo model and its simulation data: the only place in the module that touches MuJoCo's C pointers.
 ///
@@ -68,8 +68,10 @@ final class MuJoCoSimulation {
 
     /// Sets the joint positions and velocities, then recomputes derived quantities (`mj_forward`).
     func setState(positions: [Double], velocities: [Double]) {
-        Precondition.check(positions.count == positionCount, "expected \(positionCount) positions, got \(positions.count)")
-        Precondition.check(velocities.count == velocityCount, "expected \(velocityCount) velocities, got \(velocities.count)")
+        Precondition.check(
+            positions.count == positionCount, "expected \(positionCount) positions, got \(positions.count)")
+        Precondition.check(
+            velocities.count == velocityCount, "expected \(velocityCount) velocities, got \(velocities.count)")
         for index in 0..<positionCount { data.pointee.qpos[index] = positions[index] }
         for index in 0..<velocityCount { data.pointee.qvel[index] = velocities[index] }
         mj_forward(model, data)

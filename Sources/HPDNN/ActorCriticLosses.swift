@@ -25,18 +25,22 @@ public enum ActorCriticLosses {
         let input = Variable(states)
         switch (policy, actions) {
         case (let categorical as CategoricalPolicy, .discrete(let indices)):
-            Precondition.check(indices.count == states.rows, "logProbabilities: \(indices.count) actions for \(states.rows) states")
+            Precondition.check(
+                indices.count == states.rows, "logProbabilities: \(indices.count) actions for \(states.rows) states")
             let logits = categorical.logits(input)
             return (logits.logSoftmaxRows().gatheringColumns(indices), logits.categoricalEntropyRows())
         case (let gaussian as GaussianPolicy, .continuous(let taken)):
             Precondition.check(
                 taken.rows == states.rows && taken.columns == gaussian.architecture.actionSize,
-                "logProbabilities: actions \(taken.shape) for \(states.rows) states of a \(gaussian.architecture.actionSize)-dimensional policy")
+                "logProbabilities: actions \(taken.shape) for \(states.rows) states of a \(gaussian.architecture.actionSize)-dimensional policy"
+            )
             let (mean, deviation) = gaussian.distribution(input)
-            let logDensity = GaussianPolicy.logDensity(actions: taken, mean: mean, standardDeviation: deviation).rowSums()
+            let logDensity = GaussianPolicy.logDensity(actions: taken, mean: mean, standardDeviation: deviation)
+                .rowSums()
             return (logDensity, deviation.gaussianEntropyRows(offset: GaussianPolicy.offset))
         default:
-            Precondition.failure("logProbabilities: actions \(actions) do not fit a \(policy.architecture.family) policy")
+            Precondition.failure(
+                "logProbabilities: actions \(actions) do not fit a \(policy.architecture.family) policy")
         }
     }
 
@@ -61,7 +65,9 @@ public enum ActorCriticLosses {
 
     /// The value loss: ½ (1/n) Σ_i (V_i − R_i)² (unclipped), or PPO's clipped form
     /// ½ (1/n) Σ_i max((V_i − R_i)², (V_i^old + clip(V_i − V_i^old, −ε, ε) − R_i)²) when `clip` is given.
-    public static func valueLoss(values: Variable, returns: [Float], oldValues: [Float]? = nil, clip: Float? = nil) -> Variable {
+    public static func valueLoss(
+        values: Variable, returns: [Float], oldValues: [Float]? = nil, clip: Float? = nil
+    ) -> Variable {
         if let clip, let oldValues {
             return Variable.clippedValueLoss(values: values, oldValues: oldValues, returns: returns, clip: clip)
         }

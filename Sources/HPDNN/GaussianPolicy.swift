@@ -59,7 +59,8 @@ public final class GaussianPolicy: Policy {
     /// action is not clipped — environments clamp to their own bounds).
     public func sample(_ observation: [Float], generator: inout RandomGenerator, into action: inout [Float]) {
         let size = architecture.actionSize
-        Precondition.check(action.count == size, "GaussianPolicy.sample: action buffer has \(action.count) slots, needs \(size)")
+        Precondition.check(
+            action.count == size, "GaussianPolicy.sample: action buffer has \(action.count) slots, needs \(size)")
         let workspace = workspaces.workspace(
             batch: 1, observationSize: architecture.observationSize, hiddenSizes: architecture.hiddenSizes,
             headSizes: [size, size])

@@ -45,7 +45,8 @@ struct WorkspaceCache {
     ) -> InferenceWorkspace {
         if let existing = workspaces[batch] { return existing }
         if workspaces.count > 8 { workspaces.removeAll() }
-        let created = InferenceWorkspace(batch: batch, observationSize: observationSize, hiddenSizes: hiddenSizes, headSizes: headSizes)
+        let created = InferenceWorkspace(
+            batch: batch, observationSize: observationSize, hiddenSizes: hiddenSizes, headSizes: headSizes)
         workspaces[batch] = created
         return created
     }

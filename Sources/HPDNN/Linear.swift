@@ -16,17 +16,21 @@ public final class Linear {
 
     /// A layer with PyTorch's default initialisation drawn from `generator`.
     public init(inputCount: Int, outputCount: Int, generator: inout RandomGenerator) {
-        Precondition.check(inputCount > 0 && outputCount > 0, "Linear(\(inputCount), \(outputCount)) needs positive sizes")
+        Precondition.check(
+            inputCount > 0 && outputCount > 0, "Linear(\(inputCount), \(outputCount)) needs positive sizes")
         let bound = 1 / Float(inputCount).squareRoot()
         weight = Variable(
             Tensor.uniform([outputCount, inputCount], low: -bound, high: bound, generator: &generator),
             requiresGradient: true)
-        bias = Variable(Tensor.uniform([outputCount], low: -bound, high: bound, generator: &generator), requiresGradient: true)
+        bias = Variable(
+            Tensor.uniform([outputCount], low: -bound, high: bound, generator: &generator), requiresGradient: true)
     }
 
     /// A layer with given parameters.
     public init(weight: Tensor, bias: Tensor) {
-        Precondition.check(weight.rank == 2 && bias.count == weight.rows, "Linear: weight \(weight.shape) and bias \(bias.shape) disagree")
+        Precondition.check(
+            weight.rank == 2 && bias.count == weight.rows,
+            "Linear: weight \(weight.shape) and bias \(bias.shape) disagree")
         self.weight = Variable(weight, requiresGradient: true)
         self.bias = Variable(bias.reshaped([bias.count]), requiresGradient: true)
     }

@@ -140,7 +140,8 @@ public final class Adam: Optimizer {
                                             Adam.update(
                                                 count: g.count, gradient: g.baseAddress!, first: m.baseAddress!,
                                                 second: v.baseAddress!, value: theta.baseAddress!, beta1: b1, beta2: b2,
-                                                epsilon: eps, stepSize: stepSize, biasCorrection2Root: biasCorrection2Root,
+                                                epsilon: eps, stepSize: stepSize,
+                                                biasCorrection2Root: biasCorrection2Root,
                                                 decay: decoupled ? decay : 1)
                                         }
                                     }

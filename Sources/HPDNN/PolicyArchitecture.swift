@@ -34,9 +34,13 @@ public struct PolicyArchitecture: Codable, Equatable, Hashable, Sendable {
 
     /// Checks the description is buildable; the message names the offending field.
     public func validate() throws(PolicyError) {
-        guard observationSize > 0 else { throw .invalidArchitecture("observationSize must be positive, got \(observationSize)") }
+        guard observationSize > 0 else {
+            throw .invalidArchitecture("observationSize must be positive, got \(observationSize)")
+        }
         guard actionSize > 0 else { throw .invalidArchitecture("actionSize must be positive, got \(actionSize)") }
-        guard hiddenSizes.allSatisfy({ $0 > 0 }) else { throw .invalidArchitecture("hidden sizes must be positive, got \(hiddenSizes)") }
+        guard hiddenSizes.allSatisfy({ $0 > 0 }) else {
+            throw .invalidArchitecture("hidden sizes must be positive, got \(hiddenSizes)")
+        }
         guard hiddenSizes.count == activations.count else {
             throw .invalidArchitecture("\(hiddenSizes.count) hidden sizes but \(activations.count) activations")
         }
@@ -49,7 +53,8 @@ public struct PolicyArchitecture: Codable, Equatable, Hashable, Sendable {
     public var summary: String {
         let sizes = "[" + hiddenSizes.map(String.init).joined(separator: ",") + "]"
         let distinct = Set(activations)
-        let names = distinct.count == 1 && family == .categorical
+        let names =
+            distinct.count == 1 && family == .categorical
             ? activations[0].rawValue : activations.map(\.rawValue).joined(separator: ",")
         return names.isEmpty ? sizes : "\(sizes) \(names)"
     }

@@ -123,7 +123,9 @@ public enum PolicyFile {
     }
 
     /// The architecture stated by a file's metadata.
-    public static func architecture(from metadata: [String: String], path: String) throws(PolicyFileError)
+    public static func architecture(
+        from metadata: [String: String], path: String
+    ) throws(PolicyFileError)
         -> PolicyArchitecture
     {
         func fail(_ key: String, _ reason: String) -> PolicyFileError {

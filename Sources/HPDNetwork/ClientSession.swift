@@ -74,7 +74,9 @@ final class Session {
             }
             sendInBackground(request)
             if episode == plan.episodes { try flushReports() }
-            try configuration.faultInjectionForTesting?.crashIfDue(afterEpisode: episode, log: log) { try flushReports() }
+            try configuration.faultInjectionForTesting?.crashIfDue(afterEpisode: episode, log: log) {
+                try flushReports()
+            }
             if episode % 10 == 0 || episode == plan.episodes {
                 log(String(format: "episode %d/%d (%.1f s)", episode, plan.episodes, now() - start))
             }
@@ -112,7 +114,8 @@ final class Session {
         } catch let error as RPCError {
             throw NetworkError.runFailed("the server could not complete the run: \(error.message)")
         }
-        return NetworkClient.Report(runFolder: response.runFolder, exclusions: response.exclusions, missedDigestions: missedDigestions)
+        return NetworkClient.Report(
+            runFolder: response.runFolder, exclusions: response.exclusions, missedDigestions: missedDigestions)
     }
 
     /// Sends a Report in the background, after the ones before it (in order); the next sync point waits for them,
@@ -156,7 +159,9 @@ final class Session {
         let registration = request
         let response: Fedhpd_Network_V1_RegisterResponse
         do {
-            response = try connection.call("Register", timeout: 10, window: configuration.connectTimeout, firstContact: true) {
+            response = try connection.call(
+                "Register", timeout: 10, window: configuration.connectTimeout, firstContact: true
+            ) {
                 try await $0.register(registration, metadata: $1, options: $2)
             }
         } catch let error as RPCError {
@@ -164,9 +169,10 @@ final class Session {
         }
         sessionID = response.sessionID
         schedule = response.schedule
-        log("registered agents \(agentList(indices)) with \(connection.address): \(schedule.environment), \(schedule.episodes) episodes, "
-            + "d=\(schedule.interval), \(schedule.loops) loops × \(schedule.partCount) parts, deadline \(seconds(deadline)), "
-            + "configuration \(schedule.configurationFingerprint)")
+        log(
+            "registered agents \(agentList(indices)) with \(connection.address): \(schedule.environment), \(schedule.episodes) episodes, "
+                + "d=\(schedule.interval), \(schedule.loops) loops × \(schedule.partCount) parts, deadline \(seconds(deadline)), "
+                + "configuration \(schedule.configurationFingerprint)")
         let connection = self.connection
         let sessionID = self.sessionID
         let interval = UInt64(max(100, schedule.heartbeatIntervalMs)) * 1_000_000
@@ -176,7 +182,8 @@ final class Session {
             let message = request
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: interval)
-                _ = try? await connection.federation.heartbeat(message, metadata: connection.metadata, options: connection.options(timeout: 5))
+                _ = try? await connection.federation.heartbeat(
+                    message, metadata: connection.metadata, options: connection.options(timeout: 5))
             }
         }
     }
@@ -198,7 +205,9 @@ final class Session {
             if response.started { return }
             if now() - lastLog >= 10 {
                 lastLog = now()
-                log("waiting for the run to start: agents \(agentList(response.missingAgents.map(Int.init))) not registered yet")
+                log(
+                    "waiting for the run to start: agents \(agentList(response.missingAgents.map(Int.init))) not registered yet"
+                )
             }
         }
     }
@@ -215,15 +224,19 @@ final class Session {
             throw NetworkError.runFailed("the server sent malformed public states: \(error)")
         }
         guard states.columns == configuration.environment.observationSize, response.partSize > 0 else {
-            throw NetworkError.runFailed("the server's public states have \(states.columns) columns, expected \(configuration.environment.observationSize)")
+            throw NetworkError.runFailed(
+                "the server's public states have \(states.columns) columns, expected \(configuration.environment.observationSize)"
+            )
         }
         let set = PublicStateSet(states: states, source: "server \(connection.address)")
         guard set.checksum == response.checksum else {
-            throw NetworkError.runFailed("the public states arrived corrupted (checksum \(set.checksum), expected \(response.checksum))")
+            throw NetworkError.runFailed(
+                "the public states arrived corrupted (checksum \(set.checksum), expected \(response.checksum))")
         }
         let parts = set.parts(partSize: Int(response.partSize))
         guard parts.count == Int(schedule.partCount) else {
-            throw NetworkError.runFailed("the public states make \(parts.count) parts, the schedule says \(schedule.partCount)")
+            throw NetworkError.runFailed(
+                "the public states make \(parts.count) parts, the schedule says \(schedule.partCount)")
         }
         log("received \(set.count) public states (\(parts.count) parts)")
         return parts

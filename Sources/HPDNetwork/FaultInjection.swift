@@ -47,7 +47,8 @@ public struct InjectedFault: Sendable, Equatable {
         var agent = 0
         if kind != .crash {
             guard head.count == 2, let number = Int(head[1]), number > 0 else {
-                throw NetworkError.configuration("--inject-fault '\(text)': give the agent, e.g. \(kind.rawValue):3@\(episode)")
+                throw NetworkError.configuration(
+                    "--inject-fault '\(text)': give the agent, e.g. \(kind.rawValue):3@\(episode)")
             }
             agent = number - 1
         }
@@ -83,9 +84,17 @@ public struct FaultInjection: Sendable, Equatable {
         let agent = Int(request.agentIndex)
         let episode = Int(request.episode)
         for fault in faults
-        where fault.agent == agent && fault.episode == episode && request.loop == 1 && request.part == 1 && fault.kind != .crash {
-            log("injected fault: \(fault.kind.rawValue) for agent \(fault.agent + 1) at episode \(episode) loop 1 part 1")
-            if fault.kind == .straggle { tampering.delay = deadline + 1.5 } else { Self.corrupt(&request.distribution, fault.kind) }
+        where fault.agent == agent && fault.episode == episode && request.loop == 1 && request.part == 1
+            && fault.kind != .crash
+        {
+            log(
+                "injected fault: \(fault.kind.rawValue) for agent \(fault.agent + 1) at episode \(episode) loop 1 part 1"
+            )
+            if fault.kind == .straggle {
+                tampering.delay = deadline + 1.5
+            } else {
+                Self.corrupt(&request.distribution, fault.kind)
+            }
             tampering.isDeliberate = true
         }
         return tampering

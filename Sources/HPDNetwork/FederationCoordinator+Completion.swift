@@ -15,16 +15,18 @@ extension FederationCoordinator {
             sessions[id]!.alive = false
             switch phase {
             case .registering:
-                log("client '\(session.name)' (agents \(agentList(session.agents))) lost before the start: "
-                    + "no call for \(seconds(configuration.heartbeatTimeout)); its agents are unregistered")
+                log(
+                    "client '\(session.name)' (agents \(agentList(session.agents))) lost before the start: "
+                        + "no call for \(seconds(configuration.heartbeatTimeout)); its agents are unregistered")
                 for agent in session.agents {
                     owner[agent] = nil
                     assignedPlaces.remove(agent)
                 }
                 sessions[id] = nil
             case .running:
-                log("client '\(session.name)' (agents \(agentList(session.agents))) lost: no call for "
-                    + "\(seconds(configuration.heartbeatTimeout)); no longer waiting for its agents")
+                log(
+                    "client '\(session.name)' (agents \(agentList(session.agents))) lost: no call for "
+                        + "\(seconds(configuration.heartbeatTimeout)); no longer waiting for its agents")
                 advance()
             default: break
             }
@@ -35,12 +37,15 @@ extension FederationCoordinator {
             if waited >= configuration.registrationTimeout {
                 let registered = sessions.values.sorted { $0.agents.min()! < $1.agents.min()! }
                     .map { "\(agentList($0.agents)) from '\($0.name)'" }
-                fail("gave up after \(seconds(configuration.registrationTimeout)) waiting for agents: missing \(agentList(missingAgents))"
-                    + (registered.isEmpty ? " (none registered)" : " (registered: \(registered.joined(separator: ", ")))"))
+                fail(
+                    "gave up after \(seconds(configuration.registrationTimeout)) waiting for agents: missing \(agentList(missingAgents))"
+                        + (registered.isEmpty
+                            ? " (none registered)" : " (registered: \(registered.joined(separator: ", ")))"))
             } else if time - lastProgressLog >= 5 {
                 lastProgressLog = time
-                log("waiting for agents \(agentList(missingAgents)) (\(sessions.isEmpty ? "none registered yet" : "\(agentCount - missingAgents.count) registered")); "
-                    + "giving up in \(seconds((configuration.registrationTimeout - waited).rounded()))")
+                log(
+                    "waiting for agents \(agentList(missingAgents)) (\(sessions.isEmpty ? "none registered yet" : "\(agentCount - missingAgents.count) registered")); "
+                        + "giving up in \(seconds((configuration.registrationTimeout - waited).rounded()))")
             }
         case .running:
             if sessions.values.allSatisfy({ !$0.alive }) {
@@ -64,9 +69,12 @@ extension FederationCoordinator {
             return outcome.failure.map { .failure(.runFailed($0)) } ?? .success(outcome)
         }
         if case .failed(let reason) = phase { return .failure(.runFailed(reason)) }
-        let waitingFor = sessions.values.filter { $0.alive && !$0.finished }.map { "'\($0.name)' (agents \(agentList($0.agents)))" }
-        log("client '\(session.name)' finished its \(episodes) episodes"
-            + (waitingFor.isEmpty ? "" : "; waiting for \(waitingFor.sorted().joined(separator: ", "))"))
+        let waitingFor = sessions.values.filter { $0.alive && !$0.finished }.map {
+            "'\($0.name)' (agents \(agentList($0.agents)))"
+        }
+        log(
+            "client '\(session.name)' finished its \(episodes) episodes"
+                + (waitingFor.isEmpty ? "" : "; waiting for \(waitingFor.sorted().joined(separator: ", "))"))
         if finishDeadline == nil { finishDeadline = now() + configuration.deadline }
         return await withCheckedContinuation { continuation in
             finishWaiters.append((sessionID, continuation))
@@ -96,8 +104,11 @@ extension FederationCoordinator {
             let missing = (0..<episodes).filter { returns[$0][agent] == nil }
             guard !missing.isEmpty else { continue }
             let client = owner[agent].flatMap { sessions[$0] }
-            let why = client.map { $0.alive ? "client '\($0.name)' did not report them in time" : "client '\($0.name)' lost" } ?? "never registered"
-            let line = "agent \(agent + 1): no return for episode\(missing.count > 1 ? "s" : "") \(agentList(missing)) (\(why)); recorded as nan"
+            let why =
+                client.map { $0.alive ? "client '\($0.name)' did not report them in time" : "client '\($0.name)' lost" }
+                ?? "never registered"
+            let line =
+                "agent \(agent + 1): no return for episode\(missing.count > 1 ? "s" : "") \(agentList(missing)) (\(why)); recorded as nan"
             exclusionLines.append(line)
             log(line)
         }
@@ -107,7 +118,9 @@ extension FederationCoordinator {
             let position = plan.position(ofSequence: sequence)
             let row = losses[sequence] ?? Array(repeating: nil, count: agentCount)
             records.append(
-                LossRecord(episode: position.episode, loop: position.loop, part: position.part, losses: row.map { $0 ?? .nan }))
+                LossRecord(
+                    episode: position.episode, loop: position.loop, part: position.part, losses: row.map { $0 ?? .nan })
+            )
         }
         let wall = now() - (startedAt ?? createdAt)
         let folder = configuration.folder
@@ -119,17 +132,23 @@ extension FederationCoordinator {
                 timings: NetworkTimings(
                     wallSeconds: wall, distillationSeconds: roundSeconds,
                     distillationEvents: (closedThrough + 1) / roundsPerEvent, rounds: closedThrough + 1,
-                    clients: sessions.count, excludedRoundCount: Set(exclusionRows.map { "\($0.episode),\($0.loop),\($0.part)" }).count),
+                    clients: sessions.count,
+                    excludedRoundCount: Set(exclusionRows.map { "\($0.episode),\($0.loop),\($0.part)" }).count),
                 log: log.lines)
         } catch {
             writeFailure = "cannot write the run folder \(folder.url.path): \(error)"
         }
         let result = Outcome(
             folder: folder.url, failure: writeFailure ?? failure.map { "\($0); partial results in \(folder.url.path)" },
-            exclusions: exclusionLines, events: (closedThrough + 1) / max(1, roundsPerEvent), distillationSeconds: roundSeconds,
+            exclusions: exclusionLines, events: (closedThrough + 1) / max(1, roundsPerEvent),
+            distillationSeconds: roundSeconds,
             wallSeconds: wall)
         outcome = result
-        if let failure = result.failure { log("run failed: \(failure)") } else { log("run complete: \(folder.url.path)") }
+        if let failure = result.failure {
+            log("run failed: \(failure)")
+        } else {
+            log("run complete: \(folder.url.path)")
+        }
         for waiter in finishWaiters {
             released.insert(waiter.session)
             waiter.continuation.resume(returning: result.failure.map { .failure(.runFailed($0)) } ?? .success(result))
@@ -150,7 +169,8 @@ extension FederationCoordinator {
         for waiter in finishWaiters { waiter.continuation.resume(returning: .failure(.runFailed(reason))) }
         finishWaiters.removeAll()
         let result = Outcome(
-            folder: configuration.folder.url, failure: reason, exclusions: exclusionLines, events: 0, distillationSeconds: 0,
+            folder: configuration.folder.url, failure: reason, exclusions: exclusionLines, events: 0,
+            distillationSeconds: 0,
             wallSeconds: now() - createdAt)
         outcome = result
         for waiter in outcomeWaiters { waiter.resume(returning: result) }

@@ -22,15 +22,20 @@ extension FederationCoordinator {
                 throw RPCError(code: .invalidArgument, message: "episode \(episode) is outside 1...\(episodes)")
             }
             guard entry.value.isFinite else {
-                throw RPCError(code: .invalidArgument, message: "agent \(agent + 1) episode \(episode): return \(entry.value) is not finite")
+                throw RPCError(
+                    code: .invalidArgument,
+                    message: "agent \(agent + 1) episode \(episode): return \(entry.value) is not finite")
             }
             if returns[episode - 1][agent] == nil { returns[episode - 1][agent] = entry.value }
         }
         for entry in request.losses {
             let agent = Int(entry.agentIndex)
             guard hosted.contains(agent) else { throw notHosted(agent, by: session, in: "Report") }
-            guard let sequence = sequence(episode: Int(entry.episode), loop: Int(entry.loop), part: Int(entry.part)) else {
-                throw RPCError(code: .invalidArgument, message: "episode \(entry.episode) loop \(entry.loop) part \(entry.part) is not in the schedule")
+            guard let sequence = sequence(episode: Int(entry.episode), loop: Int(entry.loop), part: Int(entry.part))
+            else {
+                throw RPCError(
+                    code: .invalidArgument,
+                    message: "episode \(entry.episode) loop \(entry.loop) part \(entry.part) is not in the schedule")
             }
             var row = losses[sequence] ?? Array(repeating: nil, count: agentCount)
             if row[agent] == nil { row[agent] = entry.loss }
@@ -38,7 +43,9 @@ extension FederationCoordinator {
         }
         // A client still training its way to the current sync point is slow, not lost: its reports extend the
         // deadline that waits for it.
-        if let round = rounds[closedThrough + 1], round.deadline != nil, !Set(session.agents).isSubset(of: round.answered) {
+        if let round = rounds[closedThrough + 1], round.deadline != nil,
+            !Set(session.agents).isSubset(of: round.answered)
+        {
             rounds[closedThrough + 1]!.deadline = now() + configuration.deadline
         }
         if finishDeadline != nil && !session.finished { finishDeadline = now() + configuration.deadline }
@@ -57,7 +64,9 @@ extension FederationCoordinator {
         guard now() - lastProgressLog >= 10 else { return }
         lastProgressLog = now()
         let complete = returns.prefix { row in row.allSatisfy { $0 != nil } }.count
-        log("progress: \(complete)/\(episodes) episodes reported by every agent, \(closedThrough + 1)/\(eventCount * roundsPerEvent) rounds aggregated")
+        log(
+            "progress: \(complete)/\(episodes) episodes reported by every agent, \(closedThrough + 1)/\(eventCount * roundsPerEvent) rounds aggregated"
+        )
     }
 
     // MARK: Rounds
@@ -70,7 +79,9 @@ extension FederationCoordinator {
         guard session.agents.contains(agent) else { throw notHosted(agent, by: session, in: "Submit") }
         let (episode, loop, part) = (Int(request.episode), Int(request.loop), Int(request.part))
         guard let sequence = sequence(episode: episode, loop: loop, part: part) else {
-            throw RPCError(code: .invalidArgument, message: "episode \(episode) loop \(loop) part \(part) is not a round of this run")
+            throw RPCError(
+                code: .invalidArgument,
+                message: "episode \(episode) loop \(loop) part \(part) is not a round of this run")
         }
         let label = "episode \(episode) loop \(loop) part \(part)"
         if sequence <= closedThrough {
@@ -87,13 +98,16 @@ extension FederationCoordinator {
         var round = rounds[sequence] ?? Round(sequence: sequence, episode: episode, loop: loop, part: part)
         if round.answered.contains(agent) {
             if round.rejected[agent] != nil {
-                throw RPCError(code: .invalidArgument, message: "agent \(agent + 1), \(label): already rejected: \(round.rejected[agent]!)")
+                throw RPCError(
+                    code: .invalidArgument,
+                    message: "agent \(agent + 1), \(label): already rejected: \(round.rejected[agent]!)")
             }
         } else {
             do {
                 guard size <= configuration.maxMessageBytes else {
                     throw FederationError.invalidDistribution(
-                        "the upload takes \(size) bytes, over the server's --max-message-bytes \(configuration.maxMessageBytes)")
+                        "the upload takes \(size) bytes, over the server's --max-message-bytes \(configuration.maxMessageBytes)"
+                    )
                 }
                 let distribution: ActionDistribution
                 do { distribution = try WireFormat.distribution(request.distribution) } catch {
@@ -180,7 +194,8 @@ extension FederationCoordinator {
             result = .included(consensus: consensus, contributors: included.count)
             closed = ClosedRound(consensus: consensus, included: Set(included), note: "")
         } else {
-            let note = "no consensus: \(included.count) of \(agentCount) agents' distributions accepted, quorum \(configuration.quorum)"
+            let note =
+                "no consensus: \(included.count) of \(agentCount) agents' distributions accepted, quorum \(configuration.quorum)"
             result = .noQuorum("\(label): \(note)")
             closed.note = note
         }
@@ -190,12 +205,16 @@ extension FederationCoordinator {
             let details = groups.sorted { $0.value.min()! < $1.value.min()! }.map { reason, agents in
                 "agent\(agents.count > 1 ? "s" : "") \(agentList(agents)) excluded: \(reason)"
             }
-            let line = included.count >= configuration.quorum
-                ? "\(label): aggregated over \(included.count) of \(agentCount) agents; " + details.joined(separator: "; ")
+            let line =
+                included.count >= configuration.quorum
+                ? "\(label): aggregated over \(included.count) of \(agentCount) agents; "
+                    + details.joined(separator: "; ")
                 : "\(label): \(closed.note); " + details.joined(separator: "; ")
             exclusionLines.append(line)
             for (agent, reason) in reasons.sorted(by: { $0.key < $1.key }) {
-                exclusionRows.append(ExclusionRecord(episode: round.episode, loop: round.loop, part: round.part, agent: agent, reason: reason))
+                exclusionRows.append(
+                    ExclusionRecord(
+                        episode: round.episode, loop: round.loop, part: round.part, agent: agent, reason: reason))
             }
             log(line)
         }

@@ -106,15 +106,18 @@ actor FederationCoordinator {
         self.log = log
         partRows = configuration.publicStates.parts(partSize: configuration.run.partSize).map(\.rows)
         // NoFed: no event at all (the interval lies beyond the last episode); the clients still receive the schedule.
-        plan = configuration.run.method == .nofed
-            ? DistillationSchedule(episodes: configuration.run.episodes, interval: configuration.run.episodes + 1,
+        plan =
+            configuration.run.method == .nofed
+            ? DistillationSchedule(
+                episodes: configuration.run.episodes, interval: configuration.run.episodes + 1,
                 loops: configuration.run.loops, partCount: 1)
             : DistillationSchedule(configuration.run, partCount: max(1, partRows.count))
         agentCount = configuration.agentsExpected
         expectedFamily = WireFormat.family(for: configuration.environment)
         fingerprint = ServedTask.fingerprint(of: configuration.run)
         run = configuration.run
-        returns = Array(repeating: Array(repeating: nil, count: configuration.agentsExpected), count: configuration.run.episodes)
+        returns = Array(
+            repeating: Array(repeating: nil, count: configuration.agentsExpected), count: configuration.run.episodes)
     }
 
     // MARK: Schedule
@@ -168,7 +171,8 @@ actor FederationCoordinator {
         switch phase {
         case .running: return
         case .registering:
-            throw RPCError(code: .failedPrecondition, message: "\(method): the run has not started (agents still registering)")
+            throw RPCError(
+                code: .failedPrecondition, message: "\(method): the run has not started (agents still registering)")
         case .finished:
             throw RPCError(code: .failedPrecondition, message: "\(method): the run is over")
         case .failed(let reason):
@@ -176,7 +180,9 @@ actor FederationCoordinator {
         }
     }
 
-    func register(_ request: Fedhpd_Network_V1_RegisterRequest, peer: String) throws -> Fedhpd_Network_V1_RegisterResponse {
+    func register(
+        _ request: Fedhpd_Network_V1_RegisterRequest, peer: String
+    ) throws -> Fedhpd_Network_V1_RegisterResponse {
         let name = request.clientName.isEmpty ? peer : String(request.clientName.prefix(64))
         func refuse(_ code: RPCError.Code, _ message: String) -> RPCError {
             log("refused registration from '\(name)' (\(peer)): \(message)")
@@ -192,7 +198,9 @@ actor FederationCoordinator {
             throw refuse(.failedPrecondition, "the server runs \(environment.id), the client \(request.environment)")
         }
         guard request.observationSize == environment.observationSize else {
-            throw refuse(.failedPrecondition, "observation size \(request.observationSize), expected \(environment.observationSize)")
+            throw refuse(
+                .failedPrecondition,
+                "observation size \(request.observationSize), expected \(environment.observationSize)")
         }
         guard (try? WireFormat.family(request.actionShape)) == expectedFamily else {
             throw refuse(.failedPrecondition, "action shape differs from \(environment.id)'s (\(expectedFamily))")
@@ -200,7 +208,8 @@ actor FederationCoordinator {
         guard request.runSeed == configuration.run.seed else {
             throw refuse(
                 .failedPrecondition,
-                "run seed \(request.runSeed) differs from the server's \(configuration.run.seed) (agent k's streams derive from (seed, k))")
+                "run seed \(request.runSeed) differs from the server's \(configuration.run.seed) (agent k's streams derive from (seed, k))"
+            )
         }
         guard request.configurationFingerprint.isEmpty || request.configurationFingerprint == fingerprint else {
             throw refuse(
@@ -213,9 +222,10 @@ actor FederationCoordinator {
         sessions[id] = Session(id: id, name: name, peer: peer, agents: indices, lastSeen: now())
         for index in indices { owner[index] = id }
         let missing = missingAgents
-        log("client '\(name)' (\(peer)) registered agents \(agentList(indices))"
-            + (request.placeCount > 0 ? " (places assigned by the server; architectures undisclosed)" : "")
-            + (missing.isEmpty ? "" : "; waiting for agents \(agentList(missing))"))
+        log(
+            "client '\(name)' (\(peer)) registered agents \(agentList(indices))"
+                + (request.placeCount > 0 ? " (places assigned by the server; architectures undisclosed)" : "")
+                + (missing.isEmpty ? "" : "; waiting for agents \(agentList(missing))"))
         if missing.isEmpty { start() }
         var response = Fedhpd_Network_V1_RegisterResponse()
         response.sessionID = id
@@ -276,8 +286,9 @@ actor FederationCoordinator {
         }
         let clients = sessions.values.sorted { $0.agents.min()! < $1.agents.min()! }
             .map { "'\($0.name)' (\(agentList($0.agents)))" }.joined(separator: ", ")
-        log("all \(agentCount) agents registered: \(clients); the run starts (\(episodes) episodes, d=\(interval), "
-            + "\(eventCount) events × \(loops) loops × \(partCount) parts)")
+        log(
+            "all \(agentCount) agents registered: \(clients); the run starts (\(episodes) episodes, d=\(interval), "
+                + "\(eventCount) events × \(loops) loops × \(partCount) parts)")
     }
 
     func waitForStartStatus(_ sessionID: String) throws -> (started: Bool, missing: [Int]) {

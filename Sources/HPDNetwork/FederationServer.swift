@@ -9,11 +9,15 @@ import HPDFederation
 struct FederationService: Fedhpd_Network_V1_Federation.SimpleServiceProtocol {
     let coordinator: FederationCoordinator
 
-    func register(request: Fedhpd_Network_V1_RegisterRequest, context: ServerContext) async throws -> Fedhpd_Network_V1_RegisterResponse {
+    func register(
+        request: Fedhpd_Network_V1_RegisterRequest, context: ServerContext
+    ) async throws -> Fedhpd_Network_V1_RegisterResponse {
         try await coordinator.register(request, peer: context.remotePeer)
     }
 
-    func waitForStart(request: Fedhpd_Network_V1_WaitForStartRequest, context: ServerContext) async throws -> Fedhpd_Network_V1_WaitForStartResponse {
+    func waitForStart(
+        request: Fedhpd_Network_V1_WaitForStartRequest, context: ServerContext
+    ) async throws -> Fedhpd_Network_V1_WaitForStartResponse {
         // Holds the call for up to 5 s so that clients learn about the start promptly without a busy poll.
         var response = Fedhpd_Network_V1_WaitForStartResponse()
         let limit = now() + 5
@@ -28,16 +32,22 @@ struct FederationService: Fedhpd_Network_V1_Federation.SimpleServiceProtocol {
         }
     }
 
-    func getPublicStates(request: Fedhpd_Network_V1_PublicStatesRequest, context: ServerContext) async throws -> Fedhpd_Network_V1_PublicStatesResponse {
+    func getPublicStates(
+        request: Fedhpd_Network_V1_PublicStatesRequest, context: ServerContext
+    ) async throws -> Fedhpd_Network_V1_PublicStatesResponse {
         try await coordinator.publicStates(request.sessionID)
     }
 
-    func report(request: Fedhpd_Network_V1_ReportRequest, context: ServerContext) async throws -> Fedhpd_Network_V1_ReportResponse {
+    func report(
+        request: Fedhpd_Network_V1_ReportRequest, context: ServerContext
+    ) async throws -> Fedhpd_Network_V1_ReportResponse {
         try await coordinator.report(request)
         return Fedhpd_Network_V1_ReportResponse()
     }
 
-    func submit(request: Fedhpd_Network_V1_SubmitRequest, context: ServerContext) async throws -> Fedhpd_Network_V1_SubmitResponse {
+    func submit(
+        request: Fedhpd_Network_V1_SubmitRequest, context: ServerContext
+    ) async throws -> Fedhpd_Network_V1_SubmitResponse {
         // Measured here so that an oversized upload is refused with the reason (and recorded), not dropped silently.
         let size = (try? request.serializedBytes() as [UInt8])?.count ?? 0
         let result = try await coordinator.submit(request, size: size)
@@ -57,7 +67,9 @@ struct FederationService: Fedhpd_Network_V1_Federation.SimpleServiceProtocol {
         return response
     }
 
-    func finish(request: Fedhpd_Network_V1_FinishRequest, context: ServerContext) async throws -> Fedhpd_Network_V1_FinishResponse {
+    func finish(
+        request: Fedhpd_Network_V1_FinishRequest, context: ServerContext
+    ) async throws -> Fedhpd_Network_V1_FinishResponse {
         switch await coordinator.finish(request.sessionID) {
         case .success(let outcome):
             var response = Fedhpd_Network_V1_FinishResponse()
@@ -69,7 +81,9 @@ struct FederationService: Fedhpd_Network_V1_Federation.SimpleServiceProtocol {
         }
     }
 
-    func heartbeat(request: Fedhpd_Network_V1_HeartbeatRequest, context: ServerContext) async throws -> Fedhpd_Network_V1_HeartbeatResponse {
+    func heartbeat(
+        request: Fedhpd_Network_V1_HeartbeatRequest, context: ServerContext
+    ) async throws -> Fedhpd_Network_V1_HeartbeatResponse {
         try await coordinator.heartbeat(request.sessionID)
         return Fedhpd_Network_V1_HeartbeatResponse()
     }
@@ -89,13 +103,20 @@ struct TokenInterceptor: ServerInterceptor {
         request: StreamingServerRequest<Input>, context: ServerContext,
         next: @Sendable (StreamingServerRequest<Input>, ServerContext) async throws -> StreamingServerResponse<Output>
     ) async throws -> StreamingServerResponse<Output> {
-        let given = request.metadata[stringValues: "authorization"].first(where: { _ in true }).map { Array($0.utf8) } ?? []
+        let given =
+            request.metadata[stringValues: "authorization"].first(where: { _ in true }).map { Array($0.utf8) } ?? []
         // Constant-time comparison (for equal lengths).
         var difference = given.count == expected.count ? 0 : 1
-        for (index, byte) in expected.enumerated() { difference |= Int(byte ^ (index < given.count ? given[index] : 0)) }
+        for (index, byte) in expected.enumerated() {
+            difference |= Int(byte ^ (index < given.count ? given[index] : 0))
+        }
         guard difference == 0 else {
-            log("refused a call to \(context.descriptor.method) from \(context.remotePeer): \(given.isEmpty ? "no token" : "wrong token")")
-            throw RPCError(code: .unauthenticated, message: "this federation needs a token (fedhpd join --token …); the one given is missing or wrong")
+            log(
+                "refused a call to \(context.descriptor.method) from \(context.remotePeer): \(given.isEmpty ? "no token" : "wrong token")"
+            )
+            throw RPCError(
+                code: .unauthenticated,
+                message: "this federation needs a token (fedhpd join --token …); the one given is missing or wrong")
         }
         return try await next(request, context)
     }
@@ -122,18 +143,23 @@ public enum NetworkServer {
         let coordinator = FederationCoordinator(configuration: configuration, log: log)
         let address: GRPCNIOTransportCore.SocketAddress
         let host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host
-        address = host.contains(":") ? .ipv6(host: host, port: configuration.port) : .ipv4(host: host, port: configuration.port)
+        address =
+            host.contains(":")
+            ? .ipv6(host: host, port: configuration.port) : .ipv4(host: host, port: configuration.port)
         let security: HTTP2ServerTransport.Posix.TransportSecurity
         if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
-            security = .tls(certificateChain: [.file(path: certificate, format: .pem)], privateKey: .file(path: key, format: .pem))
+            security = .tls(
+                certificateChain: [.file(path: certificate, format: .pem)], privateKey: .file(path: key, format: .pem))
         } else {
             security = .plaintext
         }
         let transport = HTTP2ServerTransport.Posix(
             address: address, transportSecurity: security,
             config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.transportLimit })
-        let interceptors: [any ServerInterceptor] = configuration.token.map { [TokenInterceptor(token: $0, log: log)] } ?? []
-        let server = GRPCServer(transport: transport, services: [FederationService(coordinator: coordinator)], interceptors: interceptors)
+        let interceptors: [any ServerInterceptor] =
+            configuration.token.map { [TokenInterceptor(token: $0, log: log)] } ?? []
+        let server = GRPCServer(
+            transport: transport, services: [FederationService(coordinator: coordinator)], interceptors: interceptors)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.serve() }
             let bound: GRPCNIOTransportCore.SocketAddress
@@ -142,10 +168,11 @@ public enum NetworkServer {
                 throw NetworkError.configuration("cannot listen on \(host):\(configuration.port): \(error)")
             }
             let port = bound.ipv4?.port ?? bound.ipv6?.port ?? configuration.port
-            log("listening on \(host):\(port)\(configuration.tlsCertificatePath != nil ? " (TLS)" : "")"
-                + "\(configuration.token != nil ? ", token required" : "") — \(configuration.environment.id), "
-                + "\(configuration.agentsExpected) agents expected, configuration \(coordinator.fingerprint), "
-                + "deadline \(seconds(configuration.deadline)), quorum \(configuration.quorum)")
+            log(
+                "listening on \(host):\(port)\(configuration.tlsCertificatePath != nil ? " (TLS)" : "")"
+                    + "\(configuration.token != nil ? ", token required" : "") — \(configuration.environment.id), "
+                    + "\(configuration.agentsExpected) agents expected, configuration \(coordinator.fingerprint), "
+                    + "deadline \(seconds(configuration.deadline)), quorum \(configuration.quorum)")
             if configuration.token == nil && !(host.hasPrefix("127.") || host == "::1") {
                 log("warning: listening beyond loopback without --token: anyone who reaches this port can join")
             }
@@ -171,7 +198,8 @@ public enum NetworkServer {
             try await group.waitForAll()
             if let failure = outcome.failure { throw NetworkError.runFailed(failure) }
             return Report(
-                folder: outcome.folder, exclusions: outcome.exclusions, events: outcome.events, wallSeconds: outcome.wallSeconds,
+                folder: outcome.folder, exclusions: outcome.exclusions, events: outcome.events,
+                wallSeconds: outcome.wallSeconds,
                 distillationSeconds: outcome.distillationSeconds)
         }
     }

@@ -20,18 +20,22 @@ public enum NetworkClient {
         // Build the agents first: agent k exactly as `fedhpd train` builds it.
         var agents: [ReinforceAgent] = []
         for (index, specification) in configuration.agents {
-            agents.append(try FederatedTraining.makeAgent(
-                index: index, specification: specification, environment: configuration.environment, runSeed: configuration.runSeed))
+            agents.append(
+                try FederatedTraining.makeAgent(
+                    index: index, specification: specification, environment: configuration.environment,
+                    runSeed: configuration.runSeed))
         }
         let connection = try Connection(configuration: configuration, log: log)
         defer { connection.close() }
         let report = try Session(configuration: configuration, connection: connection, agents: agents, log: log).run()
         if let root = configuration.policiesRoot {
-            let folder = RunFolder(url: root.appendingPathComponent(URL(fileURLWithPath: report.runFolder).lastPathComponent))
+            let folder = RunFolder(
+                url: root.appendingPathComponent(URL(fileURLWithPath: report.runFolder).lastPathComponent))
             for (agent, hosted) in zip(agents, configuration.agents) {
                 try SavedPolicy(
                     policy: agent.learner.policy, environment: configuration.environment.id,
-                    actionSpace: configuration.environment.actionSpace, runSeed: configuration.runSeed, agentIndex: hosted.index + 1,
+                    actionSpace: configuration.environment.actionSpace, runSeed: configuration.runSeed,
+                    agentIndex: hosted.index + 1,
                     episodesTrained: agent.learner.episodesPlayed
                 ).write(to: folder.policyURL(agent: hosted.index + 1))
             }

@@ -41,7 +41,8 @@ public struct NetworkClientConfiguration: Sendable {
     public var configurationFingerprint: String?
 
     public init(
-        host: String, port: Int, environment: EnvironmentSpecification, agents: [(index: Int, specification: AgentSpecification)],
+        host: String, port: Int, environment: EnvironmentSpecification,
+        agents: [(index: Int, specification: AgentSpecification)],
         runSeed: UInt64, name: String
     ) {
         self.host = host

@@ -43,7 +43,8 @@ enum RunFolderWriter {
     ) throws {
         var csv = "episode,loop,part,agent,reason\n"
         for row in exclusionRows {
-            csv += "\(row.episode),\(row.loop),\(row.part),\(row.agent + 1),\"\(row.reason.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
+            csv +=
+                "\(row.episode),\(row.loop),\(row.part),\(row.agent + 1),\"\(row.reason.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
         }
         try folder.writeResults(
             configuration: configuration, returns: returns,

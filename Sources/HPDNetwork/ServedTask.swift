@@ -23,7 +23,8 @@ public enum ServedTask {
     /// A continuous action space of `dimensions` dimensions whose bounds the server does not know.
     public static func continuous(dimensions: Int) -> ActionSpace {
         .continuous(
-            low: Array(repeating: -Float.infinity, count: dimensions), high: Array(repeating: Float.infinity, count: dimensions))
+            low: Array(repeating: -Float.infinity, count: dimensions),
+            high: Array(repeating: Float.infinity, count: dimensions))
     }
 
     /// The roster entry of an agent whose architecture is not disclosed to the server (a client that asked for

@@ -32,7 +32,9 @@ public struct NetworkServerConfiguration: Sendable {
     /// agent's exclusion from that part) as long as it stays within `transportLimit`.
     public var maxMessageBytes = 4 * 1024 * 1024
     /// What the transport reads at all: 4 × `maxMessageBytes`; beyond it the stream is reset unread (`RESOURCE_EXHAUSTED`).
-    public var transportLimit: Int { maxMessageBytes.multipliedReportingOverflow(by: 4).overflow ? Int.max : maxMessageBytes * 4 }
+    public var transportLimit: Int {
+        maxMessageBytes.multipliedReportingOverflow(by: 4).overflow ? Int.max : maxMessageBytes * 4
+    }
     /// If set, every call must carry `authorization: Bearer <token>`.
     public var token: String?
     /// PEM certificate chain and private key: serve over TLS.
@@ -43,7 +45,10 @@ public struct NetworkServerConfiguration: Sendable {
     /// Thresholds for summary.json ("episodes to threshold").
     public var thresholds: [Double] { environment.thresholds }
 
-    public init(run: FederationConfiguration, environment: EnvironmentSpecification, publicStates: PublicStateSet, folder: RunFolder) {
+    public init(
+        run: FederationConfiguration, environment: EnvironmentSpecification, publicStates: PublicStateSet,
+        folder: RunFolder
+    ) {
         self.run = run
         self.environment = environment
         self.publicStates = publicStates
@@ -62,7 +67,8 @@ public struct NetworkServerConfiguration: Sendable {
         }
         guard publicStates.states.columns == environment.observationSize else {
             throw NetworkError.configuration(
-                "public states have \(publicStates.states.columns) columns, \(environment.id) observations have \(environment.observationSize)")
+                "public states have \(publicStates.states.columns) columns, \(environment.id) observations have \(environment.observationSize)"
+            )
         }
         guard quorum >= 1 && quorum <= agentsExpected else {
             throw NetworkError.configuration("--quorum must be in 1...\(agentsExpected), got \(quorum)")
@@ -70,7 +76,9 @@ public struct NetworkServerConfiguration: Sendable {
         guard deadline > 0, registrationTimeout > 0, heartbeatTimeout > 0 else {
             throw NetworkError.configuration("deadlines and timeouts must be positive")
         }
-        guard maxMessageBytes >= 64 * 1024 else { throw NetworkError.configuration("--max-message-bytes must be at least 65536") }
+        guard maxMessageBytes >= 64 * 1024 else {
+            throw NetworkError.configuration("--max-message-bytes must be at least 65536")
+        }
         guard (tlsCertificatePath == nil) == (tlsKeyPath == nil) else {
             throw NetworkError.configuration("TLS needs both --tls-cert and --tls-key")
         }

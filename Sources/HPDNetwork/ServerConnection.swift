@@ -24,7 +24,9 @@ final class Connection: @unchecked Sendable {
         let security: HTTP2ClientTransport.Posix.TransportSecurity
         if configuration.tls || configuration.tlsTrustRoots != nil {
             security = .tls { tls in
-                if let roots = configuration.tlsTrustRoots { tls.trustRoots = .certificates([.file(path: roots, format: .pem)]) }
+                if let roots = configuration.tlsTrustRoots {
+                    tls.trustRoots = .certificates([.file(path: roots, format: .pem)])
+                }
             }
         } else {
             security = .plaintext
@@ -37,11 +39,14 @@ final class Connection: @unchecked Sendable {
             config.backoff = .init(initial: .milliseconds(200), max: .seconds(2), multiplier: 1.6, jitter: 0.2)
         }
         if isIPv4 {
-            transport = try HTTP2ClientTransport.Posix(target: .ipv4(address: host, port: configuration.port), transportSecurity: security, config: config)
+            transport = try HTTP2ClientTransport.Posix(
+                target: .ipv4(address: host, port: configuration.port), transportSecurity: security, config: config)
         } else if host.contains(":") {
-            transport = try HTTP2ClientTransport.Posix(target: .ipv6(address: host, port: configuration.port), transportSecurity: security, config: config)
+            transport = try HTTP2ClientTransport.Posix(
+                target: .ipv6(address: host, port: configuration.port), transportSecurity: security, config: config)
         } else {
-            transport = try HTTP2ClientTransport.Posix(target: .dns(host: host, port: configuration.port), transportSecurity: security, config: config)
+            transport = try HTTP2ClientTransport.Posix(
+                target: .dns(host: host, port: configuration.port), transportSecurity: security, config: config)
         }
         client = GRPCClient(transport: transport)
         federation = Fedhpd_Network_V1_Federation.Client(wrapping: client)
@@ -70,7 +75,9 @@ final class Connection: @unchecked Sendable {
     @discardableResult
     func call<T: Sendable>(
         _ name: String, timeout: Double, window: Double, firstContact: Bool = false, stillWaiting: String? = nil,
-        _ body: @escaping @Sendable (Fedhpd_Network_V1_Federation.Client<HTTP2ClientTransport.Posix>, Metadata, CallOptions) async throws -> T
+        _ body:
+            @escaping @Sendable (Fedhpd_Network_V1_Federation.Client<HTTP2ClientTransport.Posix>, Metadata, CallOptions)
+            async throws -> T
     ) throws -> T {
         try blockingAsync {
             try await self.callAsync(
@@ -82,7 +89,9 @@ final class Connection: @unchecked Sendable {
     @discardableResult
     func callAsync<T: Sendable>(
         _ name: String, timeout: Double, window: Double, firstContact: Bool = false, stillWaiting: String? = nil,
-        _ body: @escaping @Sendable (Fedhpd_Network_V1_Federation.Client<HTTP2ClientTransport.Posix>, Metadata, CallOptions) async throws -> T
+        _ body:
+            @escaping @Sendable (Fedhpd_Network_V1_Federation.Client<HTTP2ClientTransport.Posix>, Metadata, CallOptions)
+            async throws -> T
     ) async throws -> T {
         let options = options(timeout: timeout)
         var start = now()
@@ -91,11 +100,17 @@ final class Connection: @unchecked Sendable {
         while true {
             do {
                 let result = try await body(federation, metadata, options)
-                if attempts > 0 { log(firstContact ? "connected to \(address)" : "\(name): the server at \(address) answers again") }
+                if attempts > 0 {
+                    log(firstContact ? "connected to \(address)" : "\(name): the server at \(address) answers again")
+                }
                 return result
             } catch let error as RPCError where error.code == .deadlineExceeded && timeout >= 30 {
-                log(stillWaiting.map { "\($0): no answer within \(seconds(timeout)) — the server is still waiting for other agents; asking again" }
-                    ?? "\(name): no answer within \(seconds(timeout)) — the server is still waiting for other clients; asking again")
+                log(
+                    stillWaiting.map {
+                        "\($0): no answer within \(seconds(timeout)) — the server is still waiting for other agents; asking again"
+                    }
+                        ?? "\(name): no answer within \(seconds(timeout)) — the server is still waiting for other clients; asking again"
+                )
             } catch let error as RPCError where error.code == .unavailable || error.code == .deadlineExceeded {
                 if attempts == 0 && !firstContact { start = now() }
                 attempts += 1
@@ -104,12 +119,15 @@ final class Connection: @unchecked Sendable {
                     throw NetworkError.serverLost(
                         firstContact
                             ? "no server at \(address): \(attempts) attempts over \(seconds(waited.rounded())) failed (\(error.message)). Is `fedhpd serve` running there (with TLS: join --tls or --tls-ca)?"
-                            : "lost the server at \(address): \(name) failed \(attempts) times over \(seconds(waited.rounded())) (\(error.message)); giving up")
+                            : "lost the server at \(address): \(name) failed \(attempts) times over \(seconds(waited.rounded())) (\(error.message)); giving up"
+                    )
                 }
                 if attempts == 1 {
-                    log(firstContact
-                        ? "no server at \(address) yet (\(error.message)); retrying for up to \(seconds(window))"
-                        : "\(name): the server at \(address) does not answer (\(error.message)); retrying for up to \(seconds(window))")
+                    log(
+                        firstContact
+                            ? "no server at \(address) yet (\(error.message)); retrying for up to \(seconds(window))"
+                            : "\(name): the server at \(address) does not answer (\(error.message)); retrying for up to \(seconds(window))"
+                    )
                 }
                 try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
                 delay = min(delay * 1.6, 2)

@@ -22,7 +22,9 @@ struct ServerConsensus: ConsensusSource {
 extension Session {
     /// Submits every hosted agent's distributions on one part (concurrently); returns each agent's consensus, or
     /// nil when it must not digest (rejected, late, no quorum).
-    func submit(_ distributions: [ActionDistribution], episode: Int, loop: Int, part: Int) throws -> [ActionDistribution?] {
+    func submit(
+        _ distributions: [ActionDistribution], episode: Int, loop: Int, part: Int
+    ) throws -> [ActionDistribution?] {
         var requests: [Fedhpd_Network_V1_SubmitRequest] = []
         var delays: [Double] = []
         var injected: [Bool] = []
@@ -42,7 +44,8 @@ extension Session {
                 guard size <= Int(schedule.maxMessageBytes) else {
                     throw NetworkError.runFailed(
                         "agent \(indices[position] + 1)'s distributions on a part take \(size) bytes, over the server's "
-                            + "--max-message-bytes \(schedule.maxMessageBytes); use a smaller --part-size or a larger limit")
+                            + "--max-message-bytes \(schedule.maxMessageBytes); use a smaller --part-size or a larger limit"
+                    )
                 }
             }
             requests.append(request)
@@ -62,7 +65,8 @@ extension Session {
                         if pauses[position] > 0 { try await Task.sleep(nanoseconds: UInt64(pauses[position] * 1e9)) }
                         do {
                             // A deliberately broken upload is not retried: the server refused it on purpose.
-                            let note = "agent \(request.agentIndex + 1), episode \(request.episode) loop \(request.loop) part \(request.part)"
+                            let note =
+                                "agent \(request.agentIndex + 1), episode \(request.episode) loop \(request.loop) part \(request.part)"
                             let response = try await connection.callAsync(
                                 "Submit", timeout: timeout, window: noRetry[position] ? 0 : window, stillWaiting: note
                             ) { try await $0.submit(request, metadata: $1, options: $2) }
@@ -91,14 +95,17 @@ extension Session {
                     log("agent \(agent), \(label): late — \(response.note); it does not digest this part")
                     consensus.append(nil)
                 default:
-                    log("agent \(agent), \(label): \(response.note.isEmpty ? "no consensus" : response.note); it does not digest this part")
+                    log(
+                        "agent \(agent), \(label): \(response.note.isEmpty ? "no consensus" : response.note); it does not digest this part"
+                    )
                     consensus.append(nil)
                 }
             case .failure(let error) where injected[position] && (error as? RPCError)?.code != .invalidArgument:
                 let reason = (error as? RPCError).map { "\($0.code): \($0.message)" } ?? "\(error)"
                 log("agent \(agent), \(label): the server refused the deliberately broken upload (\(reason))")
                 consensus.append(nil)
-            case .failure(let error as RPCError) where [.invalidArgument, .resourceExhausted, .permissionDenied].contains(error.code):
+            case .failure(let error as RPCError)
+            where [.invalidArgument, .resourceExhausted, .permissionDenied].contains(error.code):
                 log("agent \(agent), \(label): the server rejected the upload (\(error.code)): \(error.message)")
                 consensus.append(nil)
             case .failure(let error as RPCError):

@@ -27,7 +27,8 @@ enum WireFormat {
             throw Malformed("\(field): shape \(rows) × \(columns) is not a positive matrix shape")
         }
         guard message.values.count == count else {
-            throw Malformed("\(field): \(message.values.count) values for shape \(rows) × \(columns) (expected \(count))")
+            throw Malformed(
+                "\(field): \(message.values.count) values for shape \(rows) × \(columns) (expected \(count))")
         }
         return Tensor(rows: rows, columns: columns, scalars: message.values)
     }
@@ -46,7 +47,9 @@ enum WireFormat {
     }
 
     static func family(_ message: Fedhpd_Network_V1_DistributionFamily) throws(Malformed) -> DistributionFamily {
-        guard message.width > 0 && message.width <= 65_536 else { throw Malformed("distribution width \(message.width) is out of range") }
+        guard message.width > 0 && message.width <= 65_536 else {
+            throw Malformed("distribution width \(message.width) is out of range")
+        }
         switch message.kind {
         case .categorical: return .categorical(actionCount: Int(message.width))
         case .gaussian: return .gaussian(dimensions: Int(message.width))

@@ -47,9 +47,14 @@ public struct A2CConfiguration: Codable, Equatable, Hashable, Sendable {
         self.init(learningRate: try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? 7e-4)
         if let value = try container.decodeIfPresent(Double.self, forKey: .gamma) { gamma = value }
         if let value = try container.decodeIfPresent(Double.self, forKey: .gaeLambda) { gaeLambda = value }
-        if let value = try container.decodeIfPresent(Float.self, forKey: .entropyCoefficient) { entropyCoefficient = value }
-        if let value = try container.decodeIfPresent(Bool.self, forKey: .normalizeAdvantages) { normalizeAdvantages = value }
-        maxGradientNorm = container.contains(.maxGradientNorm)
+        if let value = try container.decodeIfPresent(Float.self, forKey: .entropyCoefficient) {
+            entropyCoefficient = value
+        }
+        if let value = try container.decodeIfPresent(Bool.self, forKey: .normalizeAdvantages) {
+            normalizeAdvantages = value
+        }
+        maxGradientNorm =
+            container.contains(.maxGradientNorm)
             ? try container.decodeIfPresent(Float.self, forKey: .maxGradientNorm) : 0.5
         valueNetwork = try container.decodeIfPresent(ValueNetworkSpecification.self, forKey: .valueNetwork)
     }

@@ -11,7 +11,9 @@ enum ActorCriticChecks {
             throw LearnerError("learningRate must be positive and finite, got \(learningRate)")
         }
         guard gamma > 0, gamma <= 1 else { throw LearnerError("gamma must be in (0, 1], got \(gamma)") }
-        guard gaeLambda >= 0, gaeLambda <= 1 else { throw LearnerError("gaeLambda must be in [0, 1], got \(gaeLambda)") }
+        guard gaeLambda >= 0, gaeLambda <= 1 else {
+            throw LearnerError("gaeLambda must be in [0, 1], got \(gaeLambda)")
+        }
         guard entropyCoefficient >= 0, entropyCoefficient.isFinite else {
             throw LearnerError("entropyCoefficient must be ≥ 0 and finite, got \(entropyCoefficient)")
         }

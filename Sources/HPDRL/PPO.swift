@@ -50,7 +50,8 @@ public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable {
     /// Decodes, filling omitted fields with their defaults.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(learningRate: try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? Self.defaultLearningRate)
+        self.init(
+            learningRate: try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? Self.defaultLearningRate)
         if let value = try container.decodeIfPresent(Double.self, forKey: .gamma) { gamma = value }
         if let value = try container.decodeIfPresent(Double.self, forKey: .gaeLambda) { gaeLambda = value }
         if let value = try container.decodeIfPresent(Float.self, forKey: .clip) { clip = value }
@@ -59,9 +60,14 @@ public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable {
         if let value = try container.decodeIfPresent(Int.self, forKey: .minibatchSize) { minibatchSize = value }
         if let value = try container.decodeIfPresent(Int.self, forKey: .rolloutSteps) { rolloutSteps = value }
         if let value = try container.decodeIfPresent(Float.self, forKey: .valueCoefficient) { valueCoefficient = value }
-        if let value = try container.decodeIfPresent(Float.self, forKey: .entropyCoefficient) { entropyCoefficient = value }
-        if let value = try container.decodeIfPresent(Bool.self, forKey: .normalizeAdvantages) { normalizeAdvantages = value }
-        maxGradientNorm = container.contains(.maxGradientNorm)
+        if let value = try container.decodeIfPresent(Float.self, forKey: .entropyCoefficient) {
+            entropyCoefficient = value
+        }
+        if let value = try container.decodeIfPresent(Bool.self, forKey: .normalizeAdvantages) {
+            normalizeAdvantages = value
+        }
+        maxGradientNorm =
+            container.contains(.maxGradientNorm)
             ? try container.decodeIfPresent(Float.self, forKey: .maxGradientNorm) : 0.5
         valueNetwork = try container.decodeIfPresent(ValueNetworkSpecification.self, forKey: .valueNetwork)
     }
@@ -75,7 +81,9 @@ public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable {
         guard epochs >= 1 else { throw LearnerError("epochs must be at least 1, got \(epochs)") }
         guard rolloutSteps >= 1 else { throw LearnerError("rolloutSteps must be at least 1, got \(rolloutSteps)") }
         guard minibatchSize >= 1, minibatchSize <= rolloutSteps else {
-            throw LearnerError("minibatchSize must be in 1…rolloutSteps (\(rolloutSteps)), got \(minibatchSize): a minibatch cannot be larger than the data")
+            throw LearnerError(
+                "minibatchSize must be in 1…rolloutSteps (\(rolloutSteps)), got \(minibatchSize): a minibatch cannot be larger than the data"
+            )
         }
         guard valueCoefficient >= 0, valueCoefficient.isFinite else {
             throw LearnerError("valueCoefficient must be ≥ 0, got \(valueCoefficient)")
@@ -173,7 +181,8 @@ public final class PPOLearner: PolicyLearner {
         let states = rollout.stateTensor
         let actions = rollout.actions
         let oldLogProbabilities = ActorCriticLosses.logProbabilitiesAndEntropy(
-            policy: policy, states: states, actions: actions).logProbabilities.value.scalars
+            policy: policy, states: states, actions: actions
+        ).logProbabilities.value.scalars
         let oldValues = valueNetwork.values(states).value.scalars
         let (advantages, returns) = GeneralizedAdvantageEstimation.estimate(
             rewards: rollout.rewards, values: oldValues.map(Double.init), episodeLengths: rollout.episodeLengths,
@@ -184,7 +193,8 @@ public final class PPOLearner: PolicyLearner {
         for _ in 0..<configuration.epochs {
             let order = shuffledIndices(count)
             for minibatch in 0..<minibatchCount {
-                let rows = Array(order[(minibatch * count / minibatchCount)..<((minibatch + 1) * count / minibatchCount)])
+                let rows = Array(
+                    order[(minibatch * count / minibatchCount)..<((minibatch + 1) * count / minibatchCount)])
                 var batchAdvantages = rows.map { advantages[$0] }
                 if configuration.normalizeAdvantages {
                     batchAdvantages = GeneralizedAdvantageEstimation.normalized(batchAdvantages)
@@ -250,7 +260,10 @@ public final class PPOLearner: PolicyLearner {
 
     /// Restores the episodes recorded since the last update (nil: none).
     public func restorePendingRollout(_ saved: Rollout?) throws {
-        guard let saved else { rollout.removeAll(); return }
+        guard let saved else {
+            rollout.removeAll()
+            return
+        }
         guard saved.observationSize == rollout.observationSize,
             saved.continuousActionSize == rollout.continuousActionSize
         else { throw LearnerError("the pending rollout's observation or action size does not fit this PPO learner") }

@@ -84,21 +84,28 @@ public final class ReinforceLearner {
     ) {
         Precondition.check(
             policy.architecture.observationSize == environment.observationSize,
-            "ReinforceLearner: policy expects \(policy.architecture.observationSize) observations, environment gives \(environment.observationSize)")
+            "ReinforceLearner: policy expects \(policy.architecture.observationSize) observations, environment gives \(environment.observationSize)"
+        )
         Precondition.check(
             policy.architecture.actionSize == environment.actionSpace.size,
-            "ReinforceLearner: policy has \(policy.architecture.actionSize) actions, environment \(environment.actionSpace.size)")
+            "ReinforceLearner: policy has \(policy.architecture.actionSize) actions, environment \(environment.actionSpace.size)"
+        )
         self.policy = policy
         self.environment = environment
         self.configuration = configuration
         self.environmentSeed = environmentSeed
         self.generator = generator
         gradient = ReinforceGradient(policy: policy)
-        Precondition.check(policy is CategoricalPolicy || policy is GaussianPolicy, "ReinforceLearner supports CategoricalPolicy and GaussianPolicy")
+        Precondition.check(
+            policy is CategoricalPolicy || policy is GaussianPolicy,
+            "ReinforceLearner supports CategoricalPolicy and GaussianPolicy")
         let weightDecay: Float = configuration.optimizer == .adamW ? configuration.weightDecay : 0
-        optimizer = Adam(parameters: policy.parameters, learningRate: configuration.learningRate, weightDecay: weightDecay)
+        optimizer = Adam(
+            parameters: policy.parameters, learningRate: configuration.learningRate, weightDecay: weightDecay)
         if let stepSize = configuration.schedulerStepSize {
-            scheduler = StepLR(initialLearningRate: configuration.learningRate, stepSize: stepSize, gamma: configuration.schedulerGamma)
+            scheduler = StepLR(
+                initialLearningRate: configuration.learningRate, stepSize: stepSize, gamma: configuration.schedulerGamma
+            )
         }
         rollout = Rollout(
             observationSize: environment.observationSize,
@@ -113,7 +120,8 @@ public final class ReinforceLearner {
     public func runEpisode() -> Double {
         let seed: UInt64? = (episodesPlayed == 0 || configuration.reseedEveryEpisode) ? environmentSeed : nil
         rollout.removeAll()
-        let total = rollout.playEpisode(policy: policy, environment: &environment, resetSeed: seed, generator: &generator)
+        let total = rollout.playEpisode(
+            policy: policy, environment: &environment, resetSeed: seed, generator: &generator)
         episodesPlayed += 1
         return total
     }

@@ -45,7 +45,9 @@ public enum LearningCurve {
     }
 
     /// The mean of all values (0 for none).
-    public static func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
+    public static func mean(_ values: [Double]) -> Double {
+        values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+    }
 
     /// The mean of the last `count` values.
     public static func lastMean(_ values: [Double], count: Int = 100) -> Double { mean(Array(values.suffix(count))) }

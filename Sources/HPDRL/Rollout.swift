@@ -64,7 +64,8 @@ public struct Rollout: Codable, Equatable, Sendable {
         var continuousAction = [Float](repeating: 0, count: continuousActionSize)
         let discretePolicy = policy as? CategoricalPolicy
         let gaussianPolicy = policy as? GaussianPolicy
-        Precondition.check(discretePolicy != nil || gaussianPolicy != nil, "Rollout supports CategoricalPolicy and GaussianPolicy")
+        Precondition.check(
+            discretePolicy != nil || gaussianPolicy != nil, "Rollout supports CategoricalPolicy and GaussianPolicy")
         var total = 0.0
         var steps = 0
         while true {

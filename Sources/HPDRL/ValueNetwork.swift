@@ -22,7 +22,8 @@ public struct ValueNetworkSpecification: Codable, Equatable, Hashable, Sendable 
     /// Checks the shape and learning rate; messages start with the field under `valueNetwork`.
     public func validate() throws(LearnerError) {
         guard hiddenSizes.count == activations.count else {
-            throw LearnerError("valueNetwork.activations: \(hiddenSizes.count) hidden sizes but \(activations.count) activations")
+            throw LearnerError(
+                "valueNetwork.activations: \(hiddenSizes.count) hidden sizes but \(activations.count) activations")
         }
         guard hiddenSizes.allSatisfy({ $0 > 0 && $0 <= 65_536 }) else {
             throw LearnerError("valueNetwork.hiddenSizes must be in 1...65536, got \(hiddenSizes)")

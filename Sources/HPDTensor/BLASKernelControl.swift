@@ -47,7 +47,9 @@ enum BLASKernelControl {
         var message = [CChar](repeating: 0, count: 512)
         let status: Int32
         if let core {
-            status = core.withCString { fedhpd_blas_probe_core($0, Int32(timeoutMilliseconds), &message, message.count) }
+            status = core.withCString {
+                fedhpd_blas_probe_core($0, Int32(timeoutMilliseconds), &message, message.count)
+            }
         } else {
             status = fedhpd_blas_probe_core(nil, Int32(timeoutMilliseconds), &message, message.count)
         }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 import Foundation
 import Logging
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The engine's choice of OpenBLAS kernel set, made once at the first BLAS call of the process.
 ///
@@ -70,8 +71,9 @@ enum BLASKernelSelection {
             let outcome = verifyCurrent()
             var notes: [String] = []
             if !outcome.passed {
-                notes.append("OPENBLAS_CORETYPE=\(forced) (kernel set \(openBLASCore)) failed the self-check: "
-                    + "\(outcome.explanation); unset OPENBLAS_CORETYPE to let FedHPD choose a working set")
+                notes.append(
+                    "OPENBLAS_CORETYPE=\(forced) (kernel set \(openBLASCore)) failed the self-check: "
+                        + "\(outcome.explanation); unset OPENBLAS_CORETYPE to let FedHPD choose a working set")
             }
             return BLASKernelStatus(
                 core: openBLASCore, openBLASCore: openBLASCore, bestCore: best, origin: .environment,
@@ -138,8 +140,10 @@ enum BLASKernelSelection {
             }
             let capability = BLASKernelSet.capability(ofOpenBLASCore: candidate)
             let origin: BLASKernelStatus.Origin =
-                candidate == openBLASCore ? .openBLAS : notes.isEmpty && capability > openBLASCapability
-                ? .upgraded : .fellBack
+                candidate == openBLASCore
+                ? .openBLAS
+                : notes.isEmpty && capability > openBLASCapability
+                    ? .upgraded : .fellBack
             return BLASKernelStatus(
                 core: candidate, openBLASCore: openBLASCore, bestCore: best.name, origin: origin, verified: true,
                 notes: notes)
@@ -159,7 +163,8 @@ enum BLASKernelSelection {
         }
         let missing = set.requiredFeatures.filter { !cpu.features.contains($0) }
         guard missing.isEmpty else {
-            throw .unsupportedByCPU(set.name, missing: missing, cpu: cpu.summary, best: BLASKernelSet.best(for: cpu).name)
+            throw .unsupportedByCPU(
+                set.name, missing: missing, cpu: cpu.summary, best: BLASKernelSet.best(for: cpu).name)
         }
         return set
     }
@@ -210,7 +215,9 @@ enum BLASKernelSelection {
     static func reselect(startingFrom start: String) throws(BLASKernelError) -> BLASKernelStatus {
         _ = isReady
         guard BLASKernelControl.canSwitch else { throw .cannotSwitch }
-        guard BLASKernelControl.use(start) else { throw .unknownKernelSet(start, known: BLASKernelSet.ladder.map(\.name)) }
+        guard BLASKernelControl.use(start) else {
+            throw .unknownKernelSet(start, known: BLASKernelSet.ladder.map(\.name))
+        }
         let chosen = automatic(openBLASCore: start)
         record(chosen)
         return chosen

@@ -17,7 +17,8 @@ public struct BLASKernelSet: Sendable, Equatable, Hashable, CustomStringConverti
     /// `force_coretype` stops one entry short), so AVX-512 machines get SkylakeX.
     public static let ladder: [BLASKernelSet] = [
         BLASKernelSet(
-            name: "SkylakeX", requiredFeatures: ["avx2", "fma", "avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"],
+            name: "SkylakeX",
+            requiredFeatures: ["avx2", "fma", "avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"],
             capability: 5),
         BLASKernelSet(name: "Haswell", requiredFeatures: ["avx2", "fma"], capability: 4),
         BLASKernelSet(name: "Zen", requiredFeatures: ["avx2", "fma"], capability: 4),

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// The two fused operations of the actor-critic learners (PPO, A2C) and their derivative rules. Both take an n×1
@@ -22,7 +22,8 @@ extension Variable {
         let rows = logProbabilities.value.count
         Precondition.check(
             oldLogProbabilities.count == rows && advantages.count == rows && rows > 0 && clip > 0,
-            "clippedSurrogateLoss: \(rows) log-probabilities, \(oldLogProbabilities.count) old, \(advantages.count) advantages, clip \(clip)")
+            "clippedSurrogateLoss: \(rows) log-probabilities, \(oldLogProbabilities.count) old, \(advantages.count) advantages, clip \(clip)"
+        )
         var gradient = Tensor.zeros(logProbabilities.value.shape)
         var total = 0.0
         let scale = 1 / Float(rows)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// The fused losses of `Derivatives.swift` as kernels over the rows of a chunk: each returns the loss summed over

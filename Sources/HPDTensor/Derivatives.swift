@@ -130,7 +130,8 @@ extension Variable {
     public func softplus() -> Variable {
         Variable(value.softplus(), parents: [self]) { [self] gradient in
             accumulate(
-                Tensor.broadcasting(gradient, value, operation: "softplus′") { $0 * ($1 > 20 ? 1 : Tensor.sigmoid($1)) })
+                Tensor.broadcasting(gradient, value, operation: "softplus′") { $0 * ($1 > 20 ? 1 : Tensor.sigmoid($1)) }
+            )
         }
     }
 
@@ -221,7 +222,8 @@ extension Variable {
     /// L = (1/n) Σ_i Σ_a p_ia (ln p_ia − log softmax(z_i)_a), with 0·ln 0 = 0. Computed from log-softmax (no log 0).
     /// Rule: z̄_i = (L̄/n) · (softmax(z_i) · Σ_a p_ia − p_i) (see `Tensor.klDivergenceRows`).
     public static func klDivergenceBatchMean(target: Tensor, logits: Variable) -> Variable {
-        Precondition.check(target.rows == logits.value.rows && target.columns == logits.value.columns,
+        Precondition.check(
+            target.rows == logits.value.rows && target.columns == logits.value.columns,
             "klDivergenceBatchMean: target \(target.shape) does not match logits \(logits.value.shape)")
         let rows = logits.value.rows
         var gradient = Tensor.uninitialized([rows, logits.value.columns])
@@ -240,9 +242,11 @@ extension Variable {
         localMean: Variable, localDeviation: Variable, globalMean: Tensor, globalDeviation: Tensor, offset: Float
     ) -> Variable {
         let shape = localMean.value.shape
-        Precondition.check(localDeviation.value.shape == shape && globalMean.count == localMean.value.count
-            && globalDeviation.count == localMean.value.count,
-            "gaussianKLDivergenceMean: shapes \(shape), \(localDeviation.value.shape), \(globalMean.shape), \(globalDeviation.shape) differ")
+        Precondition.check(
+            localDeviation.value.shape == shape && globalMean.count == localMean.value.count
+                && globalDeviation.count == localMean.value.count,
+            "gaussianKLDivergenceMean: shapes \(shape), \(localDeviation.value.shape), \(globalMean.shape), \(globalDeviation.shape) differ"
+        )
         var meanGradient = Tensor.uninitialized(shape)
         var deviationGradient = Tensor.uninitialized(shape)
         let count = localMean.value.count

@@ -32,7 +32,9 @@ public struct SymmetricEigendecomposition: Sendable {
     public init(symmetric matrix: [[Double]]) {
         let size = matrix.count
         for (index, row) in matrix.enumerated() {
-            Precondition.check(row.count == size, "SymmetricEigendecomposition: row \(index) has \(row.count) values, matrix is \(size)×\(size)")
+            Precondition.check(
+                row.count == size,
+                "SymmetricEigendecomposition: row \(index) has \(row.count) values, matrix is \(size)×\(size)")
         }
         guard let result = LAPACK.symmetricEigen(matrix.flatMap { $0 }, size: size) else {
             Precondition.failure("LAPACKE_dsyev failed to converge on a \(size)×\(size) matrix")

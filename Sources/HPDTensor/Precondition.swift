@@ -14,7 +14,9 @@ public enum Precondition {
 
     /// Stops with `message`.
     @inline(never)
-    public static func failure(_ message: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line) -> Never {
+    public static func failure(
+        _ message: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line
+    ) -> Never {
         fatalError(message(), file: file, line: line)
     }
 }

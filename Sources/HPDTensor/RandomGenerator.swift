@@ -18,7 +18,8 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
 
     /// Creates the generator for `seed` and an optional `stream` index (e.g. an agent index).
     public init(seed: UInt64, stream: UInt64 = 0) {
-        var mixer = SplitMix64(state: seed ^ (stream &* 0xD1B5_4A32_D192_ED03) ^ (stream == 0 ? 0 : 0x5851_F42D_4C95_7F2D))
+        var mixer = SplitMix64(
+            state: seed ^ (stream &* 0xD1B5_4A32_D192_ED03) ^ (stream == 0 ? 0 : 0x5851_F42D_4C95_7F2D))
         var words = [UInt64](repeating: 0, count: 4)
         for index in 0..<4 { words[index] = mixer.next() }
         if words.allSatisfy({ $0 == 0 }) { words[0] = 1 }
@@ -27,7 +28,8 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable, Codab
 
     /// Restores a generator from a previously saved `state` (four words, not all zero).
     public init(state: [UInt64]) {
-        Precondition.check(state.count == 4 && state.contains { $0 != 0 }, "RandomGenerator state must be 4 words, not all zero")
+        Precondition.check(
+            state.count == 4 && state.contains { $0 != 0 }, "RandomGenerator state must be 4 words, not all zero")
         (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
     }
 

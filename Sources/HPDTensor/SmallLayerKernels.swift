@@ -1,8 +1,9 @@
+internal import CSmallKernels
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-internal import CSmallKernels
-import Synchronization
 
 /// The fused kernels for narrow fully connected layers (C target `CSmallKernels`) and the rule that decides, per
 /// layer shape, whether a pass runs through them or through BLAS.
@@ -67,8 +68,9 @@ public enum SmallLayerKernels {
     public static let minimumRows = 8
 
     /// The best variant this CPU supports.
-    public static let bestVariant: Variant = CPUDescription.current.supports(["avx2", "fma"])
-        && fedhpd_small_has_avx2_variant() == 1 ? .avx2 : .portable
+    public static let bestVariant: Variant =
+        CPUDescription.current.supports(["avx2", "fma"])
+            && fedhpd_small_has_avx2_variant() == 1 ? .avx2 : .portable
 
     /// A choice for the current task only, ahead of `choice` (tests compare variants side by side without touching
     /// the process-wide setting; threads outside the task, e.g. `ParallelExecutor`'s, do not see it).
@@ -135,7 +137,9 @@ public enum SmallLayerKernels {
     ///   par or slower elsewhere, so BLAS keeps those.
     /// - portable (CPUs without AVX2 + FMA): plain loops reach only 0.1–0.5× BLAS, except the input gradient of a
     ///   head of ≤ 4 outputs into ≥ 32 inputs (1.3–10×); everything else stays on BLAS.
-    public static func usesKernel(_ variant: Variant, pass: Pass, rows: Int, inputCount: Int, outputCount: Int)
+    public static func usesKernel(
+        _ variant: Variant, pass: Pass, rows: Int, inputCount: Int, outputCount: Int
+    )
         -> Bool
     {
         guard rows >= minimumRows, inputCount > 0, outputCount > 0 else { return false }
@@ -157,7 +161,8 @@ public enum SmallLayerKernels {
         guard let parsed = Choice(rawValue: text.lowercased()) else {
             environmentNotes.withLock {
                 $0.append(
-                    "\(environmentVariable)=\(text) is not one of \(Choice.allCases.map(\.rawValue).joined(separator: ", ")); using automatic")
+                    "\(environmentVariable)=\(text) is not one of \(Choice.allCases.map(\.rawValue).joined(separator: ", ")); using automatic"
+                )
             }
             return .automatic
         }

@@ -85,13 +85,21 @@ extension Tensor {
     }
 
     /// Elementwise a + b with broadcasting.
-    public static func + (left: Tensor, right: Tensor) -> Tensor { broadcasting(left, right, operation: "+") { $0 + $1 } }
+    public static func + (left: Tensor, right: Tensor) -> Tensor {
+        broadcasting(left, right, operation: "+") { $0 + $1 }
+    }
     /// Elementwise a − b with broadcasting.
-    public static func - (left: Tensor, right: Tensor) -> Tensor { broadcasting(left, right, operation: "-") { $0 - $1 } }
+    public static func - (left: Tensor, right: Tensor) -> Tensor {
+        broadcasting(left, right, operation: "-") { $0 - $1 }
+    }
     /// Elementwise a ⊙ b with broadcasting.
-    public static func * (left: Tensor, right: Tensor) -> Tensor { broadcasting(left, right, operation: "*") { $0 * $1 } }
+    public static func * (left: Tensor, right: Tensor) -> Tensor {
+        broadcasting(left, right, operation: "*") { $0 * $1 }
+    }
     /// Elementwise a / b with broadcasting.
-    public static func / (left: Tensor, right: Tensor) -> Tensor { broadcasting(left, right, operation: "/") { $0 / $1 } }
+    public static func / (left: Tensor, right: Tensor) -> Tensor {
+        broadcasting(left, right, operation: "/") { $0 / $1 }
+    }
     /// x + c for every element.
     public static func + (left: Tensor, right: Float) -> Tensor { left.map { $0 + right } }
     /// x − c for every element.

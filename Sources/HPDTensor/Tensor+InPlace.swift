@@ -61,7 +61,8 @@ extension Tensor {
     public mutating func modifyScalars(_ body: (inout [Float]) -> Void) {
         let expected = count
         body(&scalars)
-        Precondition.check(scalars.count == expected, "modifyScalars changed the element count from \(expected) to \(scalars.count)")
+        Precondition.check(
+            scalars.count == expected, "modifyScalars changed the element count from \(expected) to \(scalars.count)")
     }
 
     /// x ← max(x, 0).

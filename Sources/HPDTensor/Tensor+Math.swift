@@ -155,7 +155,8 @@ extension Tensor {
         var values = [Float](repeating: 0, count: rows)
         for row in 0..<rows {
             let column = indices[row]
-            Precondition.check(column >= 0 && column < columns, "gatheringColumns: index \(column) out of range for shape \(shape)")
+            Precondition.check(
+                column >= 0 && column < columns, "gatheringColumns: index \(column) out of range for shape \(shape)")
             values[row] = scalars[row * columns + column]
         }
         return Tensor(shape: [rows, 1], scalars: values)

@@ -23,7 +23,8 @@ extension Tensor {
         let n = transposeRight ? right.rows : right.columns
         Precondition.check(
             k == rightInner,
-            "matmul: inner dimensions differ, \(left.shape)\(transposeLeft ? "ᵀ" : "") · \(right.shape)\(transposeRight ? "ᵀ" : "")")
+            "matmul: inner dimensions differ, \(left.shape)\(transposeLeft ? "ᵀ" : "") · \(right.shape)\(transposeRight ? "ᵀ" : "")"
+        )
         Precondition.check(
             output.rows == m && output.columns == n,
             "matmul: output shape \(output.shape) is not [\(m), \(n)] for \(left.shape) · \(right.shape)")
@@ -37,7 +38,8 @@ extension Tensor {
         if m == 1 && !transposeLeft {
             // A single row: y = op(B)ᵀ·x as a matrix-vector product.
             if n * k <= 256 {
-                smallRowProduct(left, right, transposeRight: transposeRight, n: n, k: k, alpha: alpha, beta: beta, into: &output)
+                smallRowProduct(
+                    left, right, transposeRight: transposeRight, n: n, k: k, alpha: alpha, beta: beta, into: &output)
             } else {
                 BLAS.gemv(
                     right.scalars, rows: right.rows, columns: right.columns, transpose: !transposeRight, left.scalars,
@@ -116,8 +118,10 @@ extension Tensor {
     static func checkLinearShapes(_ input: Tensor, weight: Tensor, bias: Tensor, output: Tensor) {
         Precondition.check(
             input.columns == weight.columns,
-            "linear: input \(input.shape) has \(input.columns) features, weight \(weight.shape) expects \(weight.columns)")
-        Precondition.check(bias.count == weight.rows, "linear: bias \(bias.shape) does not match weight \(weight.shape)")
+            "linear: input \(input.shape) has \(input.columns) features, weight \(weight.shape) expects \(weight.columns)"
+        )
+        Precondition.check(
+            bias.count == weight.rows, "linear: bias \(bias.shape) does not match weight \(weight.shape)")
         Precondition.check(
             output.rows == input.rows && output.columns == weight.rows,
             "linear: output \(output.shape) is not [\(input.rows), \(weight.rows)]")

@@ -40,7 +40,8 @@ public struct Tensor: Sendable, Equatable {
     public init(_ nestedRows: [[Float]]) {
         let columnCount = nestedRows.first?.count ?? 0
         for (index, row) in nestedRows.enumerated() {
-            Precondition.check(row.count == columnCount, "row \(index) has \(row.count) values, expected \(columnCount)")
+            Precondition.check(
+                row.count == columnCount, "row \(index) has \(row.count) values, expected \(columnCount)")
         }
         self.init(shape: [nestedRows.count, columnCount], scalars: nestedRows.flatMap { $0 })
     }
@@ -58,7 +59,9 @@ public struct Tensor: Sendable, Equatable {
     /// A tensor whose elements are unspecified (to be overwritten at once): skips zero-filling large outputs.
     static func uninitialized(_ shape: [Int]) -> Tensor {
         let count = shape.reduce(1, *)
-        return Tensor(shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count })
+        return Tensor(
+            shape: shape, scalars: [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        )
     }
 
     /// A tensor of zeros.
@@ -155,7 +158,8 @@ public struct Tensor: Sendable, Equatable {
         Precondition.check(!parts.isEmpty, "concatenatingColumns needs at least one tensor")
         let rowCount = parts[0].rows
         for part in parts {
-            Precondition.check(part.rows == rowCount, "concatenatingColumns: shape \(part.shape) does not have \(rowCount) rows")
+            Precondition.check(
+                part.rows == rowCount, "concatenatingColumns: shape \(part.shape) does not have \(rowCount) rows")
         }
         let columnCount = parts.reduce(0) { $0 + $1.columns }
         var values = [Float](repeating: 0, count: rowCount * columnCount)

@@ -42,7 +42,9 @@ public final class Variable {
 
     /// Adds `contribution` (the shape of `value`) to this variable's gradient; for custom operations' rules.
     public func accumulateGradient(_ contribution: Tensor) {
-        Precondition.check(contribution.count == value.count, "accumulateGradient: \(contribution.shape) for a value of shape \(value.shape)")
+        Precondition.check(
+            contribution.count == value.count,
+            "accumulateGradient: \(contribution.shape) for a value of shape \(value.shape)")
         accumulate(contribution)
     }
 
@@ -94,7 +96,8 @@ public final class Variable {
 
     /// Back-propagates an explicit output gradient `seed` (same shape as `value`).
     public func backward(seed: Tensor) {
-        Precondition.check(seed.shape == value.shape, "backward(seed:): seed \(seed.shape) does not match \(value.shape)")
+        Precondition.check(
+            seed.shape == value.shape, "backward(seed:): seed \(seed.shape) does not match \(value.shape)")
         guard requiresGradient else { return }
         let order = topologicalOrder()
         for node in order where node.backwardRule != nil { node.gradient = nil }

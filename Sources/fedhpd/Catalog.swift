@@ -11,15 +11,18 @@ enum Catalog {
         presetAgents: AgentPresets.lunarLander, agentDefaults: AgentPresets.discreteDefaults(),
         publicStateRecipe: PublicStateRecipe(
             agent: AgentSpecification(
-                hiddenSizes: [256, 256], activations: [.tanh, .tanh], reinforce: AgentPresets.discreteDefaults(learningRate: 4e-4)),
+                hiddenSizes: [256, 256], activations: [.tanh, .tanh],
+                reinforce: AgentPresets.discreteDefaults(learningRate: 4e-4)),
             episodes: 4000, firstCheckpoint: 2000, checkpointEvery: 100, testSeeds: 10, greedy: true, standardize: true,
             principalComponents: 3, clusters: 10),
         makeEnvironment: { stream in LunarLander(seed: 0, stream: stream) })
 
     static let invertedPendulum = EnvironmentSpecification(
         id: "InvertedPendulum-v4", aliases: ["InvertedPendulum-v2", "InvertedPendulum", "invertedpendulum"],
-        observationSize: 4, actionSpace: .continuous(low: [-3], high: [3]), thresholds: [500, 950], defaultEpisodes: 6000,
-        publicStateCount: 5000, presetAgents: AgentPresets.invertedPendulum, agentDefaults: AgentPresets.continuousDefaults(),
+        observationSize: 4, actionSpace: .continuous(low: [-3], high: [3]), thresholds: [500, 950],
+        defaultEpisodes: 6000,
+        publicStateCount: 5000, presetAgents: AgentPresets.invertedPendulum,
+        agentDefaults: AgentPresets.continuousDefaults(),
         publicStateRecipe: PublicStateRecipe(
             agent: AgentPresets.invertedPendulum[1], episodes: 3000, firstCheckpoint: 1500, checkpointEvery: 150,
             testSeeds: 10, greedy: false, standardize: false, principalComponents: 2, clusters: 5),

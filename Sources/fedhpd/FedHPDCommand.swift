@@ -11,7 +11,10 @@ struct FedHPDCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fedhpd",
         abstract: "FedHPD — heterogeneous federated reinforcement learning via policy distillation.",
-        subcommands: [TrainCommand.self, EvaluateCommand.self, WatchCommand.self, CompareCommand.self, PublicStatesCommand.self, ReproduceCommand.self, InfoCommand.self, ServeCommand.self, JoinCommand.self])
+        subcommands: [
+            TrainCommand.self, EvaluateCommand.self, WatchCommand.self, CompareCommand.self, PublicStatesCommand.self,
+            ReproduceCommand.self, InfoCommand.self, ServeCommand.self, JoinCommand.self,
+        ])
 
     @Flag(help: "Print the package version and the BLAS kernel set in use, then exit.")
     var version = false

@@ -9,7 +9,8 @@ import HPDNetwork
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve a FedHPD federation over gRPC: own the public states and the schedule, aggregate, write the run folder.",
+        abstract:
+            "Serve a FedHPD federation over gRPC: own the public states and the schedule, aggregate, write the run folder.",
         discussion: """
             Waits for --agents-expected agents (hosted by `fedhpd join` clients), then for every distillation event and
             part collects their action distributions, aggregates them in agent-index order and returns the consensus.
@@ -17,10 +18,16 @@ struct ServeCommand: ParsableCommand {
             `fedhpd train` (plus exclusions.csv and server.log) under --out and exits 0. See docs/NETWORK.md.
             """)
 
-    @Option(help: "Environment id: CartPole-v1, LunarLander-v3, InvertedPendulum-v4, or any id with --observation-size and --actions/--action-dimensions.")
+    @Option(
+        help:
+            "Environment id: CartPole-v1, LunarLander-v3, InvertedPendulum-v4, or any id with --observation-size and --actions/--action-dimensions."
+    )
     var env = "CartPole-v1"
     @OptionGroup var task: ServedTaskOptions
-    @Option(help: "fedhpd, or nofed (independent learners: no distillation events; no public states needed). DPA-FedRL is not served (its server steps the task).")
+    @Option(
+        help:
+            "fedhpd, or nofed (independent learners: no distillation events; no public states needed). DPA-FedRL is not served (its server steps the task)."
+    )
     var method = "fedhpd"
     @Option(help: "Distillation interval d (episodes between events).")
     var interval = 5
@@ -30,7 +37,10 @@ struct ServeCommand: ParsableCommand {
     var seed: UInt64 = 20
     @Option(name: .customLong("agents-expected"), help: "How many agents the run waits for (required).")
     var agentsExpected: Int?
-    @Option(help: "The roster written to config.json/summary.json: 'paper' (default for a simulated task), 'undisclosed' (default otherwise) or a JSON file (as for train); it must list --agents-expected agents. Places assigned by the server are recorded as undisclosed.")
+    @Option(
+        help:
+            "The roster written to config.json/summary.json: 'paper' (default for a simulated task), 'undisclosed' (default otherwise) or a JSON file (as for train); it must list --agents-expected agents. Places assigned by the server are recorded as undisclosed."
+    )
     var agents: String?
     @Option(name: .customLong("public-states"), help: "'auto' (build and cache) or a CSV file.")
     var publicStates = "auto"
@@ -73,10 +83,12 @@ struct ServeCommand: ParsableCommand {
         guard federation.participation == nil, federation.dropoutProbability == nil, federation.adversarialAgents == nil
         else {
             throw CommandError(
-                "fedhpd serve takes --aggregation only; a remote adversary is a client started with fedhpd join --adversarial")
+                "fedhpd serve takes --aggregation only; a remote adversary is a client started with fedhpd join --adversarial"
+            )
         }
         guard let agentsExpected else {
-            throw CommandError("fedhpd serve (Network): give --agents-expected N, the number of agents the federation waits for")
+            throw CommandError(
+                "fedhpd serve (Network): give --agents-expected N, the number of agents the federation waits for")
         }
         guard agentsExpected > 0 else { throw CommandError("--agents-expected must be positive") }
         let chosen = try ServedMethod.parse(method)
@@ -84,11 +96,13 @@ struct ServeCommand: ParsableCommand {
         let simulated = !environment.presetAgents.isEmpty
         let setup = RunSetup(quiet: quiet)
         let rosterSource = agents ?? (simulated ? "paper" : "undisclosed")
-        let roster = rosterSource == "undisclosed"
+        let roster =
+            rosterSource == "undisclosed"
             ? Array(repeating: ServedTask.undisclosedAgent(for: environment), count: agentsExpected)
             : try setup.loadAgents(rosterSource, environment: environment)
         guard roster.count == agentsExpected else {
-            throw CommandError("--agents \(rosterSource) lists \(roster.count) agents but --agents-expected is \(agentsExpected)")
+            throw CommandError(
+                "--agents \(rosterSource) lists \(roster.count) agents but --agents-expected is \(agentsExpected)")
         }
         guard simulated || publicStates != "auto" || chosen == .nofed else {
             throw CommandError(
@@ -96,13 +110,15 @@ struct ServeCommand: ParsableCommand {
                     + "--public-states FILE (e.g. python -m fedhpd_client public-states --gym \(environment.id) …)")
         }
         let root = URL(fileURLWithPath: out)
-        let states = chosen == .nofed
+        let states =
+            chosen == .nofed
             ? ServedMethod.placeholderStates(for: environment)
             : try setup.resolvePublicStates(
                 publicStates, method: publicStatesMethod, environment: environment, seed: seed, root: root)
         var run = FederationConfiguration(
             environment: environment.id, method: chosen, interval: chosen == .nofed ? 1 : interval,
-            episodes: episodes ?? environment.defaultEpisodes, seed: seed, loops: loops, partSize: partSize, agents: roster,
+            episodes: episodes ?? environment.defaultEpisodes, seed: seed, loops: loops, partSize: partSize,
+            agents: roster,
             publicStates: chosen == .nofed ? nil : PublicStatesRecord(states))
         try federation.apply(to: &run)
         do { try run.validate() } catch { throw CommandError("\(error)") }
@@ -112,7 +128,8 @@ struct ServeCommand: ParsableCommand {
         case .none, .incomplete: break
         case .complete: throw CommandError("\(folder.url.path) is already complete; choose another --out or remove it")
         }
-        var configuration = NetworkServerConfiguration(run: run, environment: environment, publicStates: states, folder: folder)
+        var configuration = NetworkServerConfiguration(
+            run: run, environment: environment, publicStates: states, folder: folder)
         configuration.aggregation = try AggregationChoice.strategy(named: run.aggregation)
         configuration.host = host
         configuration.port = port
@@ -172,13 +189,25 @@ struct JoinCommand: ParsableCommand {
     var connectTimeout = 60.0
     @Option(name: .customLong("retry-timeout"), help: "Seconds to retry a lost server before giving up.")
     var retryTimeout = 60.0
-    @Option(name: .customLong("inject-fault"), help: ArgumentHelp("Testing: KIND:AGENT@EPISODE or crash@EPISODE.", visibility: .hidden))
+    @Option(
+        name: .customLong("inject-fault"),
+        help: ArgumentHelp("Testing: KIND:AGENT@EPISODE or crash@EPISODE.", visibility: .hidden))
     var injectFault: [String] = []
-    @Option(help: "Keep the hosted agents' trained policies under OUT/<run name>/policies/ (weights never leave this process).")
+    @Option(
+        help:
+            "Keep the hosted agents' trained policies under OUT/<run name>/policies/ (weights never leave this process)."
+    )
     var out = "runs"
-    @Option(name: .customLong("run-fingerprint"), help: "Join only the run with this configuration fingerprint (fedhpd serve logs it); another run refuses this client.")
+    @Option(
+        name: .customLong("run-fingerprint"),
+        help:
+            "Join only the run with this configuration fingerprint (fedhpd serve logs it); another run refuses this client."
+    )
     var runFingerprint: String?
-    @Flag(help: "Every hosted agent uploads confidently wrong distributions (all mass on its least likely action): a remote adversary for robustness experiments.")
+    @Flag(
+        help:
+            "Every hosted agent uploads confidently wrong distributions (all mass on its least likely action): a remote adversary for robustness experiments."
+    )
     var adversarial = false
     @Flag(help: "Print only errors and the result.")
     var quiet = false
@@ -215,8 +244,10 @@ struct JoinCommand: ParsableCommand {
             }
             let log = NetworkLog(prefix: "join \(configuration.name)", quiet: quiet)
             let report = try NetworkClient.run(configuration, log: log)
-            print("run complete: \(report.runFolder) (on the server); this client's policies under \(out)/"
-                + (report.missedDigestions > 0 ? "; this client's agents skipped \(report.missedDigestions) digestion(s)" : ""))
+            print(
+                "run complete: \(report.runFolder) (on the server); this client's policies under \(out)/"
+                    + (report.missedDigestions > 0
+                        ? "; this client's agents skipped \(report.missedDigestions) digestion(s)" : ""))
         } catch let error as NetworkError {
             throw CommandError(error.description)
         }
@@ -234,7 +265,8 @@ struct SharedSecretOptions: ParsableArguments {
     func resolvedToken() throws -> String? {
         if let file = tokenFile {
             do {
-                let text = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(
+                    in: .whitespacesAndNewlines)
                 guard !text.isEmpty else { throw CommandError("--token-file \(file) is empty") }
                 return text
             } catch let error as CommandError { throw error } catch {
@@ -280,7 +312,9 @@ enum NetworkOptions {
             }
             numbers += Array(range)
         }
-        guard Set(numbers).count == numbers.count else { throw CommandError("--agents \(text): an agent is listed twice") }
+        guard Set(numbers).count == numbers.count else {
+            throw CommandError("--agents \(text): an agent is listed twice")
+        }
         return (String(text[..<colon]), numbers.sorted())
     }
 }

@@ -36,7 +36,8 @@ final class ProgressReporter {
         let filled = width * done / total
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let text = String(
-            format: "%@ %@ %d/%d  system MA100 %.1f  ETA %@", label, bar, done, total, movingAverage, Self.clock(remaining))
+            format: "%@ %@ %d/%d  system MA100 %.1f  ETA %@", label, bar, done, total, movingAverage,
+            Self.clock(remaining))
         FileHandle.standardError.write(Data(((interactive ? "\r" : "") + text + (interactive ? "" : "\n")).utf8))
     }
 

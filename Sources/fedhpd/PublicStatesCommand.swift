@@ -6,7 +6,9 @@ import HPDFederation
 struct PublicStatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "public-states",
-        abstract: "Build a public state set: train a virtual agent, roll out its checkpoints, PCA + k-means++, equal draws per cluster.")
+        abstract:
+            "Build a public state set: train a virtual agent, roll out its checkpoints, PCA + k-means++, equal draws per cluster."
+    )
 
     @Option(help: "Environment id.")
     var env = "CartPole-v1"
@@ -14,11 +16,15 @@ struct PublicStatesCommand: ParsableCommand {
     var count: Int?
     @Option(
         name: [.customLong("selection"), .customLong("method")],
-        help: "equal-per-cluster (the reference's recipe; alias cluster), single-cluster (all from one random cluster) or uniform (from the whole rollout pool; alias random).")
+        help:
+            "equal-per-cluster (the reference's recipe; alias cluster), single-cluster (all from one random cluster) or uniform (from the whole rollout pool; alias random)."
+    )
     var method = "equal-per-cluster"
     @Option(help: "Seed of the virtual agent and the selection.")
     var seed: UInt64 = 0
-    @Option(name: .customLong("virtual-agent-episodes"), help: "Override the recipe's training episodes (checkpoints are spread over the second half).")
+    @Option(
+        name: .customLong("virtual-agent-episodes"),
+        help: "Override the recipe's training episodes (checkpoints are spread over the second half).")
     var virtualAgentEpisodes: Int?
     @Option(help: "Output CSV (written atomically).")
     var out: String
@@ -42,11 +48,14 @@ struct PublicStatesCommand: ParsableCommand {
         }
         let set: PublicStateSet
         do {
-            set = try PublicStateBuilder(environment: environment, recipe: recipe).build(count: total, method: selection, seed: seed) { message in
+            set = try PublicStateBuilder(environment: environment, recipe: recipe).build(
+                count: total, method: selection, seed: seed
+            ) { message in
                 FileHandle.standardError.write(Data((message + "\n").utf8))
             }
         } catch let error as FederationError where error.description.contains("count") {
-            throw CommandError("--count: " + error.description.replacingOccurrences(of: "invalid configuration: ", with: ""))
+            throw CommandError(
+                "--count: " + error.description.replacingOccurrences(of: "invalid configuration: ", with: ""))
         }
         try set.write(to: URL(fileURLWithPath: out))
         print("wrote \(set.count) states (\(set.states.columns) columns) to \(out); checksum \(set.checksum)")

@@ -47,7 +47,9 @@ final class ReproduceRunner {
             environment: environment.id, method: cell.setting.method, interval: cell.setting.interval,
             episodes: episodes ?? environment.defaultEpisodes, seed: cell.seed, agents: environment.presetAgents,
             publicStates: states.map(PublicStatesRecord.init))
-        do { try configuration.validate(requiringEvents: false) } catch { throw CommandError("\(cell.description): \(error)") }
+        do { try configuration.validate(requiringEvents: false) } catch {
+            throw CommandError("\(cell.description): \(error)")
+        }
         return (configuration, states)
     }
 

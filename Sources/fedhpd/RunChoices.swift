@@ -71,9 +71,12 @@ extension RunChoices {
         }
         let file: File
         do { file = try StrictJSON.decode(File.self, from: data, file: path, keys: Self.fileKeys) } catch {
-            throw CommandError("--config \(error.description.replacingOccurrences(of: "invalid configuration: ", with: ""))")
+            throw CommandError(
+                "--config \(error.description.replacingOccurrences(of: "invalid configuration: ", with: ""))")
         }
-        func fail(_ key: String, _ reason: String) -> CommandError { CommandError("--config \(path): '\(key)': \(reason)") }
+        func fail(_ key: String, _ reason: String) -> CommandError {
+            CommandError("--config \(path): '\(key)': \(reason)")
+        }
         func list<Item: ListItem>(_ key: String, _ value: CommaList?) throws -> CommaSeparated<Item>? {
             guard let value else { return nil }
             do { return try CommaSeparated<Item>(parsing: value.text) } catch { throw fail(key, error.description) }

@@ -46,7 +46,8 @@ struct RunPlan {
         }
         if federation.isSet && !methods.contains(.fedhpd) {
             throw CommandError(
-                "--aggregation, --participation, --dropout-probability and --adversarial-agents apply to --method fedhpd")
+                "--aggregation, --participation, --dropout-probability and --adversarial-agents apply to --method fedhpd"
+            )
         }
         let out = choices.out ?? RunChoices.Defaults.out
         try OutputLocation.checkFolder(out, option: "--out")
@@ -64,7 +65,8 @@ struct RunPlan {
         }
         if let folder = choices.initPolicies {
             do {
-                initialPolicies = try InitialPoliciesRecord(folder: URL(fileURLWithPath: folder), agentCount: agents.count)
+                initialPolicies = try InitialPoliciesRecord(
+                    folder: URL(fileURLWithPath: folder), agentCount: agents.count)
             } catch { throw CommandError("--init-policies: \(error)") }
         }
         // Every configuration this plan will run, checked now: nothing is built or written for a plan with a bad one.

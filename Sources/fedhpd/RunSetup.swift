@@ -42,7 +42,8 @@ struct RunSetup {
     func loadAgents(_ source: String, environment: EnvironmentSpecification) throws -> [AgentSpecification] {
         if source == "paper" { return environment.presetAgents }
         do {
-            return try AgentFileEntry.readAgents(from: URL(fileURLWithPath: source), defaults: environment.agentDefaults)
+            return try AgentFileEntry.readAgents(
+                from: URL(fileURLWithPath: source), defaults: environment.agentDefaults)
         } catch let error as FileSystemError {
             throw CommandError("--agents \(source): cannot be read (\(error.reason))")
         } catch {
@@ -52,7 +53,10 @@ struct RunSetup {
 
     /// The public state set in the CSV file `path`; an error names `--public-states`, the file and the line.
     func loadPublicStates(_ path: String, environment: EnvironmentSpecification) throws -> PublicStateSet {
-        do { return try PublicStateSet.load(from: URL(fileURLWithPath: path), observationSize: environment.observationSize) } catch {
+        do {
+            return try PublicStateSet.load(
+                from: URL(fileURLWithPath: path), observationSize: environment.observationSize)
+        } catch {
             throw CommandError("--public-states: \(error)")
         }
     }
@@ -62,18 +66,26 @@ struct RunSetup {
     ) throws -> PublicStateSet {
         if source != "auto" { return try loadPublicStates(source, environment: environment) }
         guard let selection = PublicStateBuilder.SelectionMethod(name: method) else {
-            throw CommandError("--public-states-method must be \(PublicStateBuilder.SelectionMethod.accepted), got '\(method)'")
+            throw CommandError(
+                "--public-states-method must be \(PublicStateBuilder.SelectionMethod.accepted), got '\(method)'")
         }
         let cache = root.appendingPathComponent("public-states")
-            .appendingPathComponent("\(environment.id)__\(selection.rawValue)__seed\(seed)__\(environment.publicStateCount).csv")
+            .appendingPathComponent(
+                "\(environment.id)__\(selection.rawValue)__seed\(seed)__\(environment.publicStateCount).csv")
         if FileManager.default.fileExists(atPath: cache.path) {
             let loaded = try PublicStateSet.load(from: cache, observationSize: environment.observationSize)
-            return PublicStateSet(states: loaded.states, source: "auto (cached \(cache.standardizedFileURL.path))", filePath: cache.standardizedFileURL.path)
+            return PublicStateSet(
+                states: loaded.states, source: "auto (cached \(cache.standardizedFileURL.path))",
+                filePath: cache.standardizedFileURL.path)
         }
-        log("building the public state set for seed \(seed) (virtual agent \(environment.publicStateRecipe.agent.label), \(environment.publicStateRecipe.episodes) episodes)…")
+        log(
+            "building the public state set for seed \(seed) (virtual agent \(environment.publicStateRecipe.agent.label), \(environment.publicStateRecipe.episodes) episodes)…"
+        )
         let built = try PublicStateBuilder(environment: environment).build(
             count: environment.publicStateCount, method: selection, seed: seed)
         try built.write(to: cache)
-        return PublicStateSet(states: built.states, source: "auto (cached \(cache.standardizedFileURL.path))", filePath: cache.standardizedFileURL.path)
+        return PublicStateSet(
+            states: built.states, source: "auto (cached \(cache.standardizedFileURL.path))",
+            filePath: cache.standardizedFileURL.path)
     }
 }

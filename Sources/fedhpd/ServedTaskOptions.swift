@@ -12,11 +12,15 @@ import HPDNetwork
 /// (e.g. a Gymnasium task whose agents are hosted by Python clients). The server never steps the task: it needs only
 /// the public state set's width and the action distributions' family.
 struct ServedTaskOptions: ParsableArguments {
-    @Option(name: .customLong("observation-size"), help: "For a task this server does not simulate: the observation length.")
+    @Option(
+        name: .customLong("observation-size"), help: "For a task this server does not simulate: the observation length."
+    )
     var observationSize: Int?
     @Option(help: "For a task this server does not simulate: the number of discrete actions (categorical policies).")
     var actions: Int?
-    @Option(name: .customLong("action-dimensions"), help: "For a task this server does not simulate: continuous action dimensions (Gaussian policies).")
+    @Option(
+        name: .customLong("action-dimensions"),
+        help: "For a task this server does not simulate: continuous action dimensions (Gaussian policies).")
     var actionDimensions: Int?
 
     /// Whether the task is described by its sizes.
@@ -32,8 +36,12 @@ struct ServedTaskOptions: ParsableArguments {
                         + "--observation-size N and --actions N (discrete) or --action-dimensions N (continuous)")
             }
         }
-        guard let observationSize else { throw CommandError("--env \(id): give --observation-size N with --actions or --action-dimensions") }
-        guard observationSize > 0 else { throw CommandError("--observation-size must be positive, got \(observationSize)") }
+        guard let observationSize else {
+            throw CommandError("--env \(id): give --observation-size N with --actions or --action-dimensions")
+        }
+        guard observationSize > 0 else {
+            throw CommandError("--observation-size must be positive, got \(observationSize)")
+        }
         let space: ActionSpace
         switch (actions, actionDimensions) {
         case (let count?, nil):
@@ -43,7 +51,8 @@ struct ServedTaskOptions: ParsableArguments {
             guard dimensions >= 1 else { throw CommandError("--action-dimensions must be positive, got \(dimensions)") }
             space = ServedTask.continuous(dimensions: dimensions)
         default:
-            throw CommandError("--env \(id): give exactly one of --actions N (discrete) and --action-dimensions N (continuous)")
+            throw CommandError(
+                "--env \(id): give exactly one of --actions N (discrete) and --action-dimensions N (continuous)")
         }
         if let known = try? Catalog.all.specification(for: id) {
             let sameKind: Bool
@@ -80,7 +89,8 @@ enum ServedMethod {
         case .nofed?: return .nofed
         case .dpa?:
             throw CommandError(
-                "--method dpa is not served: DPA-FedRL's server steps the task itself each event (use fedhpd train --method dpa)")
+                "--method dpa is not served: DPA-FedRL's server steps the task itself each event (use fedhpd train --method dpa)"
+            )
         case nil: throw CommandError("--method '\(text)': serve runs fedhpd or nofed")
         }
     }
@@ -89,7 +99,9 @@ enum ServedMethod {
     /// not recorded in config.json.
     static func placeholderStates(for environment: EnvironmentSpecification) -> PublicStateSet {
         PublicStateSet(
-            states: Tensor(rows: 1, columns: environment.observationSize, scalars: Array(repeating: 0, count: environment.observationSize)),
+            states: Tensor(
+                rows: 1, columns: environment.observationSize,
+                scalars: Array(repeating: 0, count: environment.observationSize)),
             source: "none (nofed)")
     }
 }

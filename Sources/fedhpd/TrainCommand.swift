@@ -16,11 +16,18 @@ struct TrainCommand: ParsableCommand {
             """)
 
     @OptionGroup var options: RunOptions
-    @Option(name: .customLong("checkpoint-every"), help: "Write a checkpoint every N episodes (0: only at the end of the run, before the results are written).")
+    @Option(
+        name: .customLong("checkpoint-every"),
+        help: "Write a checkpoint every N episodes (0: only at the end of the run, before the results are written).")
     var checkpointEvery = 100
-    @Option(name: .customLong("save-every"), help: "Also keep every agent's policy every N episodes under policies/episode-<e>/ (0: only at the end).")
+    @Option(
+        name: .customLong("save-every"),
+        help: "Also keep every agent's policy every N episodes under policies/episode-<e>/ (0: only at the end).")
     var saveEvery = 0
-    @Option(help: "Resume the run in this run folder (the one holding config.json) from its newest valid checkpoint. Configuration flags may be repeated only with the run's values; --threads, --checkpoint-every, --save-every, --tensorboard and --quiet may change.")
+    @Option(
+        help:
+            "Resume the run in this run folder (the one holding config.json) from its newest valid checkpoint. Configuration flags may be repeated only with the run's values; --threads, --checkpoint-every, --save-every, --tensorboard and --quiet may change."
+    )
     var resume: String?
     @Flag(help: "Also write TensorBoard event files under RUN_DIR/tensorboard/ while training (also when resuming).")
     var tensorboard = false
@@ -50,7 +57,8 @@ struct TrainCommand: ParsableCommand {
             for seed in plan.seeds {
                 let publicStateSet = method == .fedhpd ? try plan.publicStateSet(seed: seed, setup: setup) : nil
                 let configuration = try plan.configuration(
-                    method: method, interval: interval, seed: seed, publicStates: publicStateSet.map(PublicStatesRecord.init))
+                    method: method, interval: interval, seed: seed,
+                    publicStates: publicStateSet.map(PublicStatesRecord.init))
                 let folder = RunFolder(root: plan.root, configuration: configuration)
                 if try setup.existingRun(in: folder, configuration: configuration) == .complete {
                     log("skipping \(configuration.runName): already complete")
@@ -58,7 +66,8 @@ struct TrainCommand: ParsableCommand {
                     continue
                 }
                 // Built (and warm-started) before anything is written, so a refused policy file leaves no run folder.
-                let training = try makeTraining(configuration, environment: environment, publicStates: publicStateSet, threads: plan.threads)
+                let training = try makeTraining(
+                    configuration, environment: environment, publicStates: publicStateSet, threads: plan.threads)
                 if !FileManager.default.fileExists(atPath: folder.configurationURL.path) {
                     try writing { try folder.writeConfiguration(configuration) }
                 }
@@ -75,7 +84,9 @@ struct TrainCommand: ParsableCommand {
 
     /// Resumes (if checkpoints exist), trains to the end with periodic checkpoints and writes the results.
     /// Returns false when stopped by SIGINT/SIGTERM (after writing a checkpoint).
-    func execute(_ training: FederatedTraining, in folder: RunFolder, environment: EnvironmentSpecification) throws -> Bool {
+    func execute(
+        _ training: FederatedTraining, in folder: RunFolder, environment: EnvironmentSpecification
+    ) throws -> Bool {
         let configuration = training.configuration
         let resumedFrom = try folder.restoreNewestCheckpoint(into: training)
         if resumedFrom > 0 { log("\(configuration.runName): resuming after episode \(resumedFrom)") }
@@ -102,7 +113,8 @@ struct TrainCommand: ParsableCommand {
         progress.finish()
         if let checkpointError { throw CommandError("\(checkpointError)") }
         if let divergence = training.divergence {
-            let kept = folder.checkpointFiles().first.map { "its last good checkpoint \($0.path) is kept" }
+            let kept =
+                folder.checkpointFiles().first.map { "its last good checkpoint \($0.path) is kept" }
                 ?? "no checkpoint had been written"
             throw CommandError(
                 "\(configuration.runName): \(divergence); the run stopped (\(kept)). Lower that agent's learning rate "
@@ -110,18 +122,27 @@ struct TrainCommand: ParsableCommand {
         }
         if !training.isFinished {
             let written = try writing { try folder.writeCheckpoint(of: training) }
-            log("stopped after episode \(training.returns.count); checkpoint \(written.url.path). Continue with: fedhpd train --resume \(folder.url.path)")
+            log(
+                "stopped after episode \(training.returns.count); checkpoint \(written.url.path). Continue with: fedhpd train --resume \(folder.url.path)"
+            )
             return false
         }
         // End-of-run checkpoint, policies, results (summary.json last), then the checkpoints go: a failed write
         // names the file and a rerun finishes from the checkpoint.
         do { try folder.complete(training, thresholds: environment.thresholds) } catch {
-            throw CommandError("\(error); the finished training is kept in \(folder.checkpointsURL.path): "
-                + "fix the cause and run the same command again (or fedhpd train --resume \(folder.url.path)) to write the results")
+            throw CommandError(
+                "\(error); the finished training is kept in \(folder.checkpointsURL.path): "
+                    + "fix the cause and run the same command again (or fedhpd train --resume \(folder.url.path)) to write the results"
+            )
         }
         summariseExclusions(of: training)
-        let summary = RunSummary(configuration: configuration, returns: training.returns, thresholds: environment.thresholds, exclusions: training.exclusions)
-        log(String(format: "%@: system whole-run %.1f, last-100 %.1f  (%@)", configuration.runName, summary.system.wholeRunMean, summary.system.last100Mean, folder.url.path))
+        let summary = RunSummary(
+            configuration: configuration, returns: training.returns, thresholds: environment.thresholds,
+            exclusions: training.exclusions)
+        log(
+            String(
+                format: "%@: system whole-run %.1f, last-100 %.1f  (%@)", configuration.runName,
+                summary.system.wholeRunMean, summary.system.last100Mean, folder.url.path))
         return true
     }
 
@@ -133,7 +154,8 @@ struct TrainCommand: ParsableCommand {
         var text = departures.map { "warning: \(name): \($0)\n" }.joined()
         let reports = training.exclusions.filter { !$0.contains("left the federation") }
         if let first = reports.first {
-            text += "warning: \(name): \(reports.count) report(s) were excluded from a consensus (first: \(first)); "
+            text +=
+                "warning: \(name): \(reports.count) report(s) were excluded from a consensus (first: \(first)); "
                 + "every one is listed in summary.json's exclusions\n"
         }
         FileHandle.standardError.write(Data(text.utf8))
@@ -141,12 +163,15 @@ struct TrainCommand: ParsableCommand {
 
     /// The run's trainer, its agents warm-started from the configuration's initial policies if it has them.
     func makeTraining(
-        _ configuration: FederationConfiguration, environment: EnvironmentSpecification, publicStates: PublicStateSet?, threads: Int
+        _ configuration: FederationConfiguration, environment: EnvironmentSpecification, publicStates: PublicStateSet?,
+        threads: Int
     ) throws -> FederatedTraining {
         let training = try FederatedTraining(
             configuration: configuration, environment: environment, publicStates: publicStates, threads: threads)
         if let initialPolicies = configuration.initialPolicies {
-            do { try training.loadInitialPolicies(initialPolicies) } catch { throw CommandError("--init-policies: \(error)") }
+            do { try training.loadInitialPolicies(initialPolicies) } catch {
+                throw CommandError("--init-policies: \(error)")
+            }
         }
         return training
     }
@@ -166,7 +191,8 @@ struct TrainCommand: ParsableCommand {
             throw CommandError(
                 "--resume \(path): the flags given differ from the run's configuration:\n  "
                     + differences.joined(separator: "\n  ")
-                    + "\n(resume with the run's values or none; --threads, --checkpoint-every, --save-every, --tensorboard and --quiet may change)")
+                    + "\n(resume with the run's values or none; --threads, --checkpoint-every, --save-every, --tensorboard and --quiet may change)"
+            )
         }
         if let threads = requested.threads, !(1...4096).contains(threads) {
             throw CommandError("--threads must be in 1...4096, got \(threads)")
@@ -178,10 +204,14 @@ struct TrainCommand: ParsableCommand {
         let environment = try Catalog.all.specification(for: configuration.environment)
         var publicStateSet: PublicStateSet?
         if let record = configuration.publicStates {
-            guard let file = record.path else { throw CommandError("--resume: config.json does not say where the public state set is") }
+            guard let file = record.path else {
+                throw CommandError("--resume: config.json does not say where the public state set is")
+            }
             let loaded = try setup.loadPublicStates(file, environment: environment)
             guard loaded.checksum == record.checksum else {
-                throw CommandError("--resume: \(file) has changed since the run started (checksum \(loaded.checksum), expected \(record.checksum))")
+                throw CommandError(
+                    "--resume: \(file) has changed since the run started (checksum \(loaded.checksum), expected \(record.checksum))"
+                )
             }
             publicStateSet = PublicStateSet(states: loaded.states, source: record.source, filePath: file)
         }

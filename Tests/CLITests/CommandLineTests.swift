@@ -21,7 +21,8 @@ import Testing
         var text = "State\n"
         for index in 0..<count {
             let x = Double(index % 17) / 10 - 0.8
-            text += "\"\(x),\(Double(index % 5) / 10 - 0.2),\(Double(index % 7) / 50 - 0.06),\(Double(index % 11) / 10 - 0.5)\"\n"
+            text +=
+                "\"\(x),\(Double(index % 5) / 10 - 0.2),\(Double(index % 7) / 50 - 0.06),\(Double(index % 11) / 10 - 0.5)\"\n"
         }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try text.write(to: url, atomically: true, encoding: .utf8)
@@ -32,32 +33,48 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let states = root.appendingPathComponent("states.csv")
         try writeFixtureStates(to: states)
-        let outcome = try run(["train", "--env", "CartPole-v1", "--method", "fedhpd,nofed", "--interval", "5", "--episodes", "12",
-                               "--seeds", "20,25", "--public-states", states.path, "--part-size", "100", "--threads", "2",
-                               "--out", root.appendingPathComponent("runs").path])
+        let outcome = try run([
+            "train", "--env", "CartPole-v1", "--method", "fedhpd,nofed", "--interval", "5", "--episodes", "12",
+            "--seeds", "20,25", "--public-states", states.path, "--part-size", "100", "--threads", "2",
+            "--out", root.appendingPathComponent("runs").path,
+        ])
         #expect(outcome.status == 0, "\(outcome.error)")
-        #expect(outcome.output.contains("FedHPD d=5") && outcome.output.contains("NoFed") && outcome.output.contains("baseline"))
+        #expect(
+            outcome.output.contains("FedHPD d=5") && outcome.output.contains("NoFed")
+                && outcome.output.contains("baseline"))
         let runFolder = root.appendingPathComponent("runs/CartPole-v1__fedhpd-d5__seed20")
         for file in ["config.json", "rewards.csv", "kd_losses.csv", "summary.json", "curves.svg", "timings.json"]
-            + (1...10).map({ "policies/agent-\($0).safetensors" }) {
+            + (1...10).map({ "policies/agent-\($0).safetensors" })
+        {
             #expect(FileManager.default.fileExists(atPath: runFolder.appendingPathComponent(file).path), "\(file)")
         }
-        let rewards = try String(contentsOf: runFolder.appendingPathComponent("rewards.csv"), encoding: .utf8).split(separator: "\n")
+        let rewards = try String(contentsOf: runFolder.appendingPathComponent("rewards.csv"), encoding: .utf8).split(
+            separator: "\n")
         #expect(rewards.count == 13 && rewards[0].hasPrefix("Agent 1,Agent 2"))
         // 300 states in parts of 100 → 3 parts × 5 loops × 2 events (after episodes 5 and 10).
-        let losses = try String(contentsOf: runFolder.appendingPathComponent("kd_losses.csv"), encoding: .utf8).split(separator: "\n")
+        let losses = try String(contentsOf: runFolder.appendingPathComponent("kd_losses.csv"), encoding: .utf8).split(
+            separator: "\n")
         #expect(losses.count == 1 + 30)
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: runFolder.appendingPathComponent("summary.json"))) as! [String: Any]
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: runFolder.appendingPathComponent("summary.json")))
+            as! [String: Any]
         #expect((summary["system"] as? [String: Any])?["wholeRunMean"] is Double)
 
-        let compared = try run(["compare", root.appendingPathComponent("runs").path, "--svg", root.appendingPathComponent("compare.svg").path])
+        let compared = try run([
+            "compare", root.appendingPathComponent("runs").path, "--svg",
+            root.appendingPathComponent("compare.svg").path,
+        ])
         #expect(compared.status == 0, "\(compared.error)")
-        #expect(compared.output.contains("FedHPD d=5") && compared.output.contains("NoFed") && compared.output.contains("/2)"))
+        #expect(
+            compared.output.contains("FedHPD d=5") && compared.output.contains("NoFed")
+                && compared.output.contains("/2)"))
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("compare.svg").path))
 
         // Rerunning skips the complete runs.
-        let again = try run(["train", "--env", "CartPole-v1", "--method", "nofed", "--episodes", "12", "--seeds", "20",
-                             "--part-size", "100", "--out", root.appendingPathComponent("runs").path])
+        let again = try run([
+            "train", "--env", "CartPole-v1", "--method", "nofed", "--episodes", "12", "--seeds", "20",
+            "--part-size", "100", "--out", root.appendingPathComponent("runs").path,
+        ])
         #expect(again.status == 0 && again.error.contains("already complete"), "\(again.error)")
     }
 
@@ -72,7 +89,10 @@ import Testing
             run(["train", "--public-states", bad.path, "--episodes", "5", "--out", out.path]),
             run(["train", "--env", "Pong-v5", "--episodes", "5", "--out", out.path]),
             run(["train", "--method", "fedavg", "--episodes", "5", "--out", out.path]),
-            run(["train", "--agents", root.appendingPathComponent("missing.json").path, "--episodes", "5", "--out", out.path]),
+            run([
+                "train", "--agents", root.appendingPathComponent("missing.json").path, "--episodes", "5", "--out",
+                out.path,
+            ]),
             run(["train", "--episodes", "0", "--out", out.path]),
         ]
         #expect(outcomes[0].error.contains("bad.csv:3: has 3 values, expected 4"))
@@ -89,14 +109,18 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let agents = root.appendingPathComponent("agents.json")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try #"[{"hiddenSizes": [16], "activation": "tanh", "learningRate": 0.002}, {"hiddenSizes": [8, 8], "activations": ["relu", "tanh"], "learningRate": 0.001}]"#
+        try
+            #"[{"hiddenSizes": [16], "activation": "tanh", "learningRate": 0.002}, {"hiddenSizes": [8, 8], "activations": ["relu", "tanh"], "learningRate": 0.001}]"#
             .write(to: agents, atomically: true, encoding: .utf8)
         let out = root.appendingPathComponent("runs")
-        let trained = try run(["train", "--agents", agents.path, "--method", "nofed", "--episodes", "6", "--seeds", "3",
-                               "--checkpoint-every", "2", "--out", out.path])
+        let trained = try run([
+            "train", "--agents", agents.path, "--method", "nofed", "--episodes", "6", "--seeds", "3",
+            "--checkpoint-every", "2", "--out", out.path,
+        ])
         #expect(trained.status == 0, "\(trained.error)")
         let folder = out.appendingPathComponent("CartPole-v1__nofed__seed3")
-        let header = try String(contentsOf: folder.appendingPathComponent("rewards.csv"), encoding: .utf8).split(separator: "\n")[0]
+        let header = try String(contentsOf: folder.appendingPathComponent("rewards.csv"), encoding: .utf8).split(
+            separator: "\n")[0]
         #expect(header == "Agent 1,Agent 2")
         let refused = try run(["train", "--resume", folder.path, "--episodes", "9"])
         #expect(refused.status != 0 && refused.error.contains("episodes (6 vs 9)"))

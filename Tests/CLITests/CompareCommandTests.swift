@@ -19,7 +19,9 @@ import Testing
         #expect(trained.status == 0, "\(trained.error)")
 
         let once = try cli.run(["compare", out.path])
-        let twice = try cli.run(["compare", out.path, out.path, out.appendingPathComponent("CartPole-v1__nofed__seed20").path])
+        let twice = try cli.run([
+            "compare", out.path, out.path, out.appendingPathComponent("CartPole-v1__nofed__seed20").path,
+        ])
         #expect(once.status == 0 && twice.status == 0, "\(once.error) \(twice.error)")
         #expect(twice.output == once.output, "the same runs given twice must give the same table")
         #expect(twice.error.contains("given more than once"), "\(twice.error)")
@@ -28,7 +30,9 @@ import Testing
         let lowercase = try cli.run(["compare", out.path, "--baseline", "nofed"])
         #expect(lowercase.status == 0 && lowercase.output == once.output, "\(lowercase.error)\n\(lowercase.output)")
         let unknown = try cli.run(["compare", out.path, "--baseline", "fedhpd-d7"])
-        #expect(unknown.status != 0 && unknown.error.contains("no such setting") && unknown.error.contains("FedHPD d=5"), "\(unknown.error)")
+        #expect(
+            unknown.status != 0 && unknown.error.contains("no such setting") && unknown.error.contains("FedHPD d=5"),
+            "\(unknown.error)")
 
         // A copy of a run is the same experiment: refused, naming both folders.
         let copies = root.appendingPathComponent("copies")
@@ -36,7 +40,9 @@ import Testing
         let original = out.appendingPathComponent("CartPole-v1__nofed__seed20")
         try FileManager.default.copyItem(at: original, to: copies.appendingPathComponent("again"))
         let copied = try cli.run(["compare", out.path, copies.path])
-        #expect(copied.status != 0 && copied.error.contains("counted twice") && copied.error.contains("again"), "\(copied.error)")
+        #expect(
+            copied.status != 0 && copied.error.contains("counted twice") && copied.error.contains("again"),
+            "\(copied.error)")
 
         // A truncated rewards.csv is refused, naming the file; so is an empty folder of runs.
         let rewards = copies.appendingPathComponent("again/rewards.csv")

@@ -20,8 +20,10 @@ import Testing
         let states = root.appendingPathComponent("huge.csv")
         try text.write(to: states, atomically: true, encoding: .utf8)
         let outcome = try cli.run(
-            ["train", "--public-states", states.path, "--episodes", "5", "--interval", "5", "--part-size", "100",
-             "--threads", "1", "--quiet", "--out", root.appendingPathComponent("runs").path])
+            [
+                "train", "--public-states", states.path, "--episodes", "5", "--interval", "5", "--part-size", "100",
+                "--threads", "1", "--quiet", "--out", root.appendingPathComponent("runs").path,
+            ])
         #expect(outcome.status == 0, "\(outcome.error)")
         #expect(outcome.error.contains("report(s) were excluded from a consensus"), "\(outcome.error)")
         #expect(outcome.error.contains("summary.json's exclusions") && outcome.error.contains("is not finite"))

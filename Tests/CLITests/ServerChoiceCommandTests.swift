@@ -20,9 +20,13 @@ import Testing
         #expect(outcome.status == 0, "\(outcome.error)")
         let folder = out.appendingPathComponent("CartPole-v1__fedhpd-d5-trimmed0.2-adv3-p0.8__seed20")
         let configuration = try String(contentsOf: folder.appendingPathComponent("config.json"), encoding: .utf8)
-        #expect(configuration.contains("\"aggregation\" : \"trimmed:0.2\"") || configuration.contains("\"aggregation\":\"trimmed:0.2\""))
+        #expect(
+            configuration.contains("\"aggregation\" : \"trimmed:0.2\"")
+                || configuration.contains("\"aggregation\":\"trimmed:0.2\""))
         #expect(configuration.contains("adversarialAgents") && configuration.contains("participation"))
-        #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("CartPole-v1__nofed__seed20/summary.json").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: out.appendingPathComponent("CartPole-v1__nofed__seed20/summary.json").path))
         #expect(outcome.output.contains("FedHPD d=5 trimmed:0.2 adversary 3 P=0.8"), "\(outcome.output)")
         // The honest agents' system reward differs from the one over all ten agents.
         let all = try cli.run(["compare", out.path])
@@ -57,10 +61,14 @@ import Testing
             #expect(outcome.status != 0, "\(flags) was accepted")
             #expect(outcome.error.contains(words), "\(flags): \(outcome.error)")
         }
-        let nofed = try cli.run(["train", "--method", "nofed", "--episodes", "5", "--aggregation", "median", "--out", out.path])
+        let nofed = try cli.run([
+            "train", "--method", "nofed", "--episodes", "5", "--aggregation", "median", "--out", out.path,
+        ])
         #expect(nofed.status != 0 && nofed.error.contains("apply to --method fedhpd"), "\(nofed.error)")
         #expect(!FileManager.default.fileExists(atPath: out.path), "a refused run wrote \(out.path)")
-        let selection = try cli.run(["public-states", "--selection", "two-clusters", "--out", root.appendingPathComponent("s.csv").path])
+        let selection = try cli.run([
+            "public-states", "--selection", "two-clusters", "--out", root.appendingPathComponent("s.csv").path,
+        ])
         #expect(selection.status != 0 && selection.error.contains("single-cluster"), "\(selection.error)")
     }
 }

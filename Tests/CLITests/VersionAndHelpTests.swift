@@ -19,8 +19,10 @@ import Testing
         let outcome = try cli.run(["train", "--help"])
         #expect(outcome.status == 0)
         let help = outcome.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        for expected in ["default: CartPole-v1", "default: paper", "default: fedhpd", "default: 5)", "default: 20)",
-                         "default: auto)", "default: equal-per-cluster)", "default: runs)", "default: 2500)"] {
+        for expected in [
+            "default: CartPole-v1", "default: paper", "default: fedhpd", "default: 5)", "default: 20)",
+            "default: auto)", "default: equal-per-cluster)", "default: runs)", "default: 2500)",
+        ] {
             #expect(help.contains(expected), "train --help lacks '\(expected)'")
         }
     }

@@ -79,7 +79,9 @@ struct WatchCommandTests {
     static let lander = (128, 102, 230)  // #8066e6
 
     /// Watches agent 1 of a tiny run of `environment`; returns the folder and the episode's states (rows of numbers).
-    func watched(_ environment: String, mode: String = "greedy", in root: URL) throws -> (
+    func watched(
+        _ environment: String, mode: String = "greedy", in root: URL
+    ) throws -> (
         folder: URL, policy: URL, states: [[Double]]
     ) {
         #expect(FrameMeasurement.isAvailable, "rsvg-convert and python3 are required when CI=true")

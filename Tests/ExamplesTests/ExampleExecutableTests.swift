@@ -35,7 +35,8 @@ import Testing
             ProcessRunner.builtProduct("HeterogeneousFederation"), ["--episodes", "60"])
         #expect(outcome.status == 0, "\(outcome.error)")
         let fedHPD = try #require(
-            ProcessRunner.number(after: "FedHPD d=5 median-of-probabilities: system mean return", in: outcome.output), "\(outcome.output)")
+            ProcessRunner.number(after: "FedHPD d=5 median-of-probabilities: system mean return", in: outcome.output),
+            "\(outcome.output)")
         let noFed = try #require(
             ProcessRunner.number(after: "NoFed: system mean return", in: outcome.output), "\(outcome.output)")
         #expect(fedHPD.isFinite && noFed.isFinite)

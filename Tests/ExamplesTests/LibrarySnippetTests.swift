@@ -41,7 +41,9 @@ import Testing
             .filter { $0 != "import FedHPD" }
         let tested = try #require(
             Self.lines(between: "// BEGIN LIBRARY SNIPPET", and: "// END LIBRARY SNIPPET", in: test))
-        #expect(Self.trimmed(documented) == Self.trimmed(tested), "README.md's library snippet and this test's snippet differ")
+        #expect(
+            Self.trimmed(documented) == Self.trimmed(tested),
+            "README.md's library snippet and this test's snippet differ")
     }
 
     /// The lines of the first ```swift block whose first line is `firstLine`.

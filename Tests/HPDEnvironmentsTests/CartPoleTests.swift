@@ -6,8 +6,10 @@ import Testing
 @Suite struct CartPoleTests {
     @Test func singleStepsMatchHandComputedEulerUpdates() {
         // Values computed by hand from Gymnasium's equations (see CartPole's documentation).
-        for (action, expected) in [(1, [0.0104, 0.21467919574755523, 0.0308, -0.24306871796000815]),
-                                   (0, [0.0104, -0.17553901710278938, 0.0308, 0.3419952237760392])] {
+        for (action, expected) in [
+            (1, [0.0104, 0.21467919574755523, 0.0308, -0.24306871796000815]),
+            (0, [0.0104, -0.17553901710278938, 0.0308, 0.3419952237760392]),
+        ] {
             var environment = CartPole()
             environment.setState([0.01, 0.02, 0.03, 0.04])
             let result = environment.step(.discrete(action))

@@ -12,7 +12,8 @@ import Testing
     /// Agent 1 A2C, agent 2 PPO (rollouts of ≥ 100 steps: a checkpoint after episode 7 holds a partial rollout),
     /// agent 3 REINFORCE, in a FedHPD run with d = 3.
     static func configuration(episodes: Int = 12) throws -> FederationConfiguration {
-        let agents = try decodeAgents("""
+        let agents = try decodeAgents(
+            """
             [{"hiddenSizes": [32], "activation": "relu", "learningRate": 0.001, "algorithm": "a2c",
               "a2c": {"gaeLambda": 0.95}, "valueNetwork": {"hiddenSizes": [16, 16], "activation": "tanh"}},
              {"hiddenSizes": [32, 32], "activation": "tanh", "learningRate": 0.0003, "algorithm": "ppo",
@@ -26,7 +27,9 @@ import Testing
 
     static func decodeAgents(_ json: String) throws -> [AgentSpecification] {
         let entries = try JSONDecoder().decode([AgentFileEntry].self, from: Data(json.utf8))
-        return try entries.enumerated().map { try $1.specification(defaults: AgentPresets.discreteDefaults(), index: $0) }
+        return try entries.enumerated().map {
+            try $1.specification(defaults: AgentPresets.discreteDefaults(), index: $0)
+        }
     }
 
     static func training(_ configuration: FederationConfiguration, threads: Int) throws -> FederatedTraining {
@@ -49,7 +52,9 @@ import Testing
         let configuration = try Self.configuration()
         #expect(configuration.agents.map(\.algorithm) == [.a2c, .ppo, .reinforce])
         #expect(configuration.agents[0].a2c?.gaeLambda == 0.95)
-        #expect(configuration.agents[0].a2c?.valueNetwork == ValueNetworkSpecification(hiddenSizes: [16, 16], activations: [.tanh, .tanh]))
+        #expect(
+            configuration.agents[0].a2c?.valueNetwork
+                == ValueNetworkSpecification(hiddenSizes: [16, 16], activations: [.tanh, .tanh]))
         #expect(configuration.agents[1].ppo?.clip == 0.2 && configuration.agents[1].ppo?.learningRate == 0.0003)
         let training = try Self.training(configuration, threads: 1)
         let learners = training.agents.map { ($0 as! LearnerAgent).learner }
@@ -79,7 +84,8 @@ import Testing
         let first = try Self.training(configuration, threads: 2)
         let ppo = (first.agents[1] as! LearnerAgent).learner
         first.run(shouldContinue: { first.returns.count < 4 || ppo.pendingRollout == nil })
-        try #require(ppo.pendingRollout != nil && first.returns.count < 12, "the checkpoint should hold a partial PPO rollout")
+        try #require(
+            ppo.pendingRollout != nil && first.returns.count < 12, "the checkpoint should hold a partial PPO rollout")
         let data = try Checkpoint.encode(first)
         let second = try Self.training(configuration, threads: 1)
         try Checkpoint.restore(data, into: second, path: "memory")
@@ -90,7 +96,8 @@ import Testing
     }
 
     @Test func exportedPoliciesHoldTheActorOnly() throws {
-        let folder = RunFolder(url: FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-ac-\(UUID())"))
+        let folder = RunFolder(
+            url: FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-ac-\(UUID())"))
         defer { try? FileManager.default.removeItem(at: folder.url) }
         let training = try Self.training(try Self.configuration(episodes: 3), threads: 1)
         training.run()
@@ -120,26 +127,46 @@ import Testing
 
     /// Each bad agents file and the words its message must contain (the agent's number and the field).
     static let badFiles: [(String, [String])] = [
-        (#"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001}, {"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "sac"}]"#,
-         ["agent 2", "algorithm", "sac"]),
-        (#"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "ppo", "ppo": {"clip": 0}}]"#,
-         ["agent 1", "ppo.clip"]),
-        (#"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "ppo", "ppo": {"gaeLambda": 1.5}}]"#,
-         ["agent 1", "ppo.gaeLambda"]),
-        (#"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "a2c", "a2c": {"gaeLambda": -0.1}}]"#,
-         ["agent 1", "a2c.gaeLambda"]),
-        (#"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "ppo", "ppo": {"epochs": 0}}]"#,
-         ["agent 1", "ppo.epochs"]),
-        (#"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "ppo", "ppo": {"rolloutSteps": 64, "minibatchSize": 65}}]"#,
-         ["agent 1", "ppo.minibatchSize", "larger than the data"]),
-        (#"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "valueNetwork": {"hiddenSizes": [8], "activation": "tanh"}}]"#,
-         ["agent 1", "valueNetwork", "REINFORCE"]),
-        (#"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "a2c", "ppo": {"clip": 0.1}}]"#,
-         ["agent 1", "'ppo'", "a2c"]),
-        (#"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "ppo", "optimizer": "adamW"}]"#,
-         ["agent 1", "optimizer", "reinforce"]),
-        (#"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "a2c", "valueNetwork": {"hiddenSizes": [8, 8], "activations": ["relu"]}}]"#,
-         ["agent 1", "valueNetwork.activations"]),
+        (
+            #"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001}, {"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "sac"}]"#,
+            ["agent 2", "algorithm", "sac"]
+        ),
+        (
+            #"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "ppo", "ppo": {"clip": 0}}]"#,
+            ["agent 1", "ppo.clip"]
+        ),
+        (
+            #"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "ppo", "ppo": {"gaeLambda": 1.5}}]"#,
+            ["agent 1", "ppo.gaeLambda"]
+        ),
+        (
+            #"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "a2c", "a2c": {"gaeLambda": -0.1}}]"#,
+            ["agent 1", "a2c.gaeLambda"]
+        ),
+        (
+            #"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "ppo", "ppo": {"epochs": 0}}]"#,
+            ["agent 1", "ppo.epochs"]
+        ),
+        (
+            #"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "ppo", "ppo": {"rolloutSteps": 64, "minibatchSize": 65}}]"#,
+            ["agent 1", "ppo.minibatchSize", "larger than the data"]
+        ),
+        (
+            #"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "valueNetwork": {"hiddenSizes": [8], "activation": "tanh"}}]"#,
+            ["agent 1", "valueNetwork", "REINFORCE"]
+        ),
+        (
+            #"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "a2c", "ppo": {"clip": 0.1}}]"#,
+            ["agent 1", "'ppo'", "a2c"]
+        ),
+        (
+            #"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "ppo", "optimizer": "adamW"}]"#,
+            ["agent 1", "optimizer", "reinforce"]
+        ),
+        (
+            #"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.001, "algorithm": "a2c", "valueNetwork": {"hiddenSizes": [8, 8], "activations": ["relu"]}}]"#,
+            ["agent 1", "valueNetwork.activations"]
+        ),
     ]
 
     @Test(arguments: badFiles.indices)
@@ -159,14 +186,23 @@ import Testing
         ppo.clip = -1
         let configuration = FederationConfiguration(
             environment: "CartPole-v1", method: .nofed, interval: 1, episodes: 1, seed: 0,
-            agents: [AgentSpecification(hiddenSizes: [8], activations: [.relu], reinforce: AgentPresets.discreteDefaults(), ppo: ppo)])
+            agents: [
+                AgentSpecification(
+                    hiddenSizes: [8], activations: [.relu], reinforce: AgentPresets.discreteDefaults(), ppo: ppo)
+            ])
         #expect(throws: FederationError.self) { try configuration.validate() }
         var a2c = A2CConfiguration(learningRate: 1e-3)
         a2c.valueNetwork = ValueNetworkSpecification(hiddenSizes: [8, 8], activations: [.tanh])
         let mismatched = FederationConfiguration(
             environment: "CartPole-v1", method: .nofed, interval: 1, episodes: 1, seed: 0,
-            agents: [AgentSpecification(hiddenSizes: [8], activations: [.relu], reinforce: AgentPresets.discreteDefaults(), a2c: a2c)])
-        #expect(throws: FederationError.invalidConfiguration("agent 1: a2c.valueNetwork.activations: 2 hidden sizes but 1 activations")) {
+            agents: [
+                AgentSpecification(
+                    hiddenSizes: [8], activations: [.relu], reinforce: AgentPresets.discreteDefaults(), a2c: a2c)
+            ])
+        #expect(
+            throws: FederationError.invalidConfiguration(
+                "agent 1: a2c.valueNetwork.activations: 2 hidden sizes but 1 activations")
+        ) {
             try mismatched.validate()
         }
     }

@@ -13,14 +13,18 @@ import Testing
 
     /// The live logs' text: (rewards.csv, kd_losses.csv).
     func liveLogs(in folder: RunFolder) throws -> (String, String) {
-        (try String(contentsOf: folder.rewardsURL, encoding: .utf8), try String(contentsOf: folder.distillationLossesURL, encoding: .utf8))
+        (
+            try String(contentsOf: folder.rewardsURL, encoding: .utf8),
+            try String(contentsOf: folder.distillationLossesURL, encoding: .utf8)
+        )
     }
 
     /// The first `episodes` episodes' part of finished logs: the header, then the rows of those episodes.
     func prefix(of logs: (String, String), episodes: Int) -> (String, String) {
         let rewards = logs.0.split(separator: "\n").prefix(1 + episodes).map { $0 + "\n" }.joined()
         let losses = logs.1.split(separator: "\n").enumerated()
-            .filter { $0.offset == 0 || Int($0.element.prefix { $0 != "," })! <= episodes }.map { $0.element + "\n" }.joined()
+            .filter { $0.offset == 0 || Int($0.element.prefix { $0 != "," })! <= episodes }.map { $0.element + "\n" }
+            .joined()
         return (rewards, losses)
     }
 
@@ -32,20 +36,26 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let configuration = FederationTests.configuration(method: method, episodes: 16, interval: interval)
         let publicStates = method == .fedhpd ? FederationTests.smallPublicStates() : nil
-        let uninterrupted = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: publicStates, threads: 2)
+        let uninterrupted = try FederatedTraining(
+            configuration: configuration, environment: .cartPole, publicStates: publicStates, threads: 2)
         uninterrupted.run()
         let expected = try outputs(of: uninterrupted, in: root.appendingPathComponent("uninterrupted"))
         let expectedLogs = try liveLogs(in: RunFolder(url: root.appendingPathComponent("uninterrupted")))
 
         let folder = RunFolder(url: root.appendingPathComponent("interrupted"))
-        let first = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: publicStates, threads: 2)
+        let first = try FederatedTraining(
+            configuration: configuration, environment: .cartPole, publicStates: publicStates, threads: 2)
         let firstLog = try LiveRunLog(folder: folder, training: first)
-        first.run(progress: { _ in try! firstLog.append(from: first) }, shouldContinue: { first.returns.count < stopAfter })
+        first.run(
+            progress: { _ in try! firstLog.append(from: first) }, shouldContinue: { first.returns.count < stopAfter })
         try folder.writeCheckpoint(of: first)
-        first.run(progress: { _ in try! firstLog.append(from: first) }, shouldContinue: { first.returns.count < stopAfter + 2 })
+        first.run(
+            progress: { _ in try! firstLog.append(from: first) },
+            shouldContinue: { first.returns.count < stopAfter + 2 })
         #expect(try liveLogs(in: folder) == prefix(of: expectedLogs, episodes: stopAfter + 2))
 
-        let second = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: publicStates, threads: 1)
+        let second = try FederatedTraining(
+            configuration: configuration, environment: .cartPole, publicStates: publicStates, threads: 1)
         #expect(try folder.restoreNewestCheckpoint(into: second, log: { _ in }) == stopAfter)
         let secondLog = try LiveRunLog(folder: folder, training: second)
         #expect(try liveLogs(in: folder) == prefix(of: expectedLogs, episodes: stopAfter))
@@ -74,7 +84,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: root) }
         let configuration = FederationTests.configuration(method: .nofed, episodes: 8)
         let folder = RunFolder(url: root)
-        let training = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
+        let training = try FederatedTraining(
+            configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
         training.run(shouldContinue: { training.returns.count < 3 })
         try folder.writeCheckpoint(of: training)
         training.run(shouldContinue: { training.returns.count < 5 })
@@ -83,7 +94,8 @@ import Testing
         let bytes = try Data(contentsOf: newest.url)
         try bytes.prefix(bytes.count / 2).write(to: newest.url)
         var messages: [String] = []
-        let restored = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
+        let restored = try FederatedTraining(
+            configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
         #expect(try folder.restoreNewestCheckpoint(into: restored, log: { messages.append($0) }) == 3)
         #expect(messages.count == 1 && messages[0].contains("checksum"))
     }
@@ -92,12 +104,15 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-mismatch-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
         let folder = RunFolder(url: root)
-        let training = try FederatedTraining(configuration: FederationTests.configuration(method: .nofed, episodes: 4), environment: .cartPole, publicStates: nil, threads: 1)
+        let training = try FederatedTraining(
+            configuration: FederationTests.configuration(method: .nofed, episodes: 4), environment: .cartPole,
+            publicStates: nil, threads: 1)
         training.run(shouldContinue: { training.returns.count < 2 })
         try folder.writeCheckpoint(of: training)
         var other = FederationTests.configuration(method: .nofed, episodes: 6)
         other.seed = 21
-        let different = try FederatedTraining(configuration: other, environment: .cartPole, publicStates: nil, threads: 1)
+        let different = try FederatedTraining(
+            configuration: other, environment: .cartPole, publicStates: nil, threads: 1)
         #expect {
             _ = try folder.restoreNewestCheckpoint(into: different, log: { _ in })
         } throws: { error in

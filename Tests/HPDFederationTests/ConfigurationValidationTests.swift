@@ -7,13 +7,16 @@ import Testing
 /// Every hyperparameter of a run is range-checked by the library, with the field's name, for every caller.
 @Suite struct ConfigurationValidationTests {
     static func agent(_ change: (inout AgentSpecification) -> Void = { _ in }) -> AgentSpecification {
-        var agent = AgentSpecification(hiddenSizes: [8], activations: [.relu], reinforce: ReinforceConfiguration(learningRate: 0.01))
+        var agent = AgentSpecification(
+            hiddenSizes: [8], activations: [.relu], reinforce: ReinforceConfiguration(learningRate: 0.01))
         change(&agent)
         return agent
     }
 
-    static func message(method: FederationConfiguration.Method = .nofed, episodes: Int = 10, interval: Int = 1,
-                        loops: Int = 5, partSize: Int = 2500, agents: [AgentSpecification] = [agent()]) -> String {
+    static func message(
+        method: FederationConfiguration.Method = .nofed, episodes: Int = 10, interval: Int = 1,
+        loops: Int = 5, partSize: Int = 2500, agents: [AgentSpecification] = [agent()]
+    ) -> String {
         let configuration = FederationConfiguration(
             environment: "CartPole-v1", method: method, interval: interval, episodes: episodes, seed: 1, loops: loops,
             partSize: partSize, agents: agents,
@@ -38,7 +41,9 @@ import Testing
     }
 
     @Test func anIntervalBeyondTheEpisodesIsRefusedForFederatedMethodsOnly() {
-        #expect(Self.message(method: .fedhpd, episodes: 10, interval: 50).contains("interval 50 is larger than the 10 episodes"))
+        #expect(
+            Self.message(method: .fedhpd, episodes: 10, interval: 50).contains(
+                "interval 50 is larger than the 10 episodes"))
         #expect(Self.message(method: .dpa, episodes: 10, interval: 11).contains("dpa would never federate"))
         #expect(Self.message(method: .nofed, episodes: 10, interval: 50) == "accepted")
     }
@@ -67,10 +72,12 @@ import Testing
 
     @Test func theTrainerRefusesAnInvalidConfigurationBeforeBuildingAnything() {
         var configuration = FederationConfiguration(
-            environment: "CartPole-v1", method: .nofed, interval: 1, episodes: 3, seed: 1, agents: [Self.agent { $0.reinforce.gamma = 2 }])
+            environment: "CartPole-v1", method: .nofed, interval: 1, episodes: 3, seed: 1,
+            agents: [Self.agent { $0.reinforce.gamma = 2 }])
         configuration.loops = 5
         #expect(throws: FederationError.self) {
-            _ = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
+            _ = try FederatedTraining(
+                configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
         }
     }
 
@@ -89,13 +96,19 @@ import Testing
         }
         let base = #"{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.01"#
         #expect(read("[\(base)}, \(base), \"gamma\": 0.9}]") == "2 agents")
-        #expect(read("[\(base), \"learnigRate\": 1}]").contains("entry 1: unknown key 'learnigRate' (did you mean 'learningRate'?)"))
-        #expect(read("[\(base), \"algorithm\": \"ppo\", \"ppo\": {\"clipp\": 0.1}}]").contains("entry 1.ppo: unknown key 'clipp' (did you mean 'clip'?)"))
+        #expect(
+            read("[\(base), \"learnigRate\": 1}]").contains(
+                "entry 1: unknown key 'learnigRate' (did you mean 'learningRate'?)"))
+        #expect(
+            read("[\(base), \"algorithm\": \"ppo\", \"ppo\": {\"clipp\": 0.1}}]").contains(
+                "entry 1.ppo: unknown key 'clipp' (did you mean 'clip'?)"))
         #expect(read("[\(base), \"gamma\": 1e300}]").contains("agent 1: gamma must be in (0, 1]"))
         #expect(read("[\(base), \"schedulerGamma\": 0}]").contains("schedulerGamma must be in (0, 1]"))
         #expect(read("[]").contains("the array is empty"))
         #expect(read("[\n\(base),\n]").contains("agents.json:3:"), "\(read("[\n\(base),\n]"))")
         let missing = folder.appendingPathComponent("none.json")
-        #expect(throws: FileSystemError.self) { _ = try AgentFileEntry.readAgents(from: missing, defaults: AgentPresets.discreteDefaults()) }
+        #expect(throws: FileSystemError.self) {
+            _ = try AgentFileEntry.readAgents(from: missing, defaults: AgentPresets.discreteDefaults())
+        }
     }
 }

@@ -47,7 +47,8 @@ import Testing
             reports: [ActionDistribution?], states: Tensor, at position: DistillationPosition
         ) -> ConsensusOutcome {
             asked.append(position)
-            return ConsensusOutcome(targets: reports.indices.map { $0 == 0 ? ArithmeticMean().aggregate(reports.compactMap { $0 }) : nil })
+            return ConsensusOutcome(
+                targets: reports.indices.map { $0 == 0 ? ArithmeticMean().aggregate(reports.compactMap { $0 }) : nil })
         }
     }
 

@@ -11,31 +11,42 @@ import Testing
         var generator = RandomGenerator(seed: 3)
         var values: [Float] = []
         for _ in 0..<count {
-            values += [Float(generator.uniform(-2, 2)), Float(generator.uniform(-2, 2)),
-                       Float(generator.uniform(-0.2, 0.2)), Float(generator.uniform(-2, 2))]
+            values += [
+                Float(generator.uniform(-2, 2)), Float(generator.uniform(-2, 2)),
+                Float(generator.uniform(-0.2, 0.2)), Float(generator.uniform(-2, 2)),
+            ]
         }
         return PublicStateSet(states: Tensor(rows: count, columns: 4, scalars: values), source: "test fixture")
     }
 
-    static func configuration(method: FederationConfiguration.Method, episodes: Int = 20, interval: Int = 5) -> FederationConfiguration {
+    static func configuration(
+        method: FederationConfiguration.Method, episodes: Int = 20, interval: Int = 5
+    ) -> FederationConfiguration {
         FederationConfiguration(
             environment: "CartPole-v1", method: method, interval: interval, episodes: episodes, seed: 20, partSize: 250,
-            agents: AgentPresets.cartPole, publicStates: method == .fedhpd ? PublicStatesRecord(smallPublicStates()) : nil)
+            agents: AgentPresets.cartPole,
+            publicStates: method == .fedhpd ? PublicStatesRecord(smallPublicStates()) : nil)
     }
 
     @Test func arithmeticMeanAveragesProbabilitiesAndGaussiansSeparately() {
         let first = ActionDistribution.categorical(probabilities: Tensor([[0.2, 0.8], [1, 0]]))
         let second = ActionDistribution.categorical(probabilities: Tensor([[0.6, 0.4], [0, 1]]))
-        #expect(ArithmeticMean().aggregate([first, second]) == .categorical(probabilities: Tensor([[0.4, 0.6], [0.5, 0.5]])))
+        #expect(
+            ArithmeticMean().aggregate([first, second])
+                == .categorical(probabilities: Tensor([[0.4, 0.6], [0.5, 0.5]])))
         let gaussians = [
             ActionDistribution.gaussian(mean: Tensor([[1]]), standardDeviation: Tensor([[0.5]])),
             ActionDistribution.gaussian(mean: Tensor([[3]]), standardDeviation: Tensor([[1.5]])),
         ]
-        #expect(ArithmeticMean().aggregate(gaussians) == .gaussian(mean: Tensor([[2]]), standardDeviation: Tensor([[1]])))
+        #expect(
+            ArithmeticMean().aggregate(gaussians) == .gaussian(mean: Tensor([[2]]), standardDeviation: Tensor([[1]])))
     }
 
     @Test func validationRejectsBadDistributionsWithAClearReason() {
-        func reason(_ distribution: ActionDistribution, family: DistributionFamily = .categorical(actionCount: 2), states: Int = 1) -> String {
+        func reason(
+            _ distribution: ActionDistribution, family: DistributionFamily = .categorical(actionCount: 2),
+            states: Int = 1
+        ) -> String {
             do {
                 try distribution.validate(expectedFamily: family, stateCount: states)
                 return "valid"
@@ -47,7 +58,9 @@ import Testing
         #expect(reason(.categorical(probabilities: Tensor([[0.3, 0.3]]))).contains("sum to 0.6"))
         #expect(reason(.categorical(probabilities: Tensor([[0.5, 0.5]])), states: 2).contains("expected 2 states"))
         #expect(reason(.categorical(probabilities: Tensor([[0.2, 0.2, 0.6]]))).contains("expected categorical over 2"))
-        #expect(reason(.gaussian(mean: Tensor([[0]]), standardDeviation: Tensor([[0]])), family: .gaussian(dimensions: 1)).contains("positive"))
+        #expect(
+            reason(.gaussian(mean: Tensor([[0]]), standardDeviation: Tensor([[0]])), family: .gaussian(dimensions: 1))
+                .contains("positive"))
     }
 
     /// One digestion step is one optimiser step on KL(consensus ‖ local) "batchmean": the reported loss equals the
@@ -58,7 +71,9 @@ import Testing
         let agent = training.agents[3] as! ReinforceAgent
         let states = Self.smallPublicStates(count: 100).states
         let consensus = ArithmeticMean().aggregate(training.agents.map { $0.actionDistribution(on: states) })
-        guard case .categorical(let target) = consensus, case .categorical(let local) = agent.actionDistribution(on: states) else {
+        guard case .categorical(let target) = consensus,
+            case .categorical(let local) = agent.actionDistribution(on: states)
+        else {
             Issue.record("expected categorical distributions")
             return
         }
@@ -96,12 +111,14 @@ import Testing
                 let second = recomputing.digest(consensus: consensus, on: states, loss: .klDivergence)
                 #expect(first == second)
             }
-            #expect(reusing.learner.policy.parameters.map(\.value) == recomputing.learner.policy.parameters.map(\.value))
+            #expect(
+                reusing.learner.policy.parameters.map(\.value) == recomputing.learner.policy.parameters.map(\.value))
             // The cached forward is not reused for other states of the same count.
             let shifted = Tensor(rows: 300, columns: 4, scalars: states.scalars.map { $0 + 0.25 })
             _ = reusing.actionDistribution(on: states)
-            #expect(reusing.digest(consensus: consensus, on: shifted, loss: .klDivergence)
-                == recomputing.digest(consensus: consensus, on: shifted, loss: .klDivergence))
+            #expect(
+                reusing.digest(consensus: consensus, on: shifted, loss: .klDivergence)
+                    == recomputing.digest(consensus: consensus, on: shifted, loss: .klDivergence))
         }
     }
 
@@ -113,18 +130,28 @@ import Testing
         training.run()
         // 600 states in parts of 250 → 3 parts (250, 250, 100); 5 loops → 15 steps per event; events after 5 and 10.
         #expect(training.distillationRecords.count == 30)
-        #expect(training.distillationRecords.map(\.episode) == Array(repeating: 5, count: 15) + Array(repeating: 10, count: 15))
-        #expect(training.distillationRecords.prefix(15).map { "\($0.step.loop)-\($0.step.part)" }
-            == (1...5).flatMap { loop in (1...3).map { "\(loop)-\($0)" } })
-        #expect(training.distillationRecords.allSatisfy { $0.step.losses.count == 10 && $0.step.losses.allSatisfy { $0 >= 0 && $0.isFinite } })
+        #expect(
+            training.distillationRecords.map(\.episode) == Array(repeating: 5, count: 15)
+                + Array(repeating: 10, count: 15))
+        #expect(
+            training.distillationRecords.prefix(15).map { "\($0.step.loop)-\($0.step.part)" }
+                == (1...5).flatMap { loop in (1...3).map { "\(loop)-\($0)" } })
+        #expect(
+            training.distillationRecords.allSatisfy {
+                $0.step.losses.count == 10 && $0.step.losses.allSatisfy { $0 >= 0 && $0.isFinite }
+            })
         #expect(training.returns.count == 12 && training.exclusions.isEmpty)
     }
 
     @Test func noFedNeverDistilsAndDPAAlignsOnceEveryInterval() throws {
-        let nofed = try FederatedTraining(configuration: Self.configuration(method: .nofed, episodes: 6), environment: .cartPole, publicStates: nil, threads: 1)
+        let nofed = try FederatedTraining(
+            configuration: Self.configuration(method: .nofed, episodes: 6), environment: .cartPole, publicStates: nil,
+            threads: 1)
         nofed.run()
         #expect(nofed.distillationRecords.isEmpty)
-        let dpa = try FederatedTraining(configuration: Self.configuration(method: .dpa, episodes: 6, interval: 1), environment: .cartPole, publicStates: nil, threads: 1)
+        let dpa = try FederatedTraining(
+            configuration: Self.configuration(method: .dpa, episodes: 6, interval: 1), environment: .cartPole,
+            publicStates: nil, threads: 1)
         dpa.run()
         #expect(dpa.distillationRecords.count == 6)
         #expect(dpa.distillationRecords.allSatisfy { $0.step.losses.allSatisfy { $0 >= 0 && $0 <= 2 } })
@@ -138,12 +165,16 @@ import Testing
         for threads in [1, 2] {
             let configuration = Self.configuration(method: .fedhpd, episodes: 15, interval: 5)
             let training = try FederatedTraining(
-                configuration: configuration, environment: .cartPole, publicStates: Self.smallPublicStates(), threads: threads)
+                configuration: configuration, environment: .cartPole, publicStates: Self.smallPublicStates(),
+                threads: threads)
             training.run()
             let folder = RunFolder(url: root.appendingPathComponent("threads\(threads)"))
             try folder.writeConfiguration(configuration)
             try folder.writeResults(of: training, thresholds: [195, 475])
-            files.append(try [folder.rewardsURL, folder.distillationLossesURL, folder.summaryURL, folder.configurationURL].map { try Data(contentsOf: $0) })
+            files.append(
+                try [folder.rewardsURL, folder.distillationLossesURL, folder.summaryURL, folder.configurationURL].map {
+                    try Data(contentsOf: $0)
+                })
         }
         #expect(files[0] == files[1])
         let rewards = String(decoding: files[0][0], as: UTF8.self).split(separator: "\n")
@@ -154,10 +185,12 @@ import Testing
     /// Agents draw from their own streams: the same agent gets the same episode returns whatever the others are.
     @Test func anAgentsStreamsDependOnlyOnTheRunSeedAndItsIndex() throws {
         var configuration = Self.configuration(method: .nofed, episodes: 5)
-        let full = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
+        let full = try FederatedTraining(
+            configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
         full.run()
         configuration.agents = Array(configuration.agents.prefix(3))
-        let partial = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
+        let partial = try FederatedTraining(
+            configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
         partial.run()
         #expect(full.returns.map { Array($0.prefix(3)) } == partial.returns)
     }
@@ -165,7 +198,8 @@ import Testing
     @Test func summariesReportWholeRunLastHundredAndThresholdEpisodes() {
         let configuration = Self.configuration(method: .nofed)
         let returns = (0..<150).map { episode in (0..<10).map { Double(episode + $0) } }
-        let summary = RunSummary(configuration: configuration, returns: returns, thresholds: [100, 1000], exclusions: [])
+        let summary = RunSummary(
+            configuration: configuration, returns: returns, thresholds: [100, 1000], exclusions: [])
         #expect(summary.system.wholeRunMean == 74.5 + 4.5)
         #expect(summary.system.last100Mean == 99.5 + 4.5)
         // System value at episode e (1-based) is e − 1 + 4.5; the MA100 first reaches 100 at e = 146.

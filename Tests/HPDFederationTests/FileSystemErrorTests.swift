@@ -30,12 +30,22 @@ import Testing
     @Test func causesAreSaidInWords() {
         let file = URL(fileURLWithPath: "/nonexistent-fedhpd/results.csv")
         let full = NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC))
-        #expect(FileSystemError(writing: URL(fileURLWithPath: "/tmp/x.csv"), full).reason == "no space left on the device")
-        let wrapped = NSError(domain: NSCocoaErrorDomain, code: 512, userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(EROFS))])
-        #expect(FileSystemError(writing: URL(fileURLWithPath: "/tmp/x.csv"), wrapped).reason == "the file system is read-only")
-        #expect(FileSystemError(writing: URL(fileURLWithPath: "/tmp/x.csv"), CocoaError(.fileWriteOutOfSpace)).reason == "no space left on the device")
-        #expect(FileSystemError(reading: file, CocoaError(.fileReadNoSuchFile)).description == "cannot read \(file.path): no such file")
-        #expect(!FileSystemError(writing: file, CocoaError(.fileWriteUnknown)).description.contains("NSCocoaErrorDomain"))
+        #expect(
+            FileSystemError(writing: URL(fileURLWithPath: "/tmp/x.csv"), full).reason == "no space left on the device")
+        let wrapped = NSError(
+            domain: NSCocoaErrorDomain, code: 512,
+            userInfo: [NSUnderlyingErrorKey: NSError(domain: NSPOSIXErrorDomain, code: Int(EROFS))])
+        #expect(
+            FileSystemError(writing: URL(fileURLWithPath: "/tmp/x.csv"), wrapped).reason
+                == "the file system is read-only")
+        #expect(
+            FileSystemError(writing: URL(fileURLWithPath: "/tmp/x.csv"), CocoaError(.fileWriteOutOfSpace)).reason
+                == "no space left on the device")
+        #expect(
+            FileSystemError(reading: file, CocoaError(.fileReadNoSuchFile)).description
+                == "cannot read \(file.path): no such file")
+        #expect(
+            !FileSystemError(writing: file, CocoaError(.fileWriteUnknown)).description.contains("NSCocoaErrorDomain"))
     }
 
     @Test func writingWrapsAnyErrorWithThePath() throws {

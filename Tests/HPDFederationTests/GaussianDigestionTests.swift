@@ -33,16 +33,20 @@ import Testing
         #expect(abs(Double(loss.value.scalarValue) - reference(meanValues, deviationValues)) < 1e-5)
         let step = 1e-6
         for index in 0..<12 {
-            var plus = meanValues, minus = meanValues
+            var plus = meanValues
+            var minus = meanValues
             plus[index] += step
             minus[index] -= step
             let numericMean = (reference(plus, deviationValues) - reference(minus, deviationValues)) / (2 * step)
             #expect(abs(Double(mean.gradient!.scalars[index]) - numericMean) < 1e-4 * (1 + abs(numericMean)))
-            var plusDeviation = deviationValues, minusDeviation = deviationValues
+            var plusDeviation = deviationValues
+            var minusDeviation = deviationValues
             plusDeviation[index] += step
             minusDeviation[index] -= step
-            let numericDeviation = (reference(meanValues, plusDeviation) - reference(meanValues, minusDeviation)) / (2 * step)
-            #expect(abs(Double(deviation.gradient!.scalars[index]) - numericDeviation) < 1e-4 * (1 + abs(numericDeviation)))
+            let numericDeviation =
+                (reference(meanValues, plusDeviation) - reference(meanValues, minusDeviation)) / (2 * step)
+            #expect(
+                abs(Double(deviation.gradient!.scalars[index]) - numericDeviation) < 1e-4 * (1 + abs(numericDeviation)))
         }
         // KL of a distribution with itself is zero.
         let same = Losses.gaussianKLDivergence(

@@ -16,14 +16,20 @@ import Testing
 ///   (measured: 350, 378, 325).
 @Suite struct LearnerLearningTests {
     static func firstEpisodesReaching(_ threshold: Double, algorithm: String, episodes: Int) throws -> [Int?] {
-        let entries = try JSONDecoder().decode([AgentFileEntry].self, from: Data("""
-            [{"hiddenSizes": [64, 64], "activation": "tanh", "learningRate": 0.0003, "algorithm": "\(algorithm)"}]
-            """.utf8))
-        let agents = try entries.enumerated().map { try $1.specification(defaults: AgentPresets.discreteDefaults(), index: $0) }
+        let entries = try JSONDecoder().decode(
+            [AgentFileEntry].self,
+            from: Data(
+                """
+                [{"hiddenSizes": [64, 64], "activation": "tanh", "learningRate": 0.0003, "algorithm": "\(algorithm)"}]
+                """.utf8))
+        let agents = try entries.enumerated().map {
+            try $1.specification(defaults: AgentPresets.discreteDefaults(), index: $0)
+        }
         return try [UInt64(20), 25, 30].map { seed in
             let configuration = FederationConfiguration(
                 environment: "CartPole-v1", method: .nofed, interval: 1, episodes: episodes, seed: seed, agents: agents)
-            let training = try FederatedTraining(configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
+            let training = try FederatedTraining(
+                configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
             training.run()
             return LearningCurve.firstEpisodeReaching(threshold, in: training.returns.map { $0[0] })
         }

@@ -95,7 +95,9 @@ struct PyTorchInteropTests {
 
     /// Writes the engine's files, runs python/tests/crosscheck.py on them and returns PyTorch's outputs and the folder
     /// holding the PyTorch-written copies.
-    func crosscheck(_ files: [URL], in root: URL) throws -> (
+    func crosscheck(
+        _ files: [URL], in root: URL
+    ) throws -> (
         outputs: [String: [String: [[Double]]]], pytorchFolder: URL
     ) {
         #expect(PythonTorch.isAvailable, "python3 with torch, safetensors and numpy is required when CI=true")

@@ -7,7 +7,10 @@ import Testing
 /// The server's choices: robust and weighted aggregation, partial participation, stragglers, simulated adversaries.
 @Suite struct ServerChoiceTests {
     static func probabilities(_ distribution: ActionDistribution) -> Tensor {
-        guard case .categorical(let probabilities) = distribution else { Issue.record("not categorical"); return Tensor.zeros([1, 1]) }
+        guard case .categorical(let probabilities) = distribution else {
+            Issue.record("not categorical")
+            return Tensor.zeros([1, 1])
+        }
         return probabilities
     }
 
@@ -19,10 +22,13 @@ import Testing
     ]
 
     @Test func aConfidentlyWrongReportPutsAllMassOnTheLeastLikelyAction() {
-        let wrong = ActionDistribution.categorical(probabilities: Tensor([[0.7, 0.1, 0.2], [0.2, 0.5, 0.3]])).confidentlyWrong()
+        let wrong = ActionDistribution.categorical(probabilities: Tensor([[0.7, 0.1, 0.2], [0.2, 0.5, 0.3]]))
+            .confidentlyWrong()
         #expect(wrong == .categorical(probabilities: Tensor([[0, 1, 0], [1, 0, 0]])))
         let gaussian = ActionDistribution.gaussian(mean: Tensor([[0.5, -1]]), standardDeviation: Tensor([[1, 2]]))
-        #expect(gaussian.confidentlyWrong() == .gaussian(mean: Tensor([[-0.5, 1]]), standardDeviation: Tensor([[0.1, 0.2]])))
+        #expect(
+            gaussian.confidentlyWrong()
+                == .gaussian(mean: Tensor([[-0.5, 1]]), standardDeviation: Tensor([[0.1, 0.2]])))
         #expect((try? wrong.validate(expectedFamily: .categorical(actionCount: 3), stateCount: 2)) != nil)
     }
 
@@ -38,7 +44,8 @@ import Testing
 
     @Test func medianRowsAreRenormalisedAndGaussiansUseMedianMeansAndDeviations() {
         let reports: [ActionDistribution] = [
-            .categorical(probabilities: Tensor([[0.5, 0.3, 0.2]])), .categorical(probabilities: Tensor([[0.2, 0.2, 0.6]])),
+            .categorical(probabilities: Tensor([[0.5, 0.3, 0.2]])),
+            .categorical(probabilities: Tensor([[0.2, 0.2, 0.6]])),
             .categorical(probabilities: Tensor([[0.3, 0.6, 0.1]])),
         ]
         let median = Self.probabilities(CoordinateMedian().aggregate(reports))  // medians 0.3, 0.3, 0.2 → / 0.8
@@ -49,7 +56,9 @@ import Testing
             .gaussian(mean: Tensor([[2]]), standardDeviation: Tensor([[3]])),
             .gaussian(mean: Tensor([[3]]), standardDeviation: Tensor([[1]])),
         ]
-        #expect(CoordinateMedian().aggregate(gaussians) == .gaussian(mean: Tensor([[2.5]]), standardDeviation: Tensor([[0.75]])))
+        #expect(
+            CoordinateMedian().aggregate(gaussians)
+                == .gaussian(mean: Tensor([[2.5]]), standardDeviation: Tensor([[0.75]])))
     }
 
     @Test func trimmingNothingIsTheArithmeticMean() {
@@ -71,8 +80,10 @@ import Testing
         #expect(abs(weighted[0, 1] - Float(1 / (1 + exp(-2.0)))) < 1e-6)
         #expect(abs(weighted[0, 0] + weighted[0, 1] - 1) < 1e-6)
         // Without returns every agent weighs the same.
-        #expect(Self.probabilities(ReturnWeightedMean().aggregate(reports, agentIndices: [0, 1], context: AggregationContext()))
-            == Tensor([[0.5, 0.5]]))
+        #expect(
+            Self.probabilities(
+                ReturnWeightedMean().aggregate(reports, agentIndices: [0, 1], context: AggregationContext()))
+                == Tensor([[0.5, 0.5]]))
     }
 
     @Test func strategiesAreChosenByNameAndBadNamesAreRefused() throws {
@@ -127,7 +138,9 @@ import Testing
     }
 
     @Test func outOfRangeChoicesAreRefusedNamingTheSetting() {
-        func reason(_ change: (inout FederationConfiguration) -> Void, method: FederationConfiguration.Method = .fedhpd) -> String {
+        func reason(
+            _ change: (inout FederationConfiguration) -> Void, method: FederationConfiguration.Method = .fedhpd
+        ) -> String {
             var configuration = FederationTests.configuration(method: method)
             change(&configuration)
             do {

@@ -21,8 +21,11 @@ import Testing
     @Test func aTypoIsRefusedWithTheClosestKnownKey() {
         #expect(message(#"{"episode": 30}"#).contains("unknown key 'episode' (did you mean 'episodes'?)"))
         #expect(message(#"{"learnigRate": 0.1}"#).contains("did you mean 'learningRate'"))
-        #expect(message(#"{"colour": 1}"#).contains("unknown key 'colour'; known keys"), "no suggestion when nothing is near")
-        #expect(message(#"[{"episodes": 1}, {"seed": 1}]"#).contains("entry 2: unknown key 'seed' (did you mean 'seeds'?)"))
+        #expect(
+            message(#"{"colour": 1}"#).contains("unknown key 'colour'; known keys"),
+            "no suggestion when nothing is near")
+        #expect(
+            message(#"[{"episodes": 1}, {"seed": 1}]"#).contains("entry 2: unknown key 'seed' (did you mean 'seeds'?)"))
     }
 
     @Test func aSyntaxErrorNamesItsLineAndColumn() {
@@ -37,8 +40,11 @@ import Testing
     }
 
     @Test func listsAreAcceptedInEveryNaturalForm() throws {
-        for (json, expected) in [(#"[20, 25]"#, "20,25"), ("20", "20"), (#""20,25""#, "20,25"), (#"["fedhpd", "nofed"]"#, "fedhpd,nofed")] {
-            let settings = try StrictJSON.decode(Settings.self, from: Data(#"{"seeds": \#(json)}"#.utf8), file: "f", keys: keys)
+        for (json, expected) in [
+            (#"[20, 25]"#, "20,25"), ("20", "20"), (#""20,25""#, "20,25"), (#"["fedhpd", "nofed"]"#, "fedhpd,nofed"),
+        ] {
+            let settings = try StrictJSON.decode(
+                Settings.self, from: Data(#"{"seeds": \#(json)}"#.utf8), file: "f", keys: keys)
             #expect(settings.seeds?.text == expected)
         }
     }

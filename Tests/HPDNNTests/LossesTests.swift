@@ -56,7 +56,9 @@ import Testing
                     let local = sigma[index] + offset
                     let global = sigmaBar[index] + offset
                     let difference = mu[index] - muBar[index]
-                    total += Foundation.log(global / local) + (local * local + difference * difference) / (2 * global * global) - 0.5
+                    total +=
+                        Foundation.log(global / local) + (local * local + difference * difference)
+                        / (2 * global * global) - 0.5
                 }
                 return ReferenceMatrix(rows: 1, columns: 1, values: [total / Double(mu.count)])
             })

@@ -22,7 +22,8 @@ import Glibc
         var generator = RandomGenerator(seed: seed)
         return GaussianPolicy(
             architecture: PolicyArchitecture(
-                family: .gaussian, observationSize: 4, actionSize: 2, hiddenSizes: [16, 32], activations: [.tanh, .relu]),
+                family: .gaussian, observationSize: 4, actionSize: 2, hiddenSizes: [16, 32],
+                activations: [.tanh, .relu]),
             generator: &generator)
     }
 
@@ -51,7 +52,8 @@ import Glibc
         let gaussian = makeGaussian()
         let (mean, deviation) = gaussian.distribution(Variable(states))
         let (freeMean, freeDeviation) = gaussian.distribution(states)
-        #expect(freeMean.isApproximatelyEqual(to: mean.value) && freeDeviation.isApproximatelyEqual(to: deviation.value))
+        #expect(
+            freeMean.isApproximatelyEqual(to: mean.value) && freeDeviation.isApproximatelyEqual(to: deviation.value))
         #expect(freeDeviation.scalars.allSatisfy { $0 > 0 })
     }
 
@@ -116,9 +118,14 @@ import Glibc
 
     @Test func architectureSummariesAndValidation() {
         #expect(makeCategorical().architecture.summary == "[8,5] relu,tanh")
-        #expect(PolicyArchitecture(family: .categorical, observationSize: 4, actionSize: 2, hiddenSizes: [128], activations: [.relu]).summary == "[128] relu")
+        #expect(
+            PolicyArchitecture(
+                family: .categorical, observationSize: 4, actionSize: 2, hiddenSizes: [128], activations: [.relu]
+            ).summary == "[128] relu")
         #expect(throws: PolicyError.self) {
-            try PolicyArchitecture(family: .categorical, observationSize: 4, actionSize: 2, hiddenSizes: [8], activations: []).validate()
+            try PolicyArchitecture(
+                family: .categorical, observationSize: 4, actionSize: 2, hiddenSizes: [8], activations: []
+            ).validate()
         }
     }
 
@@ -145,7 +152,8 @@ func expectParameterGradientsMatchFiniteDifferences(policy: Policy, loss: () -> 
                 defer { parameter.updateValue { $0.modifyScalars { $0[element] = original } } }
                 return Double(loss().value.scalarValue)
             }
-            #expect(abs(Double(analytic.scalars[element]) - numeric) <= 2e-2 * (1 + abs(numeric)),
+            #expect(
+                abs(Double(analytic.scalars[element]) - numeric) <= 2e-2 * (1 + abs(numeric)),
                 "parameter \(parameterIndex) element \(element): \(analytic.scalars[element]) vs \(numeric)")
         }
     }

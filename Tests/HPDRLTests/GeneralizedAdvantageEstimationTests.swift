@@ -20,7 +20,8 @@ struct GeneralizedAdvantageEstimationTests {
         let values: [Double] = [0.3, -0.2, 1.1, 0.7, 0.0, 2.0, 0.1]
         let (advantages, returns) = GeneralizedAdvantageEstimation.estimate(
             rewards: rewards, values: values, episodeLengths: [4, 3], gamma: 0.95, lambda: 1)
-        let monteCarlo = Returns.discounted(rewards: Array(rewards[0..<4]), gamma: 0.95)
+        let monteCarlo =
+            Returns.discounted(rewards: Array(rewards[0..<4]), gamma: 0.95)
             + Returns.discounted(rewards: Array(rewards[4...]), gamma: 0.95)
         for index in rewards.indices {
             #expect(abs(returns[index] - monteCarlo[index]) < 1e-12)

@@ -10,7 +10,8 @@ import Testing
         let policy = CategoricalPolicy(
             observationSize: 4, actionCount: 2, hiddenSizes: hiddenSizes, activation: .relu, generator: &weights)
         return ReinforceLearner(
-            policy: policy, environment: CartPole.makeV1(), configuration: ReinforceConfiguration(learningRate: learningRate),
+            policy: policy, environment: CartPole.makeV1(),
+            configuration: ReinforceConfiguration(learningRate: learningRate),
             environmentSeed: seed, generator: RandomGenerator(seed: seed, stream: 2))
     }
 
@@ -23,7 +24,8 @@ import Testing
         let weights = Returns.normalized(Returns.discounted(rewards: rewards, gamma: 0.99)).map { Float($0) }
         let policy = learner.policy as! CategoricalPolicy
         func fusedLoss() -> Variable {
-            Variable.weightedNegativeLogLikelihood(logits: policy.logits(Variable(states)), actions: actions, weights: weights)
+            Variable.weightedNegativeLogLikelihood(
+                logits: policy.logits(Variable(states)), actions: actions, weights: weights)
         }
         policy.zeroGradients()
         fusedLoss().backward()
@@ -32,12 +34,16 @@ import Testing
         policy.zeroGradients()
         var perStep: Variable?
         for step in 0..<states.rows {
-            let term = policy.logProbabilities(Variable(states.rows(step..<(step + 1)))).gatheringColumns([actions[step]]).sum() * (-weights[step])
+            let term =
+                policy.logProbabilities(Variable(states.rows(step..<(step + 1)))).gatheringColumns([actions[step]])
+                .sum() * (-weights[step])
             perStep = perStep.map { $0 + term } ?? term
         }
         perStep!.backward()
         for (index, parameter) in policy.parameters.enumerated() {
-            #expect(parameter.gradient!.isApproximatelyEqual(to: fused[index], absoluteTolerance: 1e-4, relativeTolerance: 1e-3))
+            #expect(
+                parameter.gradient!.isApproximatelyEqual(
+                    to: fused[index], absoluteTolerance: 1e-4, relativeTolerance: 1e-3))
         }
         expectParameterGradientsMatchFiniteDifferences(policy: policy, loss: fusedLoss)
     }
@@ -58,8 +64,10 @@ import Testing
         var a: [Double] = []
         var b: [Double] = []
         for _ in 0..<20 {
-            a.append(first.runEpisode()); first.update()
-            b.append(second.runEpisode()); second.update()
+            a.append(first.runEpisode())
+            first.update()
+            b.append(second.runEpisode())
+            second.update()
         }
         #expect(a == b)
         let other = makeLearner(seed: 10)
@@ -80,7 +88,9 @@ import Testing
                 if returns.count >= 100 && LearningCurve.lastMean(returns) >= 195 { break }
             }
             let reached = LearningCurve.firstEpisodeReaching(195, in: returns)
-            report.append("seed \(seed): \(reached.map { "MA100 ≥ 195 at episode \($0)" } ?? "not reached, final MA100 \(LearningCurve.lastMean(returns))")")
+            report.append(
+                "seed \(seed): \(reached.map { "MA100 ≥ 195 at episode \($0)" } ?? "not reached, final MA100 \(LearningCurve.lastMean(returns))")"
+            )
             if reached != nil { solved += 1 }
         }
         print(report)
@@ -104,7 +114,8 @@ func expectParameterGradientsMatchFiniteDifferences(policy: Policy, loss: () -> 
             let minus = Double(loss().value.scalarValue)
             parameter.updateValue { $0.modifyScalars { $0[element] = original } }
             let numeric = (plus - minus) / Double(2 * step)
-            #expect(abs(Double(analytic.scalars[element]) - numeric) <= 2e-2 * (1 + abs(numeric)),
+            #expect(
+                abs(Double(analytic.scalars[element]) - numeric) <= 2e-2 * (1 + abs(numeric)),
                 "parameter \(parameterIndex) element \(element): \(analytic.scalars[element]) vs \(numeric)")
         }
     }

@@ -39,9 +39,10 @@ struct ActorCriticDerivativeTests {
     @Test func clippedSurrogateHandValues() {
         // L = (1/6) Σ max(−A r, −A clip(r, 0.8, 1.2)) with r = e^ℓ (ℓ_old = 0).
         let ratios = Self.logProbabilities.scalars.map { Double(Glibc.exp(Double($0))) }
-        let expected = zip(ratios, Self.advantages.map(Double.init)).map { ratio, advantage in
-            max(-advantage * ratio, -advantage * min(max(ratio, 0.8), 1.2))
-        }.reduce(0, +) / 6
+        let expected =
+            zip(ratios, Self.advantages.map(Double.init)).map { ratio, advantage in
+                max(-advantage * ratio, -advantage * min(max(ratio, 0.8), 1.2))
+            }.reduce(0, +) / 6
         let loss = Variable.clippedSurrogateLoss(
             logProbabilities: Variable(Self.logProbabilities), oldLogProbabilities: Self.oldLogProbabilities,
             advantages: Self.advantages, clip: 0.2)
@@ -89,7 +90,9 @@ struct ActorCriticDerivativeTests {
             inputs: [logits], engine: { $0[0].categoricalEntropyRows() },
             reference: { inputs in
                 let logProbabilities = inputs[0].logSoftmaxRows()
-                return ReferenceMatrix.combine(logProbabilities.map(Glibc.exp), logProbabilities, *).rowSums().map { -$0 }
+                return ReferenceMatrix.combine(logProbabilities.map(Glibc.exp), logProbabilities, *).rowSums().map {
+                    -$0
+                }
             })
         let deviations = randomTensor([4, 2], seed: 6, low: 0.2, high: 2)
         expectGradientsMatchFiniteDifferences(

@@ -25,7 +25,8 @@ import Testing
     @Test func theKernelSetInUsePassedTheSelfCheckAndIsAsGoodAsTheCPUAllows() {
         let status = LinearAlgebraLibrary.kernelStatus
         #expect(status.verified, "\(status.summary) \(status.notes)")
-        #expect(status.selectionMilliseconds > 0 && status.selectionMilliseconds < 1000, "\(status.selectionMilliseconds)")
+        #expect(
+            status.selectionMilliseconds > 0 && status.selectionMilliseconds < 1000, "\(status.selectionMilliseconds)")
         #expect(status.core == LinearAlgebraLibrary.kernelStatus.core)
         if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil
             && ProcessInfo.processInfo.environment[LinearAlgebraLibrary.kernelPinVariable] == nil
@@ -47,9 +48,11 @@ import Testing
         let text = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
         let flagsLine = try #require(text.split(separator: "\n").first { $0.hasPrefix("flags") })
         let flags = Set(flagsLine.split(separator: ":")[1].split(separator: " ").map(String.init))
-        let names = ["sse3": "pni", "sse4.2": "sse4_2", "avx": "avx", "fma": "fma", "avx2": "avx2",
-                     "avx512f": "avx512f", "avx512dq": "avx512dq", "avx512cd": "avx512cd", "avx512bw": "avx512bw",
-                     "avx512vl": "avx512vl", "avx512bf16": "avx512_bf16"]
+        let names = [
+            "sse3": "pni", "sse4.2": "sse4_2", "avx": "avx", "fma": "fma", "avx2": "avx2",
+            "avx512f": "avx512f", "avx512dq": "avx512dq", "avx512cd": "avx512cd", "avx512bw": "avx512bw",
+            "avx512vl": "avx512vl", "avx512bf16": "avx512_bf16",
+        ]
         let features = LinearAlgebraLibrary.cpu.features
         for (ours, kernels) in names {
             #expect(features.contains(ours) == flags.contains(kernels), "\(ours) vs /proc/cpuinfo \(kernels)")
@@ -60,7 +63,9 @@ import Testing
     @Test func theBestSetFollowsTheCPUFeatures() {
         let avx512 = CPUDescription(
             vendor: "GenuineIntel", model: "test", family: 6, modelNumber: 207,
-            features: ["sse3", "sse4.2", "avx", "fma", "avx2", "avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl"])
+            features: [
+                "sse3", "sse4.2", "avx", "fma", "avx2", "avx512f", "avx512dq", "avx512cd", "avx512bw", "avx512vl",
+            ])
         let avx2 = CPUDescription(
             vendor: "AuthenticAMD", model: "test", family: 25, modelNumber: 1,
             features: ["sse3", "sse4.2", "avx", "fma", "avx2"])
@@ -69,7 +74,8 @@ import Testing
         #expect(BLASKernelSet.best(for: avx2).name == "Haswell")
         #expect(BLASKernelSet.best(for: old).name == "Prescott")
         #expect(BLASKernelSet.capability(ofOpenBLASCore: "Zen") == BLASKernelSet.capability(ofOpenBLASCore: "haswell"))
-        #expect(BLASKernelSet.capability(ofOpenBLASCore: "Prescott") < BLASKernelSet.capability(ofOpenBLASCore: "SkylakeX"))
+        #expect(
+            BLASKernelSet.capability(ofOpenBLASCore: "Prescott") < BLASKernelSet.capability(ofOpenBLASCore: "SkylakeX"))
     }
 
     @Test func startingFromGenericKernelsTheEngineUpgradesToTheBestVerifiedSet() async {
@@ -99,7 +105,9 @@ import Testing
                 try LinearAlgebraLibrary.useKernels("Pentium4000")
                 fail("an unknown name was accepted")
             } catch let error {
-                guard case BLASKernelError.unknownKernelSet = error, "\(error)".contains("Haswell") else { fail("\(error)") }
+                guard case BLASKernelError.unknownKernelSet = error, "\(error)".contains("Haswell") else {
+                    fail("\(error)")
+                }
             }
             let cpu = LinearAlgebraLibrary.cpu
             for set in BLASKernelSet.ladder where !cpu.supports(set.requiredFeatures) {

@@ -38,7 +38,9 @@ import Glibc
 
     @Test(arguments: ["+", "-", "*", "/"])
     func arithmeticGradientsWithBroadcasting(operation: String) {
-        let pairs: [([Int], [Int])] = [([3, 4], [3, 4]), ([3, 4], [4]), ([3, 4], [3, 1]), ([3, 4], [1, 1]), ([1], [1]), ([4], [3, 4])]
+        let pairs: [([Int], [Int])] = [
+            ([3, 4], [3, 4]), ([3, 4], [4]), ([3, 4], [3, 1]), ([3, 4], [1, 1]), ([1], [1]), ([4], [3, 4]),
+        ]
         let engine: (Variable, Variable) -> Variable
         let reference: (Double, Double) -> Double
         switch operation {
@@ -51,7 +53,9 @@ import Glibc
             let left = randomTensor(leftShape, seed: UInt64(40 + index))
             // Divisors kept away from zero.
             let right = randomTensor(rightShape, seed: UInt64(50 + index), low: 0.5, high: 2)
-            expectGradientsMatchFiniteDifferences(inputs: [left, right]) { v in engine(v[0], v[1]) } reference: { r in
+            expectGradientsMatchFiniteDifferences(inputs: [left, right]) { v in
+                engine(v[0], v[1])
+            } reference: { r in
                 ReferenceMatrix.combine(r[0], r[1], reference)
             }
         }
@@ -59,7 +63,9 @@ import Glibc
 
     @Test func scalarArithmeticAndNegationGradients() {
         let x = randomTensor([3, 5], seed: 60)
-        expectGradientsMatchFiniteDifferences(inputs: [x]) { v in -((v[0] * 2.5 + 1) / 4 - 3) } reference: { r in
+        expectGradientsMatchFiniteDifferences(inputs: [x]) { v in
+            -((v[0] * 2.5 + 1) / 4 - 3)
+        } reference: { r in
             r[0].map { -(($0 * 2.5 + 1) / 4 - 3) }
         }
     }
@@ -67,14 +73,34 @@ import Glibc
     @Test func elementwiseFunctionGradients() {
         let x = randomTensor([7, 13], seed: 61, low: -3, high: 3)
         let positive = randomTensor([7, 13], seed: 62, low: 0.2, high: 3)
-        expectGradientsMatchFiniteDifferences(inputs: [x]) { $0[0].exp() } reference: { $0[0].map { Glibc.exp($0) } }
-        expectGradientsMatchFiniteDifferences(inputs: [positive]) { $0[0].log() } reference: { $0[0].map { Glibc.log($0) } }
-        expectGradientsMatchFiniteDifferences(inputs: [x]) { $0[0].tanh() } reference: { $0[0].map { Glibc.tanh($0) } }
-        expectGradientsMatchFiniteDifferences(inputs: [x]) { $0[0].softplus() } reference: {
+        expectGradientsMatchFiniteDifferences(inputs: [x]) {
+            $0[0].exp()
+        } reference: {
+            $0[0].map { Glibc.exp($0) }
+        }
+        expectGradientsMatchFiniteDifferences(inputs: [positive]) {
+            $0[0].log()
+        } reference: {
+            $0[0].map { Glibc.log($0) }
+        }
+        expectGradientsMatchFiniteDifferences(inputs: [x]) {
+            $0[0].tanh()
+        } reference: {
+            $0[0].map { Glibc.tanh($0) }
+        }
+        expectGradientsMatchFiniteDifferences(inputs: [x]) {
+            $0[0].softplus()
+        } reference: {
             $0[0].map { Glibc.log1p(Glibc.exp($0)) }
         }
-        expectGradientsMatchFiniteDifferences(inputs: [x]) { $0[0].squared() } reference: { $0[0].map { $0 * $0 } }
-        expectGradientsMatchFiniteDifferences(inputs: [positive]) { $0[0].squareRoot() } reference: {
+        expectGradientsMatchFiniteDifferences(inputs: [x]) {
+            $0[0].squared()
+        } reference: {
+            $0[0].map { $0 * $0 }
+        }
+        expectGradientsMatchFiniteDifferences(inputs: [positive]) {
+            $0[0].squareRoot()
+        } reference: {
             $0[0].map { $0.squareRoot() }
         }
     }
@@ -83,31 +109,56 @@ import Glibc
         // Finite differences are undefined at 0, so inputs keep |x| ≥ 0.1.
         var x = randomTensor([6, 9], seed: 63, low: -2, high: 2)
         x = x.map { abs($0) < 0.1 ? 0.5 : $0 }
-        expectGradientsMatchFiniteDifferences(inputs: [x]) { $0[0].relu() } reference: { $0[0].map { max($0, 0) } }
+        expectGradientsMatchFiniteDifferences(inputs: [x]) {
+            $0[0].relu()
+        } reference: {
+            $0[0].map { max($0, 0) }
+        }
     }
 
     @Test func reductionGradients() {
         let x = randomTensor([5, 7], seed: 64)
-        expectGradientsMatchFiniteDifferences(inputs: [x]) { $0[0].sum() } reference: {
+        expectGradientsMatchFiniteDifferences(inputs: [x]) {
+            $0[0].sum()
+        } reference: {
             ReferenceMatrix(rows: 1, columns: 1, values: [$0[0].sum])
         }
-        expectGradientsMatchFiniteDifferences(inputs: [x]) { $0[0].mean() } reference: {
+        expectGradientsMatchFiniteDifferences(inputs: [x]) {
+            $0[0].mean()
+        } reference: {
             ReferenceMatrix(rows: 1, columns: 1, values: [$0[0].sum / 35])
         }
-        expectGradientsMatchFiniteDifferences(inputs: [x]) { $0[0].rowSums() } reference: { $0[0].rowSums() }
-        expectGradientsMatchFiniteDifferences(inputs: [x]) { $0[0].rowMeans() } reference: { $0[0].rowSums().map { $0 / 7 } }
+        expectGradientsMatchFiniteDifferences(inputs: [x]) {
+            $0[0].rowSums()
+        } reference: {
+            $0[0].rowSums()
+        }
+        expectGradientsMatchFiniteDifferences(inputs: [x]) {
+            $0[0].rowMeans()
+        } reference: {
+            $0[0].rowSums().map { $0 / 7 }
+        }
     }
 
     @Test func softmaxFamilyAndGatherGradients() {
         for shape in [[1, 1], [1, 4], [6, 3], [7, 13]] {
             let x = randomTensor(shape, seed: 65, low: -3, high: 3)
-            expectGradientsMatchFiniteDifferences(inputs: [x]) { $0[0].logSoftmaxRows() } reference: { $0[0].logSoftmaxRows() }
-            expectGradientsMatchFiniteDifferences(inputs: [x]) { $0[0].softmaxRows() } reference: {
+            expectGradientsMatchFiniteDifferences(inputs: [x]) {
+                $0[0].logSoftmaxRows()
+            } reference: {
+                $0[0].logSoftmaxRows()
+            }
+            expectGradientsMatchFiniteDifferences(inputs: [x]) {
+                $0[0].softmaxRows()
+            } reference: {
                 $0[0].logSoftmaxRows().map { Glibc.exp($0) }
             }
             let indices = (0..<shape[0]).map { ($0 * 7 + 1) % shape[1] }
-            expectGradientsMatchFiniteDifferences(inputs: [x]) { $0[0].gatheringColumns(indices) } reference: { r in
-                ReferenceMatrix(rows: shape[0], columns: 1, values: indices.enumerated().map { r[0][$0.offset, $0.element] })
+            expectGradientsMatchFiniteDifferences(inputs: [x]) {
+                $0[0].gatheringColumns(indices)
+            } reference: { r in
+                ReferenceMatrix(
+                    rows: shape[0], columns: 1, values: indices.enumerated().map { r[0][$0.offset, $0.element] })
             }
         }
     }

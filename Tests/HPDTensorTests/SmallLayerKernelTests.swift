@@ -119,7 +119,8 @@ import Testing
                         let agrees = withinBound(g, reference, magnitudes, terms: outputCount + 1)
                         #expect(
                             agrees,
-                            "input gradient \(choice) \(derivative) accumulating \(accumulating) rows \(rows) \(inputCount)→\(outputCount)")
+                            "input gradient \(choice) \(derivative) accumulating \(accumulating) rows \(rows) \(inputCount)→\(outputCount)"
+                        )
                     }
                 }
             }

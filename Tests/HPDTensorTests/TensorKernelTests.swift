@@ -10,16 +10,23 @@ import Testing
         return result
     }
 
-    @Test(arguments: [(1, 1, 1), (1, 4, 128), (1, 64, 64), (7, 13, 5), (200, 33, 17), (64, 300, 70), (300, 64, 1), (1, 300, 64)])
+    @Test(arguments: [
+        (1, 1, 1), (1, 4, 128), (1, 64, 64), (7, 13, 5), (200, 33, 17), (64, 300, 70), (300, 64, 1), (1, 300, 64),
+    ])
     func matmulMatchesTripleLoopForEveryTranspose(m: Int, k: Int, n: Int) {
         let a = randomTensor([m, k], seed: 1)
         let b = randomTensor([k, n], seed: 2)
         let expected = naiveProduct(a, b)
         #expect(Tensor.matmul(a, b).isApproximatelyEqual(to: expected, absoluteTolerance: 1e-4))
-        #expect(Tensor.matmul(a.transposed, b, transposeLeft: true).isApproximatelyEqual(to: expected, absoluteTolerance: 1e-4))
-        #expect(Tensor.matmul(a, b.transposed, transposeRight: true).isApproximatelyEqual(to: expected, absoluteTolerance: 1e-4))
-        #expect(Tensor.matmul(a.transposed, b.transposed, transposeLeft: true, transposeRight: true)
-            .isApproximatelyEqual(to: expected, absoluteTolerance: 1e-4))
+        #expect(
+            Tensor.matmul(a.transposed, b, transposeLeft: true).isApproximatelyEqual(
+                to: expected, absoluteTolerance: 1e-4))
+        #expect(
+            Tensor.matmul(a, b.transposed, transposeRight: true).isApproximatelyEqual(
+                to: expected, absoluteTolerance: 1e-4))
+        #expect(
+            Tensor.matmul(a.transposed, b.transposed, transposeLeft: true, transposeRight: true)
+                .isApproximatelyEqual(to: expected, absoluteTolerance: 1e-4))
     }
 
     /// The matrix-vector forms (one output column; one output row from a transposed one-column left operand)
@@ -53,7 +60,9 @@ import Testing
         #expect((matrix + Tensor(shape: [3], scalars: [10, 20, 30])) == Tensor([[11, 22, 33], [14, 25, 36]]))
         #expect((matrix * Tensor(shape: [2, 1], scalars: [2, 3])) == Tensor([[2, 4, 6], [12, 15, 18]]))
         #expect((matrix - Tensor(scalar: 1)) == Tensor([[0, 1, 2], [3, 4, 5]]))
-        #expect((Tensor(shape: [3], scalars: [6, 6, 6]) / Tensor([[1, 2, 3], [6, 3, 2]])) == Tensor([[6, 3, 2], [1, 2, 3]]))
+        #expect(
+            (Tensor(shape: [3], scalars: [6, 6, 6]) / Tensor([[1, 2, 3], [6, 3, 2]]))
+                == Tensor([[6, 3, 2], [1, 2, 3]]))
         #expect((2 * matrix) == Tensor([[2, 4, 6], [8, 10, 12]]))
     }
 
@@ -62,8 +71,12 @@ import Testing
         let probabilities = logits.softmaxRows()
         let logProbabilities = logits.logSoftmaxRows()
         #expect(probabilities.isFinite && logProbabilities.isFinite)
-        #expect(probabilities.isApproximatelyEqual(to: Tensor([[1, 0, 0], [1.0 / 3, 1.0 / 3, 1.0 / 3],
-            [0.4223188, 0.4223188, 0.1553624]]), absoluteTolerance: 1e-6))
+        #expect(
+            probabilities.isApproximatelyEqual(
+                to: Tensor([
+                    [1, 0, 0], [1.0 / 3, 1.0 / 3, 1.0 / 3],
+                    [0.4223188, 0.4223188, 0.1553624],
+                ]), absoluteTolerance: 1e-6))
         #expect(abs(logProbabilities[0, 1] - (-2000)) < 1e-3)
         #expect(abs(logProbabilities[2, 2] - (-1.8619948)) < 1e-5)
         for row in 0..<3 { #expect(abs(probabilities.rowSums()[row, 0] - 1) < 1e-6) }
@@ -79,7 +92,8 @@ import Testing
         #expect(matrix.columnMeans() == Tensor(shape: [3], scalars: [2.5, 3.5, 4.5]))
         #expect(matrix.gatheringColumns([2, 0]) == Tensor(shape: [2, 1], scalars: [3, 4]))
         #expect(matrix.rows(1..<2) == Tensor([[4, 5, 6]]))
-        #expect(Tensor.concatenatingRows([matrix, matrix.rows(0..<1)]) == Tensor([[1, 2, 3], [4, 5, 6], [1, 2, 3]]))
+        #expect(
+            Tensor.concatenatingRows([matrix, matrix.rows(0..<1)]) == Tensor([[1, 2, 3], [4, 5, 6], [1, 2, 3]]))
         #expect(Tensor.concatenatingColumns([matrix, Tensor([[7], [8]])]) == Tensor([[1, 2, 3, 7], [4, 5, 6, 8]]))
         #expect(matrix.transposed == Tensor([[1, 4], [2, 5], [3, 6]]))
         #expect(matrix.argmaxRows() == [2, 2])
@@ -88,10 +102,14 @@ import Testing
     @Test func elementwiseFunctionsMatchTheirDefinitions() {
         let x = Tensor(shape: [5], scalars: [-30, -1, 0, 1, 30])
         #expect(x.relu() == Tensor(shape: [5], scalars: [0, 0, 0, 1, 30]))
-        #expect(x.softplus().isApproximatelyEqual(to: Tensor(shape: [5], scalars: [9.357623e-14, 0.31326169, 0.69314718, 1.31326169, 30])))
+        #expect(
+            x.softplus().isApproximatelyEqual(
+                to: Tensor(shape: [5], scalars: [9.357623e-14, 0.31326169, 0.69314718, 1.31326169, 30])))
         #expect(x.tanh().isApproximatelyEqual(to: Tensor(shape: [5], scalars: [-1, -0.76159416, 0, 0.76159416, 1])))
         #expect(Tensor(shape: [2], scalars: [4, 9]).squareRoot() == Tensor(shape: [2], scalars: [2, 3]))
-        #expect(Tensor(shape: [2], scalars: [0, 1]).exp().isApproximatelyEqual(to: Tensor(shape: [2], scalars: [1, 2.7182817])))
+        #expect(
+            Tensor(shape: [2], scalars: [0, 1]).exp().isApproximatelyEqual(
+                to: Tensor(shape: [2], scalars: [1, 2.7182817])))
     }
 
     @Test func creationFromSeedsIsDeterministic() {

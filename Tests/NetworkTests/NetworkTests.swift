@@ -75,7 +75,9 @@ import Glibc
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
+            }
         }
         #expect(bound)
         return Int(UInt16(bigEndian: address.sin_port))
@@ -85,7 +87,9 @@ import Glibc
     func port(from file: URL, server: Running, timeout: Double = 60) throws -> Int {
         let limit = Date().addingTimeInterval(timeout)
         while Date() < limit {
-            if let text = try? String(contentsOf: file, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            if let text = try? String(contentsOf: file, encoding: .utf8),
+                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
                 return port
             }
             if !server.process.isRunning { break }
@@ -104,7 +108,8 @@ import Glibc
         var text = "State\n"
         for index in 0..<count {
             let x = Double(index % 17) / 10 - 0.8
-            text += "\"\(x),\(Double(index % 5) / 10 - 0.2),\(Double(index % 7) / 50 - 0.06),\(Double(index % 11) / 10 - 0.5)\"\n"
+            text +=
+                "\"\(x),\(Double(index % 5) / 10 - 0.2),\(Double(index % 7) / 50 - 0.06),\(Double(index % 11) / 10 - 0.5)\"\n"
         }
         try text.write(to: url, atomically: true, encoding: .utf8)
     }
@@ -120,7 +125,10 @@ import Glibc
         try writeFixtureStates(to: states)
         let common = ["--public-states", states.path, "--part-size", "100", "--quiet"]
         let train = try Running(
-            ["train"] + Self.run + ["--method", "fedhpd", "--seeds", "20", "--threads", "2", "--out", root.appendingPathComponent("train").path] + common,
+            ["train"] + Self.run + [
+                "--method", "fedhpd", "--seeds", "20", "--threads", "2", "--out",
+                root.appendingPathComponent("train").path,
+            ] + common,
             name: "train", folder: root)
         #expect(train.wait(timeout: 180) == 0, "\(train.error)")
 
@@ -128,18 +136,28 @@ import Glibc
         let port = try freePort()
         let clients = try ["1-5", "6-10"].map { range in
             try Running(
-                ["join", "--server", "127.0.0.1:\(port)", "--env", "CartPole-v1", "--agents", "paper:\(range)", "--seed", "20",
-                 "--threads", "1", "--connect-timeout", "60"],
+                [
+                    "join", "--server", "127.0.0.1:\(port)", "--env", "CartPole-v1", "--agents", "paper:\(range)",
+                    "--seed", "20",
+                    "--threads", "1", "--connect-timeout", "60",
+                ],
                 name: "join-\(range)", folder: root)
         }
         // Start the server once both clients have failed to reach it at least once.
         let limit = Date().addingTimeInterval(60)
-        while !clients.allSatisfy({ $0.error.contains("no server at 127.0.0.1:\(port) yet") }) && Date() < limit { usleep(50_000) }
+        while !clients.allSatisfy({ $0.error.contains("no server at 127.0.0.1:\(port) yet") }) && Date() < limit {
+            usleep(50_000)
+        }
         let server = try Running(
-            ["serve"] + Self.run + ["--seed", "20", "--agents-expected", "10", "--port", "\(port)",
-                                    "--out", root.appendingPathComponent("serve").path] + common,
+            ["serve"] + Self.run + [
+                "--seed", "20", "--agents-expected", "10", "--port", "\(port)",
+                "--out", root.appendingPathComponent("serve").path,
+            ] + common,
             name: "serve", folder: root)
-        defer { server.stop(); for client in clients { client.stop() } }
+        defer {
+            server.stop()
+            for client in clients { client.stop() }
+        }
         #expect(server.wait(timeout: 180) == 0, "\(server.error)")
         for client in clients {
             #expect(client.wait(timeout: 30) == 0, "\(client.name): \(client.error)")
@@ -152,8 +170,12 @@ import Glibc
         #expect(!FileManager.default.fileExists(atPath: served.appendingPathComponent("policies").path))
         for agent in 1...10 {
             let name = "policies/agent-\(agent).safetensors"
-            let kept = try Data(contentsOf: root.appendingPathComponent("runs").appendingPathComponent(Self.runFolderName).appendingPathComponent(name))
-            #expect(kept == (try Data(contentsOf: trained.appendingPathComponent(name))), "\(name) differs from fedhpd train's")
+            let kept = try Data(
+                contentsOf: root.appendingPathComponent("runs").appendingPathComponent(Self.runFolderName)
+                    .appendingPathComponent(name))
+            #expect(
+                kept == (try Data(contentsOf: trained.appendingPathComponent(name))),
+                "\(name) differs from fedhpd train's")
         }
         for file in ["rewards.csv", "kd_losses.csv", "config.json", "summary.json"] {
             let expected = try Data(contentsOf: trained.appendingPathComponent(file))
@@ -178,51 +200,70 @@ import Glibc
         try writeFixtureStates(to: states)
         let portFile = root.appendingPathComponent("port")
         let server = try Running(
-            ["serve"] + Self.run + ["--seed", "20", "--agents-expected", "10", "--port", "0", "--port-file", portFile.path,
-                                    "--public-states", states.path, "--part-size", "100", "--deadline", "3", "--quorum", "2",
-                                    "--heartbeat-timeout", "3", "--out", root.appendingPathComponent("serve").path],
+            ["serve"] + Self.run + [
+                "--seed", "20", "--agents-expected", "10", "--port", "0", "--port-file", portFile.path,
+                "--public-states", states.path, "--part-size", "100", "--deadline", "3", "--quorum", "2",
+                "--heartbeat-timeout", "3", "--out", root.appendingPathComponent("serve").path,
+            ],
             name: "serve", folder: root)
         defer { server.stop() }
         let port = try port(from: portFile, server: server)
         let hostile = try Running(
-            ["join", "--server", "127.0.0.1:\(port)", "--agents", "paper:1-5", "--seed", "20", "--threads", "1",
-             "--inject-fault", "nan:1@5", "--inject-fault", "negative:2@5", "--inject-fault", "unnormalised:3@5",
-             "--inject-fault", "shape:4@5", "--inject-fault", "mismatch:5@5",
-             "--inject-fault", "oversize:1@10", "--inject-fault", "straggle:2@10"],
+            [
+                "join", "--server", "127.0.0.1:\(port)", "--agents", "paper:1-5", "--seed", "20", "--threads", "1",
+                "--inject-fault", "nan:1@5", "--inject-fault", "negative:2@5", "--inject-fault", "unnormalised:3@5",
+                "--inject-fault", "shape:4@5", "--inject-fault", "mismatch:5@5",
+                "--inject-fault", "oversize:1@10", "--inject-fault", "straggle:2@10",
+            ],
             name: "join-hostile", folder: root)
         let doomed = try Running(
-            ["join", "--server", "127.0.0.1:\(port)", "--agents", "paper:6-10", "--seed", "20", "--threads", "1",
-             "--inject-fault", "crash@7"],
+            [
+                "join", "--server", "127.0.0.1:\(port)", "--agents", "paper:6-10", "--seed", "20", "--threads", "1",
+                "--inject-fault", "crash@7",
+            ],
             name: "join-doomed", folder: root)
-        defer { hostile.stop(); doomed.stop() }
+        defer {
+            hostile.stop()
+            doomed.stop()
+        }
         #expect(server.wait(timeout: 180) == 0, "\(server.error)")
         #expect(hostile.wait(timeout: 30) == 0, "\(hostile.error)")
         doomed.wait(timeout: 30)
         #expect(doomed.process.terminationReason == .uncaughtSignal)
 
         let folder = root.appendingPathComponent("serve").appendingPathComponent(Self.runFolderName)
-        let rows = try String(contentsOf: folder.appendingPathComponent("rewards.csv"), encoding: .utf8).split(separator: "\n")
+        let rows = try String(contentsOf: folder.appendingPathComponent("rewards.csv"), encoding: .utf8).split(
+            separator: "\n")
         #expect(rows.count == 13)
         // Agents 6–10 died after episode 7: their later returns are recorded as nan.
         for row in rows[8...] {
             let cells = row.split(separator: ",")
             #expect(cells[5...].allSatisfy { $0 == "nan" } && cells[..<5].allSatisfy { $0 != "nan" }, "\(row)")
         }
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("summary.json"))) as! [String: Any]
+        let summary =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("summary.json")))
+            as! [String: Any]
         let notes = (summary["exclusions"] as? [String] ?? []).joined(separator: "\n")
-        for expected in ["not finite", "negative probability", "sum to", "expected 100 states", "values for shape",
-                         "no distributions within the 3 s deadline", "lost", "agent 6: no return for episodes 8–12"] where !notes.contains(expected) {
+        for expected in [
+            "not finite", "negative probability", "sum to", "expected 100 states", "values for shape",
+            "no distributions within the 3 s deadline", "lost", "agent 6: no return for episodes 8–12",
+        ] where !notes.contains(expected) {
             Issue.record("summary.json exclusions lack '\(expected)':\n\(notes)")
         }
         #expect(notes.contains("episode 5: loop 1 part 1: aggregated over 5 of 10 agents"), "\(notes)")
         let table = try String(contentsOf: folder.appendingPathComponent("exclusions.csv"), encoding: .utf8)
         #expect(table.contains("5,1,1,1,") && table.contains("10,1,1,2,") && table.contains("10,1,1,6,"), "\(table)")
         // The oversized upload (2 M floats, over the 4 MiB limit) is refused with the reason, on both sides.
-        #expect(table.contains("10,1,1,1,\"rejected upload: ") && table.contains("over the server's --max-message-bytes 4194304"), "\(table)")
+        #expect(
+            table.contains("10,1,1,1,\"rejected upload: ")
+                && table.contains("over the server's --max-message-bytes 4194304"), "\(table)")
         #expect(server.error.contains("over the server's --max-message-bytes 4194304"), "\(server.error)")
         #expect(hostile.error.contains("resourceExhausted"), "\(hostile.error)")
         #expect(hostile.error.contains("rejected the upload (invalidArgument)"))
-        #expect(hostile.error.contains("agent 1, episode 10 loop 1 part 1: the server refused the deliberately broken upload"), "\(hostile.error)")
+        #expect(
+            hostile.error.contains(
+                "agent 1, episode 10 loop 1 part 1: the server refused the deliberately broken upload"),
+            "\(hostile.error)")
         #expect(hostile.error.contains("late"))
         #expect(server.error.contains("lost: no call for 3 s"))
     }
@@ -236,19 +277,27 @@ import Glibc
         try writeFixtureStates(to: states)
         let portFile = root.appendingPathComponent("port")
         let server = try Running(
-            ["serve"] + Self.run + ["--agents-expected", "10", "--port", "0", "--port-file", portFile.path, "--token", "s3cret",
-                                    "--public-states", states.path, "--part-size", "100", "--wait-for-agents", "6",
-                                    "--out", root.appendingPathComponent("serve").path],
+            ["serve"] + Self.run + [
+                "--agents-expected", "10", "--port", "0", "--port-file", portFile.path, "--token", "s3cret",
+                "--public-states", states.path, "--part-size", "100", "--wait-for-agents", "6",
+                "--out", root.appendingPathComponent("serve").path,
+            ],
             name: "serve", folder: root)
         defer { server.stop() }
         let port = try port(from: portFile, server: server)
         let intruder = try Running(
-            ["join", "--server", "127.0.0.1:\(port)", "--agents", "paper:1-3", "--token", "guess", "--connect-timeout", "5"],
+            [
+                "join", "--server", "127.0.0.1:\(port)", "--agents", "paper:1-3", "--token", "guess",
+                "--connect-timeout", "5",
+            ],
             name: "intruder", folder: root)
         #expect(intruder.wait(timeout: 30) == 1)
         #expect(intruder.error.contains("refused this client") && intruder.error.contains("token"), "\(intruder.error)")
         let member = try Running(
-            ["join", "--server", "127.0.0.1:\(port)", "--agents", "paper:1-3", "--token", "s3cret", "--retry-timeout", "3"],
+            [
+                "join", "--server", "127.0.0.1:\(port)", "--agents", "paper:1-3", "--token", "s3cret",
+                "--retry-timeout", "3",
+            ],
             name: "member", folder: root)
         defer { member.stop() }
         #expect(server.wait(timeout: 60) == 1)
@@ -260,7 +309,8 @@ import Glibc
         let nobody = try freePort()
         let started = Date()
         let lonely = try Running(
-            ["join", "--server", "127.0.0.1:\(nobody)", "--agents", "paper:1", "--connect-timeout", "2"], name: "lonely", folder: root)
+            ["join", "--server", "127.0.0.1:\(nobody)", "--agents", "paper:1", "--connect-timeout", "2"],
+            name: "lonely", folder: root)
         #expect(lonely.wait(timeout: 30) == 1)
         #expect(lonely.error.contains("no server at 127.0.0.1:\(nobody)"), "\(lonely.error)")
         #expect(Date().timeIntervalSince(started) < 20)
@@ -276,8 +326,10 @@ import Glibc
         let key = root.appendingPathComponent("server.key")
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.path, "-out", certificate.path]
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.path, "-out", certificate.path,
+        ]
         openssl.standardOutput = FileHandle.nullDevice
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()
@@ -287,18 +339,28 @@ import Glibc
         try writeFixtureStates(to: states)
         let portFile = root.appendingPathComponent("port")
         let server = try Running(
-            ["serve", "--env", "CartPole-v1", "--interval", "5", "--episodes", "5", "--agents-expected", "10", "--port", "0",
-             "--port-file", portFile.path, "--public-states", states.path, "--part-size", "100", "--tls-cert", certificate.path,
-             "--tls-key", key.path, "--token", "s3cret", "--out", root.appendingPathComponent("serve").path],
+            [
+                "serve", "--env", "CartPole-v1", "--interval", "5", "--episodes", "5", "--agents-expected", "10",
+                "--port", "0",
+                "--port-file", portFile.path, "--public-states", states.path, "--part-size", "100", "--tls-cert",
+                certificate.path,
+                "--tls-key", key.path, "--token", "s3cret", "--out", root.appendingPathComponent("serve").path,
+            ],
             name: "serve", folder: root)
         defer { server.stop() }
         let port = try port(from: portFile, server: server)
         let plain = try Running(
-            ["join", "--server", "127.0.0.1:\(port)", "--agents", "paper", "--token", "s3cret", "--connect-timeout", "2"],
+            [
+                "join", "--server", "127.0.0.1:\(port)", "--agents", "paper", "--token", "s3cret", "--connect-timeout",
+                "2",
+            ],
             name: "plain", folder: root)
         #expect(plain.wait(timeout: 30) == 1)
         let client = try Running(
-            ["join", "--server", "127.0.0.1:\(port)", "--agents", "paper", "--token", "s3cret", "--tls-ca", certificate.path],
+            [
+                "join", "--server", "127.0.0.1:\(port)", "--agents", "paper", "--token", "s3cret", "--tls-ca",
+                certificate.path,
+            ],
             name: "client", folder: root)
         defer { client.stop() }
         #expect(server.wait(timeout: 120) == 0, "\(server.error)")
@@ -314,9 +376,11 @@ import Glibc
         try writeFixtureStates(to: states)
         let portFile = root.appendingPathComponent("port")
         let server = try Running(
-            ["serve", "--env", "CartPole-v1", "--interval", "5", "--episodes", "100000", "--agents-expected", "10",
-             "--port", "0", "--port-file", portFile.path, "--public-states", states.path, "--part-size", "100",
-             "--out", root.appendingPathComponent("serve").path],
+            [
+                "serve", "--env", "CartPole-v1", "--interval", "5", "--episodes", "100000", "--agents-expected", "10",
+                "--port", "0", "--port-file", portFile.path, "--public-states", states.path, "--part-size", "100",
+                "--out", root.appendingPathComponent("serve").path,
+            ],
             name: "serve", folder: root)
         defer { server.stop() }
         let port = try port(from: portFile, server: server)

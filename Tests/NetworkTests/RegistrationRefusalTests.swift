@@ -17,20 +17,28 @@ extension NetworkTests {
         try writeFixtureStates(to: states)
         let portFile = root.appendingPathComponent("port")
         let server = try Running(
-            ["serve", "--env", "CartPole-v1", "--interval", "5", "--episodes", "5", "--agents-expected", "3", "--agents", "undisclosed",
-             "--port", "0", "--port-file", portFile.path, "--public-states", states.path, "--part-size", "100",
-             "--wait-for-agents", "90", "--out", root.appendingPathComponent("serve").path],
+            [
+                "serve", "--env", "CartPole-v1", "--interval", "5", "--episodes", "5", "--agents-expected", "3",
+                "--agents", "undisclosed",
+                "--port", "0", "--port-file", portFile.path, "--public-states", states.path, "--part-size", "100",
+                "--wait-for-agents", "90", "--out", root.appendingPathComponent("serve").path,
+            ],
             name: "serve", folder: root)
         defer { server.stop() }
         let port = try port(from: portFile, server: server)
         func join(_ agents: String, _ extra: [String] = [], name: String) throws -> Running {
             try Running(
-                ["join", "--server", "127.0.0.1:\(port)", "--agents", agents, "--seed", "20", "--threads", "1", "--connect-timeout", "5"]
+                [
+                    "join", "--server", "127.0.0.1:\(port)", "--agents", agents, "--seed", "20", "--threads", "1",
+                    "--connect-timeout", "5",
+                ]
                     + extra, name: name, folder: root)
         }
         let outsider = try join("paper:4", name: "outsider")
         #expect(outsider.wait(timeout: 30) == 1)
-        #expect(outsider.error.contains("refused the registration: agent 4 is out of range: the run has 3 agents"), "\(outsider.error)")
+        #expect(
+            outsider.error.contains("refused the registration: agent 4 is out of range: the run has 3 agents"),
+            "\(outsider.error)")
 
         let first = try join("paper:1-2", name: "first")
         defer { first.stop() }
@@ -38,26 +46,36 @@ extension NetworkTests {
         while !server.error.contains("registered agents 1–2") && Date() < limit { usleep(50_000) }
         let duplicate = try join("paper:2-3", name: "duplicate")
         #expect(duplicate.wait(timeout: 30) == 1)
-        #expect(duplicate.error.contains("refused the registration: agent 2 is already hosted by client"), "\(duplicate.error)")
+        #expect(
+            duplicate.error.contains("refused the registration: agent 2 is already hosted by client"),
+            "\(duplicate.error)")
 
         let stranger = try join("paper:3", ["--run-fingerprint", "0123456789abcdef"], name: "stranger")
         #expect(stranger.wait(timeout: 30) == 1)
-        #expect(stranger.error.contains("the client belongs to another run (configuration fingerprint 0123456789abcdef)"), "\(stranger.error)")
+        #expect(
+            stranger.error.contains("the client belongs to another run (configuration fingerprint 0123456789abcdef)"),
+            "\(stranger.error)")
 
         // The server's own fingerprint (logged at start and sent in the schedule) is accepted.
-        let fingerprint = try #require(server.error.split(separator: " ").drop { $0 != "configuration" }.dropFirst().first)
-            .trimmingCharacters(in: CharacterSet(charactersIn: ","))
+        let fingerprint = try #require(
+            server.error.split(separator: " ").drop { $0 != "configuration" }.dropFirst().first
+        )
+        .trimmingCharacters(in: CharacterSet(charactersIn: ","))
         let last = try join("paper:3", ["--run-fingerprint", fingerprint], name: "last")
         defer { last.stop() }
         #expect(server.wait(timeout: 120) == 0, "\(server.error)")
         #expect(first.wait(timeout: 30) == 0, "\(first.error)")
         #expect(last.wait(timeout: 30) == 0, "\(last.error)")
         for expected in ["agent 4 is out of range", "agent 2 is already hosted by client", "belongs to another run"] {
-            #expect(server.error.contains("refused registration from") && server.error.contains(expected), "\(expected): \(server.error)")
+            #expect(
+                server.error.contains("refused registration from") && server.error.contains(expected),
+                "\(expected): \(server.error)")
         }
         // --agents undisclosed: config.json records no architecture for any place.
-        let config = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: root.appendingPathComponent("serve/CartPole-v1__fedhpd-d5__seed20/config.json"))) as? [String: Any]
+        let config =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: root.appendingPathComponent("serve/CartPole-v1__fedhpd-d5__seed20/config.json")))
+            as? [String: Any]
         let roster = try #require(config?["agents"] as? [[String: Any]])
         #expect(roster.count == 3 && roster.allSatisfy { ($0["hiddenSizes"] as? [Int]) == [] }, "\(roster)")
     }

@@ -13,15 +13,19 @@ extension NetworkTests {
         try writeFixtureStates(to: states)
         let common = ["--public-states", states.path, "--part-size", "100", "--quiet", "--aggregation", "median"]
         let train = try Running(
-            ["train"] + Self.run + ["--method", "fedhpd", "--seeds", "20", "--adversarial-agents", "1",
-                                    "--out", root.appendingPathComponent("train").path] + common,
+            ["train"] + Self.run + [
+                "--method", "fedhpd", "--seeds", "20", "--adversarial-agents", "1",
+                "--out", root.appendingPathComponent("train").path,
+            ] + common,
             name: "train", folder: root)
         #expect(train.wait(timeout: 180) == 0, "\(train.error)")
 
         let portFile = root.appendingPathComponent("port")
         let server = try Running(
-            ["serve"] + Self.run + ["--seed", "20", "--agents-expected", "10", "--port", "0", "--port-file", portFile.path,
-                                    "--out", root.appendingPathComponent("serve").path] + common,
+            ["serve"] + Self.run + [
+                "--seed", "20", "--agents-expected", "10", "--port", "0", "--port-file", portFile.path,
+                "--out", root.appendingPathComponent("serve").path,
+            ] + common,
             name: "serve", folder: root)
         defer { server.stop() }
         let port = try self.port(from: portFile, server: server)
@@ -31,7 +35,10 @@ extension NetworkTests {
         let honest = try Running(
             ["join", "--server", "127.0.0.1:\(port)", "--agents", "paper:2-10", "--seed", "20"],
             name: "join-honest", folder: root)
-        defer { adversary.stop(); honest.stop() }
+        defer {
+            adversary.stop()
+            honest.stop()
+        }
         #expect(server.wait(timeout: 180) == 0, "\(server.error)")
         #expect(adversary.wait(timeout: 30) == 0, "\(adversary.error)")
         #expect(honest.wait(timeout: 30) == 0, "\(honest.error)")

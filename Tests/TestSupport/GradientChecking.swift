@@ -108,13 +108,16 @@ public func expectGradientsMatchFiniteDifferences(
     // The forward values agree first.
     let forward = reference(referenceInputs)
     for (index, value) in output.value.scalars.enumerated() {
-        #expect(abs(Double(value) - forward.values[index]) <= 1e-4 * (1 + abs(forward.values[index])),
+        #expect(
+            abs(Double(value) - forward.values[index]) <= 1e-4 * (1 + abs(forward.values[index])),
             "forward value \(index)", sourceLocation: sourceLocation)
     }
     let step = 1e-6
     for (inputIndex, variable) in variables.enumerated() {
         let analytic = variable.gradient ?? Tensor.zeros(variable.value.shape)
-        #expect(analytic.shape == variable.value.shape, "gradient shape of input \(inputIndex)", sourceLocation: sourceLocation)
+        #expect(
+            analytic.shape == variable.value.shape, "gradient shape of input \(inputIndex)",
+            sourceLocation: sourceLocation)
         for element in 0..<referenceInputs[inputIndex].values.count {
             let numeric = FiniteDifferences.centralDifference(step: step) { offset in
                 var moved = referenceInputs
@@ -122,7 +125,8 @@ public func expectGradientsMatchFiniteDifferences(
                 return referenceLoss(moved)
             }
             let difference = abs(Double(analytic.scalars[element]) - numeric)
-            #expect(difference <= 2e-3 * (1 + abs(numeric)),
+            #expect(
+                difference <= 2e-3 * (1 + abs(numeric)),
                 "input \(inputIndex) element \(element): analytic \(analytic.scalars[element]) vs numeric \(numeric)",
                 sourceLocation: sourceLocation)
         }
