@@ -13,6 +13,9 @@ public struct MachineRecord: Sendable, Codable, Equatable {
     public var cpuFeatures: [String]
     /// sgemm 1024³ on one core with the kernels in use, GFLOP/s (best of 3).
     public var sgemmGigaflopsOneThread: Double
+    /// The small-layer kernels in use (`SmallLayerKernels.summary`, e.g. "automatic (avx2)"); nil in records written
+    /// before they existed. Results are bit-identical only for the same BLAS kernel set and this.
+    public var smallLayerKernels: String?
 
     /// This process's machine, measured once (≈ 0.1 s for the sgemm timing).
     public static let current: MachineRecord = {
@@ -22,6 +25,7 @@ public struct MachineRecord: Sendable, Codable, Equatable {
             blasCore: status.core, blasCoreOrigin: status.origin.rawValue, bestBLASCore: status.bestCore,
             cpuModel: cpu.model, cpuFeatures: cpu.features,
             sgemmGigaflopsOneThread: (MatrixProductRate.sgemmGigaflops(size: 1024, threads: 1, repetitions: 3) * 10)
-                .rounded() / 10)
+                .rounded() / 10,
+            smallLayerKernels: SmallLayerKernels.summary)
     }()
 }

@@ -103,6 +103,12 @@ public enum SmallLayerKernels {
         choice = newChoice
     }
 
+    /// The choice and, for `.automatic`, the variant the table uses where it picks a kernel, e.g. "automatic (avx2)"
+    /// or "blas": what `fedhpd info` prints and every run's `timings.json` records.
+    public static var summary: String {
+        choice == .automatic ? "automatic (\(bestVariant.rawValue))" : choice.rawValue
+    }
+
     /// What went wrong reading `FEDHPD_SMALL_KERNELS`, one sentence each (empty when nothing did).
     public static var notes: [String] {
         _ = choice

@@ -28,6 +28,10 @@ struct InfoCommand: ParsableCommand {
             "self-check of each kernel set (in a child process): "
                 + BLASKernelSet.ladder.map { "\($0.name) \(LinearAlgebraLibrary.selfCheck($0.name).explanation)" }
                 .joined(separator: "; "))
+        print(
+            "small-layer kernels: \(SmallLayerKernels.summary) (\(SmallLayerKernels.environmentVariable)=blas runs every "
+                + "layer through BLAS, as before the kernels existed)")
+        for note in SmallLayerKernels.notes { print("warning: \(note)") }
         print("cores: \(ParallelExecutor.coreCount)")
         print("environments: \(Catalog.all.specifications.map(\.id).joined(separator: ", "))")
         let threadCounts = Array(Set([1, ParallelExecutor.coreCount])).sorted()
