@@ -139,7 +139,7 @@ public enum SmallLayerKernels {
     /// - input gradient: BLAS's product with a short inner dimension (the layer's output count) runs at 0.3–50
     ///   GFLOP/s; the kernel wins 1.2–27× for layers of ≥ 8 inputs up to 32,768 multiply-adds per state, and for
     ///   any layer of ≤ 16 outputs (heads). (The first layer, fed by the observation, needs no input gradient.)
-    /// - parameter gradients: wins 1.3–2.2× for layers fed by ≤ 8 inputs into ≥ 32 outputs (the first layer);
+    /// - weight and bias gradients: win 1.3–2.2× for layers fed by ≤ 8 inputs into ≥ 32 outputs (the first layer);
     ///   par or slower elsewhere, so BLAS keeps those.
     /// - portable (CPUs without AVX2 + FMA): plain loops reach only 0.1–0.5× BLAS, except the input gradient of a
     ///   head of ≤ 4 outputs into ≥ 32 inputs (1.3–10×); everything else stays on BLAS.
