@@ -118,9 +118,7 @@ public final class A2CLearner: PolicyLearner {
         criticOptimizer = Adam(
             parameters: valueNetwork.parameters,
             learningRate: configuration.valueNetwork?.learningRate ?? A2CConfiguration.defaultValueLearningRate)
-        rollout = Rollout(
-            observationSize: environment.observationSize,
-            continuousActionSize: policy.architecture.family == .gaussian ? environment.actionSpace.size : 0)
+        rollout = Rollout(for: policy, in: environment)
     }
 
     public var valueOptimizer: Adam? { criticOptimizer }

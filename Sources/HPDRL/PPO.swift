@@ -151,9 +151,7 @@ public final class PPOLearner: PolicyLearner {
         criticOptimizer = Adam(
             parameters: valueNetwork.parameters,
             learningRate: configuration.valueNetwork?.learningRate ?? configuration.learningRate)
-        rollout = Rollout(
-            observationSize: environment.observationSize,
-            continuousActionSize: policy.architecture.family == .gaussian ? environment.actionSpace.size : 0)
+        rollout = Rollout(for: policy, in: environment)
     }
 
     public var valueOptimizer: Adam? { criticOptimizer }

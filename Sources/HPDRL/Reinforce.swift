@@ -107,9 +107,7 @@ public final class ReinforceLearner {
                 initialLearningRate: configuration.learningRate, stepSize: stepSize, gamma: configuration.schedulerGamma
             )
         }
-        rollout = Rollout(
-            observationSize: environment.observationSize,
-            continuousActionSize: policy.architecture.family == .gaussian ? environment.actionSpace.size : 0)
+        rollout = Rollout(for: policy, in: environment)
     }
 
     /// The number of steps in the last recorded episode.

@@ -22,6 +22,14 @@ public struct Rollout: Codable, Equatable, Sendable {
     /// The length of every complete episode, in order (they add up to `count`).
     public private(set) var episodeLengths: [Int] = []
 
+    /// An empty rollout sized for `policy` acting in `environment`: its observations, and its actions' dimensions when
+    /// the policy is Gaussian (every learner records its episodes in one of these).
+    public init(for policy: Policy, in environment: any Environment) {
+        self.init(
+            observationSize: environment.observationSize,
+            continuousActionSize: policy.architecture.family == .gaussian ? environment.actionSpace.size : 0)
+    }
+
     /// An empty rollout for observations of `observationSize` and, for Gaussian policies, actions of
     /// `continuousActionSize` dimensions.
     public init(observationSize: Int, continuousActionSize: Int) {
