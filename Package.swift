@@ -82,7 +82,10 @@ let package = Package(
         .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
         .executableTarget(
             name: "fedhpd-fuzz",
-            dependencies: ["CFuzzerDriver", "HPDEnvironments", "HPDFederation", "HPDNN", "HPDTensor"],
+            dependencies: [
+                "CFuzzerDriver", "HPDEnvironments", "HPDFederation", "HPDNN", "HPDTensor",
+                .target(name: "HPDWireFormat", condition: .when(traits: ["Network"])),
+            ],
             path: "Fuzz/fedhpd-fuzz", swiftSettings: swiftSettings),
         .target(name: "CBLASControl", linkerSettings: [.linkedLibrary("openblas"), .linkedLibrary("dl")]),
         // Fused kernels for narrow layers (AVX2 + FMA by per-function target attributes, and a portable variant).
@@ -140,12 +143,20 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["HPDRL", "HPDTensor", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport", swiftSettings: swiftSettings),
-        // BEGIN Network targets: without the trait both compile to empty modules (sources are `#if Network`) and
+        // BEGIN Network targets: without the trait they compile to empty modules (sources are `#if Network`) and
         // no gRPC code is built.
+        // The protocol's messages and their conversions to the core types, without the transport (fuzzed alone).
+        .target(
+            name: "HPDWireFormat",
+            dependencies: [
+                "HPDFederation", "HPDTensor",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf", condition: .when(traits: ["Network"])),
+            ],
+            swiftSettings: swiftSettings),
         .target(
             name: "HPDNetwork",
             dependencies: [
-                "HPDFederation", "HPDRL", "HPDNN", "HPDTensor",
+                "HPDFederation", "HPDRL", "HPDNN", "HPDTensor", "HPDWireFormat",
                 .product(name: "GRPCCore", package: "grpc-swift-2", condition: .when(traits: ["Network"])),
                 .product(
                     name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport",

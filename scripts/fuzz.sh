@@ -5,18 +5,19 @@
 #   scripts/fuzz.sh --build            build only
 #   scripts/fuzz.sh --list             list the targets
 #
-# Targets: public-states, configuration, agents, checkpoint, policy. Inputs start from the committed seeds in
+# Targets: public-states, configuration, agents, checkpoint, policy, wire (the network messages; built with the
+# Network trait, which adds only swift-protobuf, not the gRPC transport). Inputs start from the committed seeds in
 # Fuzz/corpus/TARGET (never modified); the growing corpus lives in .build-fuzz/corpus/TARGET and crashes are
 # written to .build-fuzz/crashes/TARGET/. Exit status ≠ 0 when the fuzzer finds a crash, a sanitizer report or a broken
 # invariant; reproduce one with a plain build: `swift run fedhpd-fuzz replay TARGET FILE`.
 # The fuzzing flags are given on the command line here, never in Package.swift (no unsafeFlags).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets="public-states configuration agents checkpoint policy"
+targets="public-states configuration agents checkpoint policy wire"
 scratch=.build-fuzz
 
 build() {
-    swift build -c debug --scratch-path "$scratch" --product fedhpd-fuzz \
+    swift build -c debug --scratch-path "$scratch" --product fedhpd-fuzz --traits Network \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld 2>&1 \
         | grep -v "Cannot export local symbol" >&2
     # grep's status must not hide the build's

@@ -18,6 +18,11 @@ enum FuzzTarget: String, CaseIterable {
     case checkpoint
     /// Policy files: the safetensors reader and the policy built from its content.
     case policy
+    #if Network
+    /// The network layer's messages: an uploaded distribution as the server accepts it, a registration, the
+    /// public states and a consensus as a client decodes them (`WireFuzzing`).
+    case wire
+    #endif
 
     /// The target a fuzzing process runs (set once, before the driver starts).
     ///
@@ -33,6 +38,9 @@ enum FuzzTarget: String, CaseIterable {
         case .agents: Self.agents(data)
         case .checkpoint: Self.checkpoint(data)
         case .policy: Self.policy(data)
+        #if Network
+        case .wire: WireFuzzing.run(data)
+        #endif
         }
     }
 

@@ -76,5 +76,8 @@ enum SeedCorpus {
                 try PolicyFile.content(of: policy, metadata: PolicyFile.metadata(architecture)).encoded(), .policy,
                 "\(name).safetensors")
         }
+        #if Network
+        for (name, data) in try WireFuzzing.seeds() { try save(data, .wire, name) }
+        #endif
     }
 }

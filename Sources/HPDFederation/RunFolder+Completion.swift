@@ -25,6 +25,12 @@ extension RunFolder {
         try removeCheckpoints()
     }
 
+    /// The end-of-run checkpoint of a run of `episodes` episodes, if it has been written (after a failed
+    /// `complete`, it says whether the finished training is kept).
+    public func finishedCheckpoint(episodes: Int) -> URL? {
+        checkpointFiles().first { $0.lastPathComponent == Self.checkpointName(episode: episodes) }
+    }
+
     /// Removes `checkpoints/` (after the results are written); a failure names the folder.
     public func removeCheckpoints() throws(FileSystemError) {
         guard FileManager.default.fileExists(atPath: checkpointsURL.path) else { return }

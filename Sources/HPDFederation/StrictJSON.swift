@@ -37,10 +37,19 @@ public enum StrictJSON {
         }
     }
 
-    /// Parses JSON text; a syntax error names the line and column.
+    /// Parses JSON text; a syntax error names the line and column. A trailing comma (`[1, 2,]`, `{"a": 1,}`), which
+    /// Foundation's parser lets through but JSON (RFC 8259) and other readers of the file refuse, is a syntax error.
     public static func parse(_ data: Data, file: String) throws(FederationError) -> Any {
         do {
-            return try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            if let comma = trailingComma(in: data) {
+                let (line, column) = position(ofCharacter: comma, in: data)
+                throw FederationError.invalidConfiguration(
+                    "\(file):\(line):\(column): not valid JSON (a trailing comma before a closing bracket or brace)")
+            }
+            return object
+        } catch let error as FederationError {
+            throw error
         } catch {
             let reason = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
             if let line = number(after: "line ", in: reason), let column = number(after: "column ", in: reason) {
@@ -137,6 +146,38 @@ public enum StrictJSON {
                     return (key, "\(number)")
                 }
             }
+        }
+        return nil
+    }
+
+    /// The byte offset of the first comma followed, past white space, by `]` or `}` outside strings.
+    static func trailingComma(in data: Data) -> Int? {
+        var inString = false
+        var escaped = false
+        var pendingComma: Int?
+        for (offset, byte) in data.enumerated() {
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"): continue
+            case UInt8(ascii: "]"), UInt8(ascii: "}"):
+                if let pendingComma { return pendingComma }
+            case UInt8(ascii: ","):
+                pendingComma = offset
+                continue
+            case UInt8(ascii: "\""):
+                inString = true
+            default: break
+            }
+            pendingComma = nil
         }
         return nil
     }

@@ -4,6 +4,7 @@ import GRPCCore
 import HPDFederation
 import HPDRL
 import HPDTensor
+import HPDWireFormat
 
 /// The client's side of one run, top to bottom:
 ///

@@ -4,6 +4,7 @@ import HPDFederation
 
 #if canImport(Glibc)
 import Glibc
+import HPDWireFormat
 #endif
 
 /// A deliberate fault injected by `fedhpd join --inject-fault` (for tests of the server's defences).

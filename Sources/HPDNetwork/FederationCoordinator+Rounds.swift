@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import HPDFederation
 import HPDTensor
+import HPDWireFormat
 
 /// Episode returns, digestion losses and the lock-step rounds: a round closes when every live agent has answered or
 /// its deadline passes; its consensus is the aggregation of the accepted reports in agent order (`close`).
@@ -109,12 +110,8 @@ extension FederationCoordinator {
                         "the upload takes \(size) bytes, over the server's --max-message-bytes \(configuration.maxMessageBytes)"
                     )
                 }
-                let distribution: ActionDistribution
-                do { distribution = try WireFormat.distribution(request.distribution) } catch {
-                    throw FederationError.invalidDistribution(error.description)
-                }
-                try distribution.validate(expectedFamily: expectedFamily, stateCount: partRows[part - 1])
-                round.accepted[agent] = distribution
+                round.accepted[agent] = try WireFormat.acceptedUpload(
+                    request.distribution, expectedFamily: expectedFamily, stateCount: partRows[part - 1])
             } catch {
                 let reason = "rejected upload: \(error)"
                 round.rejected[agent] = reason

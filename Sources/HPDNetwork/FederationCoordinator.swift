@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import HPDFederation
 import HPDTensor
+import HPDWireFormat
 
 /// The server's state machine: registration, the lock-step rounds of every distillation event (one round per
 /// (event, loop, part)), episode returns and digestion losses, lost clients, and the end of the run.

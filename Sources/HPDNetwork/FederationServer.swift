@@ -4,6 +4,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import HPDFederation
+import HPDWireFormat
 
 /// The gRPC service: a thin layer over the coordinator.
 struct FederationService: Fedhpd_Network_V1_Federation.SimpleServiceProtocol {

@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import HPDFederation
+import HPDWireFormat
 
 /// One gRPC client with deadlines, the token, and retries with backoff while the server is unreachable.
 ///

@@ -3,6 +3,7 @@ import Foundation
 import GRPCCore
 import HPDFederation
 import HPDTensor
+import HPDWireFormat
 
 /// The networked `ConsensusSource`: every hosted agent's report on a part goes to the server, which answers, once
 /// the round has closed, with the consensus (or tells the agent it must not digest this part).

@@ -130,8 +130,15 @@ struct TrainCommand: ParsableCommand {
         // End-of-run checkpoint, policies, results (summary.json last), then the checkpoints go: a failed write
         // names the file and a rerun finishes from the checkpoint.
         do { try folder.complete(training, thresholds: environment.thresholds) } catch {
+            guard let kept = folder.finishedCheckpoint(episodes: configuration.episodes) else {
+                // The end-of-run checkpoint itself could not be written: say what is left, never that it is kept.
+                let earlier = folder.checkpointFiles().first.map { "the newest checkpoint left is \($0.path)" }
+                throw CommandError(
+                    "\(error); the finished training could not be saved (\(earlier ?? "no checkpoint is left")): "
+                        + "fix the cause and run the same command again")
+            }
             throw CommandError(
-                "\(error); the finished training is kept in \(folder.checkpointsURL.path): "
+                "\(error); the finished training is kept in \(kept.path): "
                     + "fix the cause and run the same command again (or fedhpd train --resume \(folder.url.path)) to write the results"
             )
         }

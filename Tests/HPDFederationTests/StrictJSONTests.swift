@@ -33,6 +33,13 @@ import Testing
         #expect(text.contains("run.json:3:") && text.contains("not valid JSON"), "\(text)")
     }
 
+    @Test func aTrailingCommaIsASyntaxErrorAtTheComma() {
+        #expect(message(#"{"seeds": [20, 25,]}"#).contains("run.json:1:18: not valid JSON (a trailing comma"))
+        #expect(message("{\n  \"episodes\": 30,\n}").contains("run.json:2:17: not valid JSON (a trailing comma"))
+        #expect(message(#"{"seeds": "20,]", "episodes": 3}"#) == "accepted", "a comma inside a string is text")
+        #expect(message(#"{"seeds": "a\",}", "episodes": 3}"#) == "accepted", "an escaped quote does not end a string")
+    }
+
     @Test func wrongTypesAndOutOfRangeNumbersNameTheField() {
         #expect(message(#"{"episodes": "thirty"}"#).contains("'episodes': expected a whole number"))
         #expect(message(#"{"episodes": 1e23}"#).contains("'episodes'"), "\(message(#"{"episodes": 1e23}"#))")

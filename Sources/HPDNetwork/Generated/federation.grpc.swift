@@ -30,6 +30,7 @@
 
 import GRPCCore
 import GRPCProtobuf
+import HPDWireFormat
 
 // MARK: - fedhpd.network.v1.Federation
 

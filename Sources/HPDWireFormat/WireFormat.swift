@@ -2,16 +2,21 @@
 import HPDFederation
 import HPDTensor
 
-/// Conversions between the core types and the protocol's messages. Decoding checks shapes (a hostile peer may send
-/// anything); value checks (finite, normalised…) are `ActionDistribution.validate`'s job.
-enum WireFormat {
+/// Conversions between the core types and the protocol's messages (`Generated/federation.pb.swift`, from
+/// `Protos/federation.proto`). Decoding checks shapes, since a hostile peer may send anything; value checks (finite,
+/// normalised…) are `ActionDistribution.validate`'s job, and ``acceptedUpload(_:expectedFamily:stateCount:)`` does
+/// both, as the server does for every upload.
+///
+/// This module holds the messages and their conversions only, without the gRPC transport, so that the decoding of
+/// outside bytes can be fuzzed (`scripts/fuzz.sh wire`) without building the transport.
+package enum WireFormat {
     /// A malformed message: the reason names the field.
-    struct Malformed: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
+    package struct Malformed: Error, CustomStringConvertible {
+        package var description: String
+        package init(_ description: String) { self.description = description }
     }
 
-    static func matrix(_ tensor: Tensor) -> Fedhpd_Network_V1_PackedMatrix {
+    package static func matrix(_ tensor: Tensor) -> Fedhpd_Network_V1_PackedMatrix {
         var message = Fedhpd_Network_V1_PackedMatrix()
         message.rows = UInt32(tensor.rows)
         message.columns = UInt32(tensor.columns)
@@ -19,7 +24,7 @@ enum WireFormat {
         return message
     }
 
-    static func tensor(_ message: Fedhpd_Network_V1_PackedMatrix, field: String) throws(Malformed) -> Tensor {
+    package static func tensor(_ message: Fedhpd_Network_V1_PackedMatrix, field: String) throws(Malformed) -> Tensor {
         let rows = Int(message.rows)
         let columns = Int(message.columns)
         let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
@@ -33,7 +38,7 @@ enum WireFormat {
         return Tensor(rows: rows, columns: columns, scalars: message.values)
     }
 
-    static func family(_ family: DistributionFamily) -> Fedhpd_Network_V1_DistributionFamily {
+    package static func family(_ family: DistributionFamily) -> Fedhpd_Network_V1_DistributionFamily {
         var message = Fedhpd_Network_V1_DistributionFamily()
         switch family {
         case .categorical(let count):
@@ -46,7 +51,8 @@ enum WireFormat {
         return message
     }
 
-    static func family(_ message: Fedhpd_Network_V1_DistributionFamily) throws(Malformed) -> DistributionFamily {
+    package static func family(_ message: Fedhpd_Network_V1_DistributionFamily) throws(Malformed) -> DistributionFamily
+    {
         guard message.width > 0 && message.width <= 65_536 else {
             throw Malformed("distribution width \(message.width) is out of range")
         }
@@ -57,7 +63,7 @@ enum WireFormat {
         }
     }
 
-    static func distribution(_ distribution: ActionDistribution) -> Fedhpd_Network_V1_ActionDistribution {
+    package static func distribution(_ distribution: ActionDistribution) -> Fedhpd_Network_V1_ActionDistribution {
         var message = Fedhpd_Network_V1_ActionDistribution()
         switch distribution {
         case .categorical(let probabilities):
@@ -73,7 +79,9 @@ enum WireFormat {
         return message
     }
 
-    static func distribution(_ message: Fedhpd_Network_V1_ActionDistribution) throws(Malformed) -> ActionDistribution {
+    package static func distribution(
+        _ message: Fedhpd_Network_V1_ActionDistribution
+    ) throws(Malformed) -> ActionDistribution {
         switch message.distribution {
         case .categorical(let categorical)?:
             return .categorical(probabilities: try tensor(categorical.probabilities, field: "probabilities"))
@@ -86,24 +94,24 @@ enum WireFormat {
         }
     }
 
+    /// An uploaded distribution as the server accepts it: decoded (shapes) and validated (family, state count,
+    /// finite values, probabilities that sum to 1, positive deviations). Every refusal is a
+    /// `FederationError.invalidDistribution` whose reason names the field or value.
+    package static func acceptedUpload(
+        _ message: Fedhpd_Network_V1_ActionDistribution, expectedFamily: DistributionFamily, stateCount: Int
+    ) throws(FederationError) -> ActionDistribution {
+        let distribution: ActionDistribution
+        do { distribution = try WireFormat.distribution(message) } catch {
+            throw .invalidDistribution(error.description)
+        }
+        try distribution.validate(expectedFamily: expectedFamily, stateCount: stateCount)
+        return distribution
+    }
+
     /// The family a task's action space calls for.
-    static func family(for environment: EnvironmentSpecification) -> DistributionFamily {
+    package static func family(for environment: EnvironmentSpecification) -> DistributionFamily {
         if case .discrete(let count) = environment.actionSpace { return .categorical(actionCount: count) }
         return .gaussian(dimensions: environment.actionSpace.size)
     }
-}
-
-/// `1, 3–5, 9` (1-based) for a list of 0-based agent indices.
-func agentList(_ indices: some Sequence<Int>) -> String {
-    let sorted = Array(Set(indices)).sorted()
-    var parts: [String] = []
-    var start = 0
-    while start < sorted.count {
-        var end = start
-        while end + 1 < sorted.count && sorted[end + 1] == sorted[end] + 1 { end += 1 }
-        parts.append(end == start ? "\(sorted[start] + 1)" : "\(sorted[start] + 1)–\(sorted[end] + 1)")
-        start = end + 1
-    }
-    return parts.joined(separator: ", ")
 }
 #endif
