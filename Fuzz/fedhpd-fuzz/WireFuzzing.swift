@@ -6,7 +6,7 @@ import HPDWireFormat
 import SwiftProtobuf
 
 /// The network layer's decoding of outside bytes (`scripts/fuzz.sh wire`): what a server does with an uploaded
-/// distribution, and what a client does with the schedule, the public states and a consensus.
+/// distribution and a registration, and what a client does with the public states and a consensus.
 enum WireFuzzing {
     /// The families an upload is checked against: CartPole's two actions and a one-dimensional Gaussian.
     static let families: [DistributionFamily] = [.categorical(actionCount: 2), .gaussian(dimensions: 1)]
@@ -15,7 +15,7 @@ enum WireFuzzing {
     /// accepted value that breaks what the caller relies on.
     static func run(_ data: Data) {
         if let submit = try? Fedhpd_Network_V1_SubmitRequest(serializedBytes: data) {
-            upload(submit.distribution)
+            accepted(submit.distribution)
         }
         if let register = try? Fedhpd_Network_V1_RegisterRequest(serializedBytes: data) {
             for shape in [register.actionShape] + register.agents.map(\.family) {
@@ -31,21 +31,15 @@ enum WireFuzzing {
         {
             shapeHolds(tensor)
         }
-        if let answer = try? Fedhpd_Network_V1_SubmitResponse(serializedBytes: data),
-            let consensus = try? WireFormat.distribution(answer.consensus)
-        {
-            switch consensus {
-            case .categorical(let probabilities): shapeHolds(probabilities)
-            case .gaussian(let mean, let deviation):
-                shapeHolds(mean)
-                shapeHolds(deviation)
-            }
+        if let answer = try? Fedhpd_Network_V1_SubmitResponse(serializedBytes: data) {
+            accepted(answer.consensus)
         }
     }
 
-    /// The server's acceptance of an upload, for each family and the state count the message claims (so that
-    /// the value checks are reached): what it accepts is a well-formed distribution of that family.
-    static func upload(_ message: Fedhpd_Network_V1_ActionDistribution) {
+    /// The acceptance of a distribution (the server's of an upload, a client's of a consensus), for each family
+    /// and the state count the message claims (so that the value checks are reached): what it accepts is a
+    /// well-formed distribution of that family.
+    static func accepted(_ message: Fedhpd_Network_V1_ActionDistribution) {
         let claimedRows: Int
         switch message.distribution {
         case .categorical(let categorical)?: claimedRows = Int(categorical.probabilities.rows)
@@ -54,7 +48,7 @@ enum WireFuzzing {
         }
         for family in families {
             guard
-                let accepted = try? WireFormat.acceptedUpload(
+                let accepted = try? WireFormat.acceptedDistribution(
                     message, expectedFamily: family, stateCount: claimedRows)
             else { continue }
             precondition(accepted.family == family && accepted.stateCount == claimedRows, "accepted another shape")

@@ -110,7 +110,7 @@ extension FederationCoordinator {
                         "the upload takes \(size) bytes, over the server's --max-message-bytes \(configuration.maxMessageBytes)"
                     )
                 }
-                round.accepted[agent] = try WireFormat.acceptedUpload(
+                round.accepted[agent] = try WireFormat.acceptedDistribution(
                     request.distribution, expectedFamily: expectedFamily, stateCount: partRows[part - 1])
             } catch {
                 let reason = "rejected upload: \(error)"

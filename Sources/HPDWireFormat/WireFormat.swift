@@ -4,8 +4,8 @@ import HPDTensor
 
 /// Conversions between the core types and the protocol's messages (`Generated/federation.pb.swift`, from
 /// `Protos/federation.proto`). Decoding checks shapes, since a hostile peer may send anything; value checks (finite,
-/// normalised…) are `ActionDistribution.validate`'s job, and ``acceptedUpload(_:expectedFamily:stateCount:)`` does
-/// both, as the server does for every upload.
+/// normalised…) are `ActionDistribution.validate`'s job, and ``acceptedDistribution(_:expectedFamily:stateCount:)`` does
+/// both, as the server does for every upload and a client for every consensus.
 ///
 /// This module holds the messages and their conversions only, without the gRPC transport, so that the decoding of
 /// outside bytes can be fuzzed (`scripts/fuzz.sh wire`) without building the transport.
@@ -94,10 +94,11 @@ package enum WireFormat {
         }
     }
 
-    /// An uploaded distribution as the server accepts it: decoded (shapes) and validated (family, state count,
-    /// finite values, probabilities that sum to 1, positive deviations). Every refusal is a
-    /// `FederationError.invalidDistribution` whose reason names the field or value.
-    package static func acceptedUpload(
+    /// A distribution from the other side as it is accepted — an agent's upload by the server, the consensus by a
+    /// client: decoded (shapes) and validated (family, state count, finite values, probabilities that sum to 1,
+    /// positive deviations). Every refusal is a `FederationError.invalidDistribution` whose reason names the field
+    /// or value.
+    package static func acceptedDistribution(
         _ message: Fedhpd_Network_V1_ActionDistribution, expectedFamily: DistributionFamily, stateCount: Int
     ) throws(FederationError) -> ActionDistribution {
         let distribution: ActionDistribution
