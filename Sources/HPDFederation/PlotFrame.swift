@@ -2,23 +2,23 @@
 /// area inset by `left`, `right`, `top` and `bottom`; the x axis maps episode e ∈ [0, episodes − 1] linearly onto the
 /// plot's width, the y axis maps value v ∈ [low, high] onto its height (high at the top). [low, high] is the range
 /// of the values shown widened by 5 % on each side (a range narrower than 10⁻⁹ first becomes [v, v + 1]).
-struct PlotFrame {
+package struct PlotFrame {
     let width: Double
     let height: Double
-    let left = 70.0
+    package let left = 70.0
     let right: Double
-    let top = 40.0
+    package let top = 40.0
     let bottom = 50.0
     /// Episodes on the x axis (at least 2).
-    let episodes: Int
-    let low: Double
-    let high: Double
+    package let episodes: Int
+    package let low: Double
+    package let high: Double
 
-    var plotWidth: Double { width - left - right }
-    var plotHeight: Double { height - top - bottom }
+    package var plotWidth: Double { width - left - right }
+    package var plotHeight: Double { height - top - bottom }
 
     /// A frame whose y range covers `values` (with the 5 % margins); `episodes` is raised to 2 if smaller.
-    init(width: Double, height: Double, right: Double, episodes: Int, values: [Double]) {
+    package init(width: Double, height: Double, right: Double, episodes: Int, values: [Double]) {
         self.width = width
         self.height = height
         self.right = right
@@ -32,9 +32,9 @@ struct PlotFrame {
     }
 
     /// x = left + plotWidth · episode / (episodes − 1).
-    func x(_ episode: Int) -> Double { left + plotWidth * Double(episode) / Double(episodes - 1) }
+    package func x(_ episode: Int) -> Double { left + plotWidth * Double(episode) / Double(episodes - 1) }
     /// y = top + plotHeight · (1 − (value − low) / (high − low)).
-    func y(_ value: Double) -> Double { top + plotHeight * (1 - (value - low) / (high - low)) }
+    package func y(_ value: Double) -> Double { top + plotHeight * (1 - (value - low) / (high - low)) }
 
     /// The SVG up to the curves: the canvas, `title`, both axes, six value and six episode ticks, the x axis's name
     /// and a dashed grey line at each threshold.

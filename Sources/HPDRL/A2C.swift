@@ -4,7 +4,7 @@ import HPDTensor
 /// Hyperparameters of an advantage actor-critic learner (episodic A2C), with documented defaults.
 ///
 /// Decoding fills every omitted field with its default (so agents files may name only what they change).
-public struct A2CConfiguration: Codable, Equatable, Hashable, Sendable {
+public struct A2CConfiguration: Codable, Equatable, Hashable, Sendable, ActorCriticSettings {
     /// The policy's Adam learning rate.
     public var learningRate: Float
     /// The discount γ (0.99).
@@ -45,23 +45,12 @@ public struct A2CConfiguration: Codable, Equatable, Hashable, Sendable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(learningRate: try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? 7e-4)
-        if let value = try container.decodeIfPresent(Double.self, forKey: .gamma) { gamma = value }
-        if let value = try container.decodeIfPresent(Double.self, forKey: .gaeLambda) { gaeLambda = value }
-        if let value = try container.decodeIfPresent(Float.self, forKey: .entropyCoefficient) {
-            entropyCoefficient = value
-        }
-        if let value = try container.decodeIfPresent(Bool.self, forKey: .normalizeAdvantages) {
-            normalizeAdvantages = value
-        }
-        maxGradientNorm = try container.decodeNullable(Float.self, forKey: .maxGradientNorm, absent: 0.5)
-        valueNetwork = try container.decodeIfPresent(ValueNetworkSpecification.self, forKey: .valueNetwork)
+        try decodeSharedSettings(from: decoder)
     }
 
     /// Checks every field, naming the first one out of range.
     public func validate() throws(LearnerError) {
-        try ActorCriticChecks.validateShared(
-            learningRate: learningRate, gamma: gamma, gaeLambda: gaeLambda, entropyCoefficient: entropyCoefficient,
-            maxGradientNorm: maxGradientNorm, valueNetwork: valueNetwork)
+        try validateSharedSettings()
     }
 }
 

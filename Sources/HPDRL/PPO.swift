@@ -5,7 +5,7 @@ import HPDTensor
 /// apply to one environment (`rolloutSteps` 512 = CleanRL's 4 environments × 128 steps, 4 minibatches of 128).
 ///
 /// Decoding fills every omitted field with its default (so agents files may name only what they change).
-public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable {
+public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable, ActorCriticSettings {
     /// The Adam learning rate of the policy (and, by default, of the value network): 2.5·10⁻⁴.
     public var learningRate: Float
     /// The discount γ (0.99).
@@ -52,29 +52,18 @@ public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             learningRate: try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? Self.defaultLearningRate)
-        if let value = try container.decodeIfPresent(Double.self, forKey: .gamma) { gamma = value }
-        if let value = try container.decodeIfPresent(Double.self, forKey: .gaeLambda) { gaeLambda = value }
         if let value = try container.decodeIfPresent(Float.self, forKey: .clip) { clip = value }
         if let value = try container.decodeIfPresent(Bool.self, forKey: .clipValueLoss) { clipValueLoss = value }
         if let value = try container.decodeIfPresent(Int.self, forKey: .epochs) { epochs = value }
         if let value = try container.decodeIfPresent(Int.self, forKey: .minibatchSize) { minibatchSize = value }
         if let value = try container.decodeIfPresent(Int.self, forKey: .rolloutSteps) { rolloutSteps = value }
         if let value = try container.decodeIfPresent(Float.self, forKey: .valueCoefficient) { valueCoefficient = value }
-        if let value = try container.decodeIfPresent(Float.self, forKey: .entropyCoefficient) {
-            entropyCoefficient = value
-        }
-        if let value = try container.decodeIfPresent(Bool.self, forKey: .normalizeAdvantages) {
-            normalizeAdvantages = value
-        }
-        maxGradientNorm = try container.decodeNullable(Float.self, forKey: .maxGradientNorm, absent: 0.5)
-        valueNetwork = try container.decodeIfPresent(ValueNetworkSpecification.self, forKey: .valueNetwork)
+        try decodeSharedSettings(from: decoder)
     }
 
     /// Checks every field, naming the first one out of range.
     public func validate() throws(LearnerError) {
-        try ActorCriticChecks.validateShared(
-            learningRate: learningRate, gamma: gamma, gaeLambda: gaeLambda, entropyCoefficient: entropyCoefficient,
-            maxGradientNorm: maxGradientNorm, valueNetwork: valueNetwork)
+        try validateSharedSettings()
         guard clip > 0, clip.isFinite else { throw LearnerError("clip must be positive, got \(clip)") }
         guard epochs >= 1 else { throw LearnerError("epochs must be at least 1, got \(epochs)") }
         guard rolloutSteps >= 1 else { throw LearnerError("rolloutSteps must be at least 1, got \(rolloutSteps)") }

@@ -17,6 +17,15 @@ import Testing
     }
 
     /// A small public state file in the reference implementation's layout.
+    /// Writes an agents file of two small CartPole agents ([16] tanh at 0.002, [8, 8] relu/tanh at 0.001) to `url`,
+    /// creating its folder.
+    func writeFixtureAgents(to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try
+            #"[{"hiddenSizes": [16], "activation": "tanh", "learningRate": 0.002}, {"hiddenSizes": [8, 8], "activations": ["relu", "tanh"], "learningRate": 0.001}]"#
+            .write(to: url, atomically: true, encoding: .utf8)
+    }
+
     func writeFixtureStates(to url: URL, count: Int = 300) throws {
         var text = "State\n"
         for index in 0..<count {
@@ -108,10 +117,7 @@ import Testing
         let root = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let agents = root.appendingPathComponent("agents.json")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try
-            #"[{"hiddenSizes": [16], "activation": "tanh", "learningRate": 0.002}, {"hiddenSizes": [8, 8], "activations": ["relu", "tanh"], "learningRate": 0.001}]"#
-            .write(to: agents, atomically: true, encoding: .utf8)
+        try writeFixtureAgents(to: agents)
         let out = root.appendingPathComponent("runs")
         let trained = try run([
             "train", "--agents", agents.path, "--method", "nofed", "--episodes", "6", "--seeds", "3",
