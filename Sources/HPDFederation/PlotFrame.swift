@@ -23,7 +23,7 @@ package struct PlotFrame {
         self.height = height
         self.right = right
         self.episodes = max(2, episodes)
-        var low = values.min() ?? 0
+        let low = values.min() ?? 0
         var high = values.max() ?? 1
         if high - low < 1e-9 { high = low + 1 }
         let margin = (high - low) * 0.05
