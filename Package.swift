@@ -38,13 +38,19 @@ let package = Package(
         .executableTarget(
             name: "fedhpd",
             dependencies: [
-                "HPDFederation", "HPDLunarLander", "HPDInvertedPendulum", "HPDRL", "HPDNN",
+                "HPDCommandLine", "HPDFederation", "HPDLunarLander", "HPDInvertedPendulum", "HPDRL", "HPDNN",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 // BEGIN Network: serve/join
                 .target(name: "HPDNetwork", condition: .when(traits: ["Network"])),
                 // END Network
             ],
+            swiftSettings: swiftSettings),
+        // Command-line option groups shared by the two executables (`fedhpd`, `fedhpd-bench`); `package` access, never
+        // a product.
+        .target(
+            name: "HPDCommandLine",
+            dependencies: ["HPDTensor", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings),
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
@@ -72,8 +78,9 @@ let package = Package(
         .executableTarget(
             name: "fedhpd-bench",
             dependencies: [
-                "CAllocationCounter", "HPDFederation", "HPDLunarLander", "HPDInvertedPendulum", "HPDEnvironments",
-                "HPDRL", "HPDNN", "HPDTensor", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "CAllocationCounter", "HPDCommandLine", "HPDFederation", "HPDLunarLander", "HPDInvertedPendulum",
+                "HPDEnvironments", "HPDRL", "HPDNN", "HPDTensor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/fedhpd-bench", swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CAllocationCounter
 import Foundation
+import HPDCommandLine
 import HPDFederation
 import HPDTensor
 
@@ -11,7 +12,7 @@ struct RunCommand: ParsableCommand {
 
     @Option(
         help:
-            "Run only cases whose set, architecture or mode contains this text (`end-to-end` selects only the end-to-end runs)."
+            "Run only cases whose set, architecture or mode contains this text (`end-to-end` selects only the end-to-end runs; default: every case)."
     )
     var filter: String?
     @Flag(help: "A short smoke run (batches 1 and 200, 0.02 s per case, CartPole end-to-end over 10 episodes).")
@@ -30,7 +31,7 @@ struct RunCommand: ParsableCommand {
             "End-to-end sets to run, comma-separated (default: cartpole, and lunarlander,invertedpendulum unless --quick)."
     )
     var endToEndSets: String?
-    @Option(help: "Write the results here as JSON (overwritten).")
+    @Option(help: "Write the results here as JSON (overwritten; default: no file, the table only).")
     var json: String?
     @Option(
         name: .customLong("public-states"),
@@ -64,11 +65,7 @@ struct RunCommand: ParsableCommand {
     var skipKernels = false
     @Flag(name: .customLong("no-end-to-end"), help: "Skip the end-to-end runs.")
     var skipEndToEnd = false
-    @Option(
-        name: .customLong("blas-core"),
-        help: "Pin OpenBLAS's kernel set (e.g. Haswell); default: the best set this CPU supports, verified at start-up."
-    )
-    var blasCore: String?
+    @OptionGroup var kernels: KernelOptions
     @OptionGroup var smallKernels: SmallKernelOption
 
     func validate() throws {
@@ -88,15 +85,11 @@ struct RunCommand: ParsableCommand {
         if !hookVerified {
             print("warning: the malloc hook does not see Swift allocations; allocation counts are invalid")
         }
-        if let blasCore {
-            do { try LinearAlgebraLibrary.useKernels(blasCore) } catch {
-                throw ValidationError("--blas-core: \(error)")
-            }
-        }
+        try kernels.apply()
         let smallKernelLabel = try smallKernels.apply()
-        let kernels = KernelRates.measure(extraThreadCounts: skipEndToEnd ? [] : try workerThreadCounts())
+        let rates = KernelRates.measure(extraThreadCounts: skipEndToEnd ? [] : try workerThreadCounts())
         print("# \(LinearAlgebraLibrary.description); BLAS threads \(blasThreads); \(MachineDescription.processor)")
-        print("# \(kernels.summary)")
+        print("# \(rates.summary)")
         print("# small-layer kernels: \(smallKernelLabel)")
         print(
             "# engine \(revision ?? "revision unknown"); load average \(formatted(startLoad, decimals: 2)); allocation hook \(hookVerified ? "verified" : "NOT working")"
@@ -113,7 +106,7 @@ struct RunCommand: ParsableCommand {
         }
         var endToEnd: [EndToEndRecord] = []
         if !skipEndToEnd {
-            endToEnd = try runEndToEnd(kernels: kernels)
+            endToEnd = try runEndToEnd(kernels: rates)
         }
         if let json {
             let meta = ResultsFile.Meta(
@@ -121,9 +114,9 @@ struct RunCommand: ParsableCommand {
                 date: MachineDescription.date, engineRevision: revision, loadAverage: startLoad,
                 budgetSecondsPerCase: timingBudget.budgetSeconds, quick: quick, filter: filter,
                 allocationHookVerified: hookVerified,
-                blasCore: kernels.status.core, bestCore: kernels.status.bestCore,
+                blasCore: rates.status.core, bestCore: rates.status.bestCore,
                 cpuModel: LinearAlgebraLibrary.cpu.model, cpuFeatures: LinearAlgebraLibrary.cpu.features,
-                sgemmGflops: kernels.rates, bestCoreSgemmGflops: kernels.bestRates,
+                sgemmGflops: rates.rates, bestCoreSgemmGflops: rates.bestRates,
                 smallKernels: smallKernelLabel,
                 notes:
                     "FLOPs: matmuls only, forward 1x, backward 2x forward. roofline: the same GEMMs alone via Tensor.matmul. "

@@ -5,13 +5,13 @@ import HPDRL
 /// with the closest known one (also inside `a2c`, `ppo` and `valueNetwork`), every hyperparameter range-checked.
 extension AgentFileEntry {
     /// The keys of an entry.
-    public static let keys = [
+    package static let keys = [
         "hiddenSizes", "activation", "activations", "learningRate", "gamma", "normalizeReturns", "optimizer",
         "weightDecay", "schedulerStepSize", "schedulerGamma", "algorithm", "a2c", "ppo", "valueNetwork",
     ]
 
     /// The keys of the objects inside an entry, by the key that holds them.
-    public static let nestedKeys: [String: [String]] = [
+    package static let nestedKeys: [String: [String]] = [
         "a2c": [
             "learningRate", "gamma", "gaeLambda", "entropyCoefficient", "normalizeAdvantages", "maxGradientNorm",
             "valueNetwork",
@@ -25,13 +25,13 @@ extension AgentFileEntry {
 
     /// The agents of the JSON file at `url` (a non-empty array of entries), omitted fields filled from `defaults`.
     /// Every error names the file, and the entry and field when there is one.
-    public static func readAgents(from url: URL, defaults: ReinforceConfiguration) throws -> [AgentSpecification] {
+    package static func readAgents(from url: URL, defaults: ReinforceConfiguration) throws -> [AgentSpecification] {
         let data = try FileSystemError.reading(url) { try Data(contentsOf: url) }
         return try agents(fromJSON: data, file: url.path, defaults: defaults)
     }
 
     /// The agents of an agents file's bytes (`file` names it in messages); the checks of `readAgents(from:defaults:)`.
-    public static func agents(
+    package static func agents(
         fromJSON data: Data, file: String, defaults: ReinforceConfiguration
     ) throws(FederationError)
         -> [AgentSpecification]

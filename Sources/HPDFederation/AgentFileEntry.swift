@@ -11,38 +11,38 @@ import HPDRL
 ///
 /// Omitted fields take the environment's (REINFORCE) or the learner's documented defaults. A setting that does not
 /// apply to the agent's algorithm is an error naming the agent and the field.
-public struct AgentFileEntry: Codable, Sendable {
+package struct AgentFileEntry: Codable, Sendable {
     /// Hidden-layer widths.
-    public var hiddenSizes: [Int]
+    package var hiddenSizes: [Int]
     /// One activation for every hidden layer (give this or `activations`).
-    public var activation: Activation?
+    package var activation: Activation?
     /// One activation per hidden layer (wins over `activation`).
-    public var activations: [Activation]?
+    package var activations: [Activation]?
     /// The learning rate η₀ (required).
-    public var learningRate: Float
+    package var learningRate: Float
     /// The discount γ, if not the default.
-    public var gamma: Double?
+    package var gamma: Double?
     /// Whether returns are normalised per episode, if not the default.
-    public var normalizeReturns: Bool?
+    package var normalizeReturns: Bool?
     /// The optimiser, if not the default.
-    public var optimizer: ReinforceConfiguration.OptimizerKind?
+    package var optimizer: ReinforceConfiguration.OptimizerKind?
     /// AdamW's weight decay λ, if not the default.
-    public var weightDecay: Float?
+    package var weightDecay: Float?
     /// StepLR's step size in episodes (0 or less: no scheduler), if not the default.
-    public var schedulerStepSize: Int?
+    package var schedulerStepSize: Int?
     /// StepLR's γ, if not the default.
-    public var schedulerGamma: Float?
+    package var schedulerGamma: Float?
     /// `reinforce` (default), `a2c` or `ppo`.
-    public var algorithm: String?
+    package var algorithm: String?
     /// A2C settings (an `a2c` agent only).
-    public var a2c: A2CConfiguration?
+    package var a2c: A2CConfiguration?
     /// PPO settings (a `ppo` agent only).
-    public var ppo: PPOConfiguration?
+    package var ppo: PPOConfiguration?
     /// The value network of an `a2c` or `ppo` agent (default: the policy's hidden layers).
-    public var valueNetwork: ValueNetworkEntry?
+    package var valueNetwork: ValueNetworkEntry?
 
     /// The full specification, filling omitted fields from `defaults`.
-    public func specification(defaults: ReinforceConfiguration, index: Int) throws -> AgentSpecification {
+    package func specification(defaults: ReinforceConfiguration, index: Int) throws -> AgentSpecification {
         let layerActivations: [Activation]
         if let activations {
             layerActivations = activations
@@ -126,15 +126,15 @@ public struct AgentFileEntry: Codable, Sendable {
 
 /// The `valueNetwork` object of an agents-file entry: optionally `hiddenSizes`, `activation` or `activations`, and
 /// `learningRate`; omitted layers repeat the policy's.
-public struct ValueNetworkEntry: Codable, Sendable {
+package struct ValueNetworkEntry: Codable, Sendable {
     /// Hidden-layer widths (default: the policy's).
-    public var hiddenSizes: [Int]?
+    package var hiddenSizes: [Int]?
     /// One activation for every hidden layer.
-    public var activation: Activation?
+    package var activation: Activation?
     /// One activation per hidden layer (wins over `activation`).
-    public var activations: [Activation]?
+    package var activations: [Activation]?
     /// The value network's learning rate (default: the learner's).
-    public var learningRate: Float?
+    package var learningRate: Float?
 
     /// The resolved specification, naming agent `index + 1` in errors.
     func specification(

@@ -36,22 +36,24 @@ extension AgentSpecification {
         policy: Policy, environment: any Environment, environmentSeed: UInt64, generator: RandomGenerator,
         weights: inout RandomGenerator
     ) -> any PolicyLearner {
-        let defaultValueNetwork = ValueNetworkSpecification(hiddenSizes: hiddenSizes, activations: activations)
-        if let ppo {
-            let value = ValueNetwork(
-                observationSize: environment.observationSize, specification: ppo.valueNetwork ?? defaultValueNetwork,
+        /// The critic of an actor-critic learner: `specification`, else the policy's hidden layers; its weights are
+        /// drawn from `weights` after the policy's.
+        func valueNetwork(_ specification: ValueNetworkSpecification?) -> ValueNetwork {
+            ValueNetwork(
+                observationSize: environment.observationSize,
+                specification: specification
+                    ?? ValueNetworkSpecification(hiddenSizes: hiddenSizes, activations: activations),
                 generator: &weights)
+        }
+        if let ppo {
             return PPOLearner(
-                policy: policy, valueNetwork: value, environment: environment, configuration: ppo,
-                environmentSeed: environmentSeed, generator: generator)
+                policy: policy, valueNetwork: valueNetwork(ppo.valueNetwork), environment: environment,
+                configuration: ppo, environmentSeed: environmentSeed, generator: generator)
         }
         if let a2c {
-            let value = ValueNetwork(
-                observationSize: environment.observationSize, specification: a2c.valueNetwork ?? defaultValueNetwork,
-                generator: &weights)
             return A2CLearner(
-                policy: policy, valueNetwork: value, environment: environment, configuration: a2c,
-                environmentSeed: environmentSeed, generator: generator)
+                policy: policy, valueNetwork: valueNetwork(a2c.valueNetwork), environment: environment,
+                configuration: a2c, environmentSeed: environmentSeed, generator: generator)
         }
         return ReinforceLearner(
             policy: policy, environment: environment, configuration: reinforce, environmentSeed: environmentSeed,

@@ -202,7 +202,7 @@ public final class LearnerAgent: LocalLearningAgent, ChunkedFederatedAgent, @unc
 public typealias ReinforceAgent = LearnerAgent
 
 /// Seconds on a monotonic clock.
-public func monotonicSeconds() -> Double {
+package func monotonicSeconds() -> Double {
     var time = timespec()
     clock_gettime(CLOCK_MONOTONIC, &time)
     return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9

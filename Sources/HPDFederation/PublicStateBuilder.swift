@@ -49,16 +49,24 @@ public struct PublicStateBuilder {
         self.recipe = recipe ?? environment.publicStateRecipe
     }
 
-    /// Builds `count` states from a virtual agent trained with `seed`.
+    /// A state count `build` cannot deliver: not positive, or more than the virtual agent's rollouts hold (the
+    /// message says how many they hold and what to change).
+    public struct CountError: Error, Equatable, CustomStringConvertible {
+        /// The message, starting with "count".
+        public let description: String
+    }
+
+    /// Builds `count` states from a virtual agent trained with `seed`; a count it cannot deliver is a `CountError`.
     public func build(
         count: Int, method: SelectionMethod, seed: UInt64, progress: ((String) -> Void)? = nil
     ) throws -> PublicStateSet {
-        guard count > 0 else { throw FederationError.invalidConfiguration("count must be positive, got \(count)") }
+        guard count > 0 else { throw CountError(description: "count must be positive, got \(count)") }
         let pool = try collectStates(seed: seed, progress: progress)
         progress?("collected \(pool.count) states from \(checkpointEpisodes.count) checkpoints")
         guard count <= pool.count else {
-            throw FederationError.invalidConfiguration(
-                "count \(count) is larger than the rollout pool of \(pool.count) states (\(checkpointEpisodes.count) "
+            throw CountError(
+                description:
+                    "count \(count) is larger than the rollout pool of \(pool.count) states (\(checkpointEpisodes.count) "
                     + "checkpoints × \(recipe.testSeeds) rollouts): ask for fewer states or more virtual-agent episodes"
             )
         }

@@ -4,7 +4,7 @@ import HPDTensor
 /// Hyperparameters of an advantage actor-critic learner (episodic A2C), with documented defaults.
 ///
 /// Decoding fills every omitted field with its default (so agents files may name only what they change).
-public struct A2CConfiguration: Codable, Equatable, Hashable, Sendable {
+public struct A2CConfiguration: Codable, Equatable, Hashable, Sendable, ActorCriticSettings {
     /// The policy's Adam learning rate.
     public var learningRate: Float
     /// The discount γ (0.99).
@@ -45,25 +45,12 @@ public struct A2CConfiguration: Codable, Equatable, Hashable, Sendable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(learningRate: try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? 7e-4)
-        if let value = try container.decodeIfPresent(Double.self, forKey: .gamma) { gamma = value }
-        if let value = try container.decodeIfPresent(Double.self, forKey: .gaeLambda) { gaeLambda = value }
-        if let value = try container.decodeIfPresent(Float.self, forKey: .entropyCoefficient) {
-            entropyCoefficient = value
-        }
-        if let value = try container.decodeIfPresent(Bool.self, forKey: .normalizeAdvantages) {
-            normalizeAdvantages = value
-        }
-        maxGradientNorm =
-            container.contains(.maxGradientNorm)
-            ? try container.decodeIfPresent(Float.self, forKey: .maxGradientNorm) : 0.5
-        valueNetwork = try container.decodeIfPresent(ValueNetworkSpecification.self, forKey: .valueNetwork)
+        try decodeSharedSettings(from: decoder)
     }
 
     /// Checks every field, naming the first one out of range.
     public func validate() throws(LearnerError) {
-        try ActorCriticChecks.validateShared(
-            learningRate: learningRate, gamma: gamma, gaeLambda: gaeLambda, entropyCoefficient: entropyCoefficient,
-            maxGradientNorm: maxGradientNorm, valueNetwork: valueNetwork)
+        try validateSharedSettings()
     }
 }
 
@@ -76,69 +63,38 @@ public struct A2CConfiguration: Codable, Equatable, Hashable, Sendable {
 ///     value:       L_V = ½ (1/T) Σ_t (V(s_t) − R_t)²                                    one Adam step (its own)
 ///
 /// each gradient clipped to `maxGradientNorm` first. Distillation reaches the policy only.
-public final class A2CLearner: PolicyLearner {
-    /// The policy (the actor).
-    public let policy: Policy
-    /// The policy's optimiser.
-    public let optimizer: Adam
-    /// A2C has no learning-rate schedule.
-    public var scheduler: StepLR? { nil }
-    /// The private value network (the critic).
-    public let valueNetwork: ValueNetwork
-    /// The value network's own optimiser.
-    public let criticOptimizer: Adam
-    /// The environment this agent plays in.
-    public var environment: any Environment
+public final class A2CLearner: ActorCriticLearner {
+    /// The policy, value network, optimisers, environment, sampling stream and episode counter.
+    public let core: ActorCriticCore
     /// The configuration.
     public let configuration: A2CConfiguration
-    /// The sampling stream.
-    public private(set) var generator: RandomGenerator
-    /// The seed the environment is reset with before the first episode.
-    public let environmentSeed: UInt64
-    /// Episodes played so far.
-    public private(set) var episodesPlayed = 0
-    private var rollout: Rollout
 
     /// A learner over `policy` and `valueNetwork` (built from `configuration.valueNetwork`'s shape by the caller).
     public init(
         policy: Policy, valueNetwork: ValueNetwork, environment: any Environment, configuration: A2CConfiguration,
         environmentSeed: UInt64, generator: RandomGenerator
     ) {
-        Precondition.check(
-            policy.architecture.observationSize == environment.observationSize
-                && policy.architecture.actionSize == environment.actionSpace.size,
-            "A2CLearner: the policy does not fit the environment")
-        self.policy = policy
-        self.valueNetwork = valueNetwork
-        self.environment = environment
         self.configuration = configuration
-        self.environmentSeed = environmentSeed
-        self.generator = generator
-        optimizer = Adam(parameters: policy.parameters, learningRate: configuration.learningRate)
-        criticOptimizer = Adam(
-            parameters: valueNetwork.parameters,
-            learningRate: configuration.valueNetwork?.learningRate ?? A2CConfiguration.defaultValueLearningRate)
-        rollout = Rollout(for: policy, in: environment)
+        core = ActorCriticCore(
+            learner: "A2CLearner", policy: policy, valueNetwork: valueNetwork, environment: environment,
+            environmentSeed: environmentSeed, generator: generator, learningRate: configuration.learningRate,
+            valueLearningRate: configuration.valueNetwork?.learningRate ?? A2CConfiguration.defaultValueLearningRate)
     }
 
-    public var valueOptimizer: Adam? { criticOptimizer }
     /// A2C learns from every episode at once: nothing is pending between episodes.
     public var pendingRollout: Rollout? { nil }
-    public var lastEpisodeLength: Int { rollout.count }
 
+    /// Plays one episode into an emptied rollout; returns its undiscounted return.
     @discardableResult
     public func runEpisode() -> Double {
-        rollout.removeAll()
-        let total = rollout.playEpisode(
-            policy: policy, environment: &environment, resetSeed: episodesPlayed == 0 ? environmentSeed : nil,
-            generator: &generator)
-        episodesPlayed += 1
-        return total
+        core.rollout.removeAll()
+        return core.playEpisode()
     }
 
     /// One policy step and one value step on the recorded episode, as in the type's description; returns L_π.
     @discardableResult
     public func update() -> Float {
+        let rollout = core.rollout
         Precondition.check(rollout.count > 0, "update() needs a recorded episode: call runEpisode() first")
         let states = rollout.stateTensor
         let values = valueNetwork.values(states)
@@ -166,13 +122,6 @@ public final class A2CLearner: PolicyLearner {
         if let maxNorm { ActorCriticLosses.clipGradientNorm(optimizer.parameters, maxNorm: maxNorm) }
         optimizer.step()
         optimizer.zeroGradients()
-    }
-
-    public func restoreScheduler(epoch: Int) {}
-
-    public func restoreProgress(generator: RandomGenerator, episodesPlayed: Int) {
-        self.generator = generator
-        self.episodesPlayed = episodesPlayed
     }
 
     public func restorePendingRollout(_ rollout: Rollout?) throws {

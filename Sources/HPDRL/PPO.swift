@@ -5,7 +5,7 @@ import HPDTensor
 /// apply to one environment (`rolloutSteps` 512 = CleanRL's 4 environments × 128 steps, 4 minibatches of 128).
 ///
 /// Decoding fills every omitted field with its default (so agents files may name only what they change).
-public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable {
+public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable, ActorCriticSettings {
     /// The Adam learning rate of the policy (and, by default, of the value network): 2.5·10⁻⁴.
     public var learningRate: Float
     /// The discount γ (0.99).
@@ -52,31 +52,18 @@ public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             learningRate: try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? Self.defaultLearningRate)
-        if let value = try container.decodeIfPresent(Double.self, forKey: .gamma) { gamma = value }
-        if let value = try container.decodeIfPresent(Double.self, forKey: .gaeLambda) { gaeLambda = value }
         if let value = try container.decodeIfPresent(Float.self, forKey: .clip) { clip = value }
         if let value = try container.decodeIfPresent(Bool.self, forKey: .clipValueLoss) { clipValueLoss = value }
         if let value = try container.decodeIfPresent(Int.self, forKey: .epochs) { epochs = value }
         if let value = try container.decodeIfPresent(Int.self, forKey: .minibatchSize) { minibatchSize = value }
         if let value = try container.decodeIfPresent(Int.self, forKey: .rolloutSteps) { rolloutSteps = value }
         if let value = try container.decodeIfPresent(Float.self, forKey: .valueCoefficient) { valueCoefficient = value }
-        if let value = try container.decodeIfPresent(Float.self, forKey: .entropyCoefficient) {
-            entropyCoefficient = value
-        }
-        if let value = try container.decodeIfPresent(Bool.self, forKey: .normalizeAdvantages) {
-            normalizeAdvantages = value
-        }
-        maxGradientNorm =
-            container.contains(.maxGradientNorm)
-            ? try container.decodeIfPresent(Float.self, forKey: .maxGradientNorm) : 0.5
-        valueNetwork = try container.decodeIfPresent(ValueNetworkSpecification.self, forKey: .valueNetwork)
+        try decodeSharedSettings(from: decoder)
     }
 
     /// Checks every field, naming the first one out of range.
     public func validate() throws(LearnerError) {
-        try ActorCriticChecks.validateShared(
-            learningRate: learningRate, gamma: gamma, gaeLambda: gaeLambda, entropyCoefficient: entropyCoefficient,
-            maxGradientNorm: maxGradientNorm, valueNetwork: valueNetwork)
+        try validateSharedSettings()
         guard clip > 0, clip.isFinite else { throw LearnerError("clip must be positive, got \(clip)") }
         guard epochs >= 1 else { throw LearnerError("epochs must be at least 1, got \(epochs)") }
         guard rolloutSteps >= 1 else { throw LearnerError("rolloutSteps must be at least 1, got \(rolloutSteps)") }
@@ -107,83 +94,47 @@ public struct PPOConfiguration: Codable, Equatable, Hashable, Sendable {
 /// The actor and critic are separate networks with separate Adam optimisers (per-parameter Adam: the same update as
 /// CleanRL's one optimiser when their learning rates agree). Distillation events between episodes reach the policy
 /// only; a pending rollout's ℓ_old is taken when it is learned from, i.e. from the policy as it is then.
-public final class PPOLearner: PolicyLearner {
-    /// The policy (the actor).
-    public let policy: Policy
-    /// The policy's optimiser.
-    public let optimizer: Adam
-    /// PPO here has no learning-rate schedule.
-    public var scheduler: StepLR? { nil }
-    /// The private value network (the critic).
-    public let valueNetwork: ValueNetwork
-    /// The value network's own optimiser.
-    public let criticOptimizer: Adam
-    /// The environment this agent plays in.
-    public var environment: any Environment
+public final class PPOLearner: ActorCriticLearner {
+    /// The policy, value network, optimisers, environment, sampling stream and episode counter.
+    public let core: ActorCriticCore
     /// The configuration.
     public let configuration: PPOConfiguration
-    /// The sampling stream (actions and minibatch shuffling).
-    public private(set) var generator: RandomGenerator
-    /// The seed the environment is reset with before the first episode.
-    public let environmentSeed: UInt64
-    /// Episodes played so far.
-    public private(set) var episodesPlayed = 0
-    /// The number of steps of the last episode.
-    public private(set) var lastEpisodeLength = 0
-    private var rollout: Rollout
 
     /// A learner over `policy` and `valueNetwork` (built from `configuration.valueNetwork`'s shape by the caller).
     public init(
         policy: Policy, valueNetwork: ValueNetwork, environment: any Environment, configuration: PPOConfiguration,
         environmentSeed: UInt64, generator: RandomGenerator
     ) {
-        Precondition.check(
-            policy.architecture.observationSize == environment.observationSize
-                && policy.architecture.actionSize == environment.actionSpace.size,
-            "PPOLearner: the policy does not fit the environment")
-        self.policy = policy
-        self.valueNetwork = valueNetwork
-        self.environment = environment
         self.configuration = configuration
-        self.environmentSeed = environmentSeed
-        self.generator = generator
-        optimizer = Adam(parameters: policy.parameters, learningRate: configuration.learningRate)
-        criticOptimizer = Adam(
-            parameters: valueNetwork.parameters,
-            learningRate: configuration.valueNetwork?.learningRate ?? configuration.learningRate)
-        rollout = Rollout(for: policy, in: environment)
+        core = ActorCriticCore(
+            learner: "PPOLearner", policy: policy, valueNetwork: valueNetwork, environment: environment,
+            environmentSeed: environmentSeed, generator: generator, learningRate: configuration.learningRate,
+            valueLearningRate: configuration.valueNetwork?.learningRate ?? configuration.learningRate)
     }
 
-    public var valueOptimizer: Adam? { criticOptimizer }
     /// The episodes recorded since the last update (nil when empty).
-    public var pendingRollout: Rollout? { rollout.count == 0 ? nil : rollout }
+    public var pendingRollout: Rollout? { core.rollout.count == 0 ? nil : core.rollout }
 
+    /// Plays one episode, appending it to the rollout; returns its undiscounted return.
     @discardableResult
-    public func runEpisode() -> Double {
-        let before = rollout.count
-        let total = rollout.playEpisode(
-            policy: policy, environment: &environment, resetSeed: episodesPlayed == 0 ? environmentSeed : nil,
-            generator: &generator)
-        lastEpisodeLength = rollout.count - before
-        episodesPlayed += 1
-        return total
-    }
+    public func runEpisode() -> Double { core.playEpisode() }
 
     /// Learns from the rollout once it holds at least `rolloutSteps` steps (as in the type's description), then
     /// empties it; returns the last minibatch's loss L, or 0 when the rollout is not complete yet.
     @discardableResult
     public func update() -> Float {
-        guard rollout.count >= configuration.rolloutSteps else { return 0 }
-        defer { rollout.removeAll() }
-        let count = rollout.count
-        let states = rollout.stateTensor
-        let actions = rollout.actions
+        guard core.rollout.count >= configuration.rolloutSteps else { return 0 }
+        defer { core.rollout.removeAll() }
+        let count = core.rollout.count
+        let states = core.rollout.stateTensor
+        let actions = core.rollout.actions
         let oldLogProbabilities = ActorCriticLosses.logProbabilitiesAndEntropy(
             policy: policy, states: states, actions: actions
         ).logProbabilities.value.scalars
         let oldValues = valueNetwork.values(states).value.scalars
         let (advantages, returns) = GeneralizedAdvantageEstimation.estimate(
-            rewards: rollout.rewards, values: oldValues.map(Double.init), episodeLengths: rollout.episodeLengths,
+            rewards: core.rollout.rewards, values: oldValues.map(Double.init),
+            episodeLengths: core.rollout.episodeLengths,
             gamma: configuration.gamma, lambda: configuration.gaeLambda)
         let minibatchCount = max(1, count / configuration.minibatchSize)
         let parameters = optimizer.parameters + criticOptimizer.parameters
@@ -229,7 +180,7 @@ public final class PPOLearner: PolicyLearner {
     private func shuffledIndices(_ count: Int) -> [Int] {
         var order = Array(0..<count)
         for index in stride(from: count - 1, to: 0, by: -1) {
-            order.swapAt(index, Int(generator.next() % UInt64(index + 1)))
+            order.swapAt(index, Int(core.generator.next() % UInt64(index + 1)))
         }
         return order
     }
@@ -249,22 +200,15 @@ public final class PPOLearner: PolicyLearner {
         }
     }
 
-    public func restoreScheduler(epoch: Int) {}
-
-    public func restoreProgress(generator: RandomGenerator, episodesPlayed: Int) {
-        self.generator = generator
-        self.episodesPlayed = episodesPlayed
-    }
-
     /// Restores the episodes recorded since the last update (nil: none).
     public func restorePendingRollout(_ saved: Rollout?) throws {
         guard let saved else {
-            rollout.removeAll()
+            core.rollout.removeAll()
             return
         }
-        guard saved.observationSize == rollout.observationSize,
-            saved.continuousActionSize == rollout.continuousActionSize
+        guard saved.observationSize == core.rollout.observationSize,
+            saved.continuousActionSize == core.rollout.continuousActionSize
         else { throw LearnerError("the pending rollout's observation or action size does not fit this PPO learner") }
-        rollout = saved
+        core.rollout = saved
     }
 }

@@ -53,9 +53,8 @@ struct PublicStatesCommand: ParsableCommand {
             ) { message in
                 FileHandle.standardError.write(Data((message + "\n").utf8))
             }
-        } catch let error as FederationError where error.description.contains("count") {
-            throw CommandError(
-                "--count: " + error.description.replacingOccurrences(of: "invalid configuration: ", with: ""))
+        } catch let error as PublicStateBuilder.CountError {
+            throw CommandError("--count: \(error)")
         }
         try set.write(to: URL(fileURLWithPath: out))
         print("wrote \(set.count) states (\(set.states.columns) columns) to \(out); checksum \(set.checksum)")

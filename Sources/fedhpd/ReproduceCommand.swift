@@ -29,7 +29,8 @@ struct ReproduceCommand: ParsableCommand {
     var settings = PaperGrid.SettingsChoice.main
     @Option(
         help:
-            "Root folder of the run folders; give several to merge shards' folders in the report (runs use the first).")
+            "Root folder of the run folders; give several to merge shards' folders in the report (runs use the first; default: runs/paper)."
+    )
     var out: [String] = []
     @Option(
         name: .customLong("public-states"),
@@ -47,7 +48,7 @@ struct ReproduceCommand: ParsableCommand {
     var threads = ParallelExecutor.coreCount
     @Option(
         help:
-            "Run only share K of N of the grid (e.g. 2/4), or 'slurm' to read it from SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT (or MIN / MAX)."
+            "Run only share K of N of the grid (e.g. 2/4), or 'slurm' to read it from SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT (or MIN / MAX; default: the whole grid)."
     )
     var shard: String?
     @Option(
@@ -57,7 +58,9 @@ struct ReproduceCommand: ParsableCommand {
     var episodes: Int?
     @Option(
         name: .customLong("stop-after-episodes"),
-        help: "Stop (with a checkpoint) after this many episodes in this invocation; rerun to continue.")
+        help:
+            "Stop (with a checkpoint) after this many episodes in this invocation; rerun to continue (default: no limit)."
+    )
     var stopAfterEpisodes: Int?
     @Option(
         name: .customLong("report-to"),

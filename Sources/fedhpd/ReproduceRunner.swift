@@ -35,9 +35,10 @@ final class ReproduceRunner {
         }
     }
 
-    func log(_ message: String) {
-        if !quiet { FileHandle.standardError.write(Data((message + "\n").utf8)) }
-    }
+    /// The set-up `train` uses too: the existing-run check, the public state cache, the notes on standard error.
+    var setup: RunSetup { RunSetup(quiet: quiet) }
+
+    func log(_ message: String) { setup.log(message) }
 
     /// The configuration of `cell`, with its public state set (FedHPD only).
     func configuration(of cell: PaperGrid.Cell) throws -> (FederationConfiguration, PublicStateSet?) {
@@ -54,30 +55,16 @@ final class ReproduceRunner {
     }
 
     /// The authors' file for `task` in the --public-states folder, or (auto) the set built for `seed` by the
-    /// reference recipe, cached as `fedhpd train --public-states auto` caches it.
+    /// reference recipe, cached where `fedhpd train --public-states auto` caches it (`RunSetup.resolvePublicStates`).
     func publicStateSet(for task: PaperGrid.Task, seed: UInt64) throws -> PublicStateSet {
         let environment = environments[task]!
-        if publicStates != "auto" {
+        guard publicStates == "auto" else {
             let file = URL(fileURLWithPath: publicStates).appendingPathComponent(task.authorsPublicStatesFileName)
-                .standardizedFileURL
-            do { return try PublicStateSet.load(from: file, observationSize: environment.observationSize) } catch {
-                throw CommandError("--public-states: \(error)")
-            }
+            return try setup.loadPublicStates(file.standardizedFileURL.path, environment: environment)
         }
-        let selection = PublicStateBuilder.SelectionMethod.equalPerCluster
-        let cache = root.appendingPathComponent("public-states")
-            .appendingPathComponent(
-                "\(environment.id)__\(selection.rawValue)__seed\(seed)__\(environment.publicStateCount).csv")
-        if !FileManager.default.fileExists(atPath: cache.path) {
-            log(
-                "building the \(environment.id) public state set for seed \(seed) (virtual agent, \(environment.publicStateRecipe.episodes) episodes)…"
-            )
-            let built = try PublicStateBuilder(environment: environment).build(
-                count: environment.publicStateCount, method: selection, seed: seed)
-            try built.write(to: cache)
-        }
-        let loaded = try PublicStateSet.load(from: cache, observationSize: environment.observationSize)
-        return PublicStateSet(states: loaded.states, source: "auto (cached \(cache.path))", filePath: cache.path)
+        return try setup.resolvePublicStates(
+            "auto", method: PublicStateBuilder.SelectionMethod.equalPerCluster.rawValue,
+            environment: environment, seed: seed, root: root)
     }
 
     /// Runs `cells` in order. Returns false when stopped early (signal or `stopAfterEpisodes`), true when all are complete.
@@ -93,17 +80,9 @@ final class ReproduceRunner {
         for cell in cells {
             let (configuration, states) = try configuration(of: cell)
             let folder = RunFolder(root: root, configuration: configuration)
-            if let existing = try? folder.readConfiguration() {
-                guard existing == configuration else {
-                    throw CommandError(
-                        "\(folder.url.path) holds a run with another configuration (differs in: "
-                            + ConfigurationDifference.fields(existing, configuration).joined(separator: ", ")
-                            + "); choose another --out or remove it")
-                }
-                if folder.isComplete {
-                    progress.skipped(cell)
-                    continue
-                }
+            if try setup.existingRun(in: folder, configuration: configuration) == .complete {
+                progress.skipped(cell)
+                continue
             }
             guard budget > 0 else { return false }
             let training = try FederatedTraining(
@@ -127,7 +106,8 @@ final class ReproduceRunner {
         progress: ReproduceProgress
     ) throws -> Bool {
         let environment = environments[cell.task]!
-        let first = try folder.restoreNewestCheckpoint(into: training)
+        let run = CheckpointedRun(training: training, folder: folder, checkpointEvery: checkpointEvery)
+        let first = try run.resume()
         if first > 0 { log("\(cell.description): resuming after episode \(first)") }
         let start = monotonicSeconds()
         func segment() -> GridRunSegment {
@@ -135,25 +115,15 @@ final class ReproduceRunner {
                 firstEpisode: first, lastEpisode: training.returns.count, wallSeconds: monotonicSeconds() - start,
                 timings: training.timings, threads: threads, blasCore: LinearAlgebraLibrary.kernelStatus.core)
         }
-        let liveLog = try LiveRunLog(folder: folder, training: training)
-        let stop = StopSignal.shared
-        var failure: Error?
         var remaining = budget
         progress.started(cell, at: first, of: training.configuration.episodes)
-        training.run(
-            progress: { done in
+        defer { budget = remaining }
+        try run.train(
+            afterEpisode: { done in
                 remaining -= 1
                 progress.advanced(done: done, returns: training.returns, segment: segment())
-                do {
-                    try liveLog.append(from: training)
-                    if done % self.checkpointEvery == 0 && done < training.configuration.episodes {
-                        try folder.writeCheckpoint(of: training)
-                    }
-                } catch { failure = error }
             },
-            shouldContinue: { !stop.isRequested && failure == nil && remaining > 0 })
-        budget = remaining
-        if let failure { throw failure }
+            mayContinue: { remaining > 0 })
         if let divergence = training.divergence {
             throw CommandError("\(cell.description): \(divergence); the run stopped (its last good checkpoint is kept)")
         }

@@ -88,30 +88,17 @@ struct TrainCommand: ParsableCommand {
         _ training: FederatedTraining, in folder: RunFolder, environment: EnvironmentSpecification
     ) throws -> Bool {
         let configuration = training.configuration
-        let resumedFrom = try folder.restoreNewestCheckpoint(into: training)
+        let run = CheckpointedRun(
+            training: training, folder: folder, checkpointEvery: checkpointEvery, saveEvery: saveEvery,
+            writesTensorBoard: tensorboard)
+        let resumedFrom = try run.resume()
         if resumedFrom > 0 { log("\(configuration.runName): resuming after episode \(resumedFrom)") }
-        let stop = StopSignal.shared
         let progress = ProgressReporter(label: configuration.runName, total: configuration.episodes, quiet: quiet)
-        let liveLog = try LiveRunLog(folder: folder, training: training)
-        let tensorBoardLog = tensorboard ? try TensorBoardLog(folder: folder, training: training) : nil
-        var checkpointError: Error?
-        training.run(
-            progress: { done in
-                progress.update(done: done, returns: training.returns)
-                do {
-                    try liveLog.append(from: training)
-                    try tensorBoardLog?.append(from: training)
-                } catch { checkpointError = error }
-                if saveEvery > 0 && done % saveEvery == 0 && done < configuration.episodes {
-                    do { try folder.writePolicies(of: training, episode: done) } catch { checkpointError = error }
-                }
-                if checkpointEvery > 0 && done % checkpointEvery == 0 && done < configuration.episodes {
-                    do { try folder.writeCheckpoint(of: training) } catch { checkpointError = error }
-                }
-            },
-            shouldContinue: { !stop.isRequested && checkpointError == nil })
+        let trained = Result {
+            try run.train(afterEpisode: { progress.update(done: $0, returns: training.returns) }, mayContinue: { true })
+        }
         progress.finish()
-        if let checkpointError { throw CommandError("\(checkpointError)") }
+        if case .failure(let error) = trained { throw CommandError("\(error)") }
         if let divergence = training.divergence {
             let kept =
                 folder.checkpointFiles().first.map { "its last good checkpoint \($0.path) is kept" }

@@ -16,16 +16,12 @@ import Testing
         FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-cli-\(UUID())")
     }
 
-    /// A small public state file in the reference implementation's layout.
+    /// `CommandLineFixtures.writeTwoSmallAgents(to:)`.
+    func writeFixtureAgents(to url: URL) throws { try CommandLineFixtures.writeTwoSmallAgents(to: url) }
+
+    /// `CommandLineFixtures.writePublicStates(to:count:)`.
     func writeFixtureStates(to url: URL, count: Int = 300) throws {
-        var text = "State\n"
-        for index in 0..<count {
-            let x = Double(index % 17) / 10 - 0.8
-            text +=
-                "\"\(x),\(Double(index % 5) / 10 - 0.2),\(Double(index % 7) / 50 - 0.06),\(Double(index % 11) / 10 - 0.5)\"\n"
-        }
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try text.write(to: url, atomically: true, encoding: .utf8)
+        try CommandLineFixtures.writePublicStates(to: url, count: count)
     }
 
     @Test func trainWritesTheRunFolderAndComparePrintsTheTable() throws {
@@ -108,10 +104,7 @@ import Testing
         let root = temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let agents = root.appendingPathComponent("agents.json")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try
-            #"[{"hiddenSizes": [16], "activation": "tanh", "learningRate": 0.002}, {"hiddenSizes": [8, 8], "activations": ["relu", "tanh"], "learningRate": 0.001}]"#
-            .write(to: agents, atomically: true, encoding: .utf8)
+        try writeFixtureAgents(to: agents)
         let out = root.appendingPathComponent("runs")
         let trained = try run([
             "train", "--agents", agents.path, "--method", "nofed", "--episodes", "6", "--seeds", "3",

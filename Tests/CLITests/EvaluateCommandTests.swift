@@ -8,10 +8,7 @@ import Testing
     /// Trains a tiny NoFed run of two small agents on `environment` and returns its run folder.
     func trainTinyRun(_ environment: String, in root: URL, extra: [String] = []) throws -> URL {
         let agents = root.appendingPathComponent("agents.json")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        try
-            #"[{"hiddenSizes": [16], "activation": "tanh", "learningRate": 0.002}, {"hiddenSizes": [8, 8], "activations": ["relu", "tanh"], "learningRate": 0.001}]"#
-            .write(to: agents, atomically: true, encoding: .utf8)
+        try cli.writeFixtureAgents(to: agents)
         let out = root.appendingPathComponent("runs")
         let trained = try cli.run(
             [

@@ -56,9 +56,7 @@ struct TensorBoardCommandTests {
         let states = root.appendingPathComponent("states.csv")
         try cli.writeFixtureStates(to: states)
         let agents = root.appendingPathComponent("agents.json")
-        try
-            #"[{"hiddenSizes": [16], "activation": "tanh", "learningRate": 0.002}, {"hiddenSizes": [8, 8], "activations": ["relu", "tanh"], "learningRate": 0.001}]"#
-            .write(to: agents, atomically: true, encoding: .utf8)
+        try cli.writeFixtureAgents(to: agents)
         let trained = try cli.run([
             "train", "--agents", agents.path, "--episodes", "10", "--interval", "5", "--seeds", "4",
             "--public-states", states.path, "--part-size", "100", "--tensorboard", "--out", root.path,

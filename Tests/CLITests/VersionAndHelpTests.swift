@@ -26,4 +26,29 @@ import Testing
             #expect(help.contains(expected), "train --help lacks '\(expected)'")
         }
     }
+
+    /// `reproduce --help` states the default of every option (those with a value as ArgumentParser's `(default: …)`,
+    /// the optional ones in their own words), the shared `--blas-core` included.
+    @Test func reproduceHelpShowsEveryDefault() throws {
+        let outcome = try cli.run(["reproduce", "--help"])
+        #expect(outcome.status == 0)
+        let help = outcome.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for expected in [
+            "default: cartpole,lunarlander,invertedpendulum", "default: 20,25,30,35,40", "default: main",
+            "default: runs/paper", "default: the whole grid", "default: no limit", "default: the first --out",
+            "--blas-core <name>", "default: the best set this CPU supports",
+        ] {
+            #expect(help.contains(expected), "reproduce --help lacks '\(expected)'")
+        }
+    }
+
+    /// An unusable `--blas-core` is refused the same way by every command that declares the shared group: exit 1,
+    /// the option named, no usage text.
+    @Test func anUnknownKernelSetIsRefusedNamingTheOption() throws {
+        for command in [["reproduce", "--report-only"], ["info"]] {
+            let outcome = try cli.run(command + ["--blas-core", "Pentium"])
+            #expect(outcome.status == 1, "\(command): \(outcome.error)")
+            #expect(outcome.error.contains("--blas-core: "), "\(command): \(outcome.error)")
+        }
+    }
 }

@@ -80,23 +80,11 @@ import Testing
     }
 
     @Test func aCorruptNewestCheckpointFallsBackToThePreviousOne() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-corrupt-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let configuration = FederationTests.configuration(method: .nofed, episodes: 8)
-        let folder = RunFolder(url: root)
-        let training = try FederatedTraining(
-            configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
-        training.run(shouldContinue: { training.returns.count < 3 })
-        try folder.writeCheckpoint(of: training)
-        training.run(shouldContinue: { training.returns.count < 5 })
-        let newest = try folder.writeCheckpoint(of: training)
-        // Truncate the newest, as a kill -9 during a non-atomic write would.
-        let bytes = try Data(contentsOf: newest.url)
-        try bytes.prefix(bytes.count / 2).write(to: newest.url)
+        let fixture = try CheckpointFallBackFixture()
+        defer { fixture.remove() }
         var messages: [String] = []
-        let restored = try FederatedTraining(
-            configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
-        #expect(try folder.restoreNewestCheckpoint(into: restored, log: { messages.append($0) }) == 3)
+        let restored = try fixture.makeTraining()
+        #expect(try fixture.folder.restoreNewestCheckpoint(into: restored, log: { messages.append($0) }) == 3)
         #expect(messages.count == 1 && messages[0].contains("checksum"))
     }
 

@@ -10,24 +10,12 @@ import Testing
     /// A checkpoint whose newest file is truncated falls back to the previous one and says so once, as a warning
     /// naming the failed checksum, through `training.logger`.
     @Test func aCheckpointFallBackIsLoggedAsOneWarning() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-log-fallback-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let configuration = FederationTests.configuration(method: .nofed, episodes: 8)
-        let folder = RunFolder(url: root)
-        let training = try FederatedTraining(
-            configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
-        training.run(shouldContinue: { training.returns.count < 3 })
-        try folder.writeCheckpoint(of: training)
-        training.run(shouldContinue: { training.returns.count < 5 })
-        let newest = try folder.writeCheckpoint(of: training)
-        let bytes = try Data(contentsOf: newest.url)
-        try bytes.prefix(bytes.count / 2).write(to: newest.url)
-
+        let fixture = try CheckpointFallBackFixture()
+        defer { fixture.remove() }
         let capture = LogCapture()
-        let restored = try FederatedTraining(
-            configuration: configuration, environment: .cartPole, publicStates: nil, threads: 1)
+        let restored = try fixture.makeTraining()
         restored.logger = capture.logger
-        #expect(try folder.restoreNewestCheckpoint(into: restored) == 3)
+        #expect(try fixture.folder.restoreNewestCheckpoint(into: restored) == 3)
         let messages = capture.messages
         #expect(messages.count == 1, "\(messages)")
         #expect(messages.first?.level == .warning && messages.first?.message.contains("checksum") == true)

@@ -93,6 +93,22 @@ struct PyTorchInteropTests {
         (0..<4).map { column in Float((row * 7 + column * 3) % 17) / 4 - 2 }
     }
 
+    /// Writes each case as `<root>/<name>.safetensors` (with `agentIndex` in its metadata, if given); returns the files
+    /// in the cases' order.
+    func write(
+        _ cases: [(name: String, policy: Policy, environment: EnvironmentSpecification)], in root: URL,
+        agentIndex: Int? = nil
+    ) throws -> [URL] {
+        try cases.map { item in
+            let url = root.appendingPathComponent("\(item.name).safetensors")
+            try SavedPolicy(
+                policy: item.policy, environment: item.environment.id, actionSpace: item.environment.actionSpace,
+                agentIndex: agentIndex
+            ).write(to: url)
+            return url
+        }
+    }
+
     /// Writes the engine's files, runs python/tests/crosscheck.py on them and returns PyTorch's outputs and the folder
     /// holding the PyTorch-written copies.
     func crosscheck(
@@ -127,14 +143,7 @@ struct PyTorchInteropTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-torch-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
         let cases = policies()
-        var files: [URL] = []
-        for item in cases {
-            let url = root.appendingPathComponent("\(item.name).safetensors")
-            try SavedPolicy(
-                policy: item.policy, environment: item.environment.id, actionSpace: item.environment.actionSpace
-            ).write(to: url)
-            files.append(url)
-        }
+        let files = try write(cases, in: root)
         let (outputs, _) = try crosscheck(files, in: root)
         let states = Tensor(rows: Self.states.count, columns: 4, scalars: Self.states.flatMap { $0 })
         for (item, file) in zip(cases, files) {
@@ -162,15 +171,7 @@ struct PyTorchInteropTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-torch-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
         let cases = policies()
-        var files: [URL] = []
-        for item in cases {
-            let url = root.appendingPathComponent("\(item.name).safetensors")
-            try SavedPolicy(
-                policy: item.policy, environment: item.environment.id, actionSpace: item.environment.actionSpace,
-                agentIndex: 3
-            ).write(to: url)
-            files.append(url)
-        }
+        let files = try write(cases, in: root, agentIndex: 3)
         let (_, pytorchFolder) = try crosscheck(files, in: root)
         for (item, file) in zip(cases, files) {
             let written = pytorchFolder.appendingPathComponent(file.lastPathComponent)

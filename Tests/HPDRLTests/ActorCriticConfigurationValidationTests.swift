@@ -1,3 +1,4 @@
+import Foundation
 import HPDRL
 import Testing
 
@@ -49,5 +50,20 @@ struct ActorCriticConfigurationValidationTests {
         ppo = PPOConfiguration()
         ppo.epochs = 0
         #expect(message { try ppo.validate() }?.hasPrefix("epochs must be at least 1") == true)
+    }
+
+    /// The shared settings decode once for both: an omitted field keeps its default, `maxGradientNorm: null` turns
+    /// clipping off and an omitted one is 0.5.
+    @Test func bothLearnersDecodeTheSharedSettingsAlike() throws {
+        let given = Data(#"{"gamma": 0.9, "gaeLambda": 0.5, "entropyCoefficient": 0, "maxGradientNorm": null}"#.utf8)
+        let a2c = try JSONDecoder().decode(A2CConfiguration.self, from: given)
+        let ppo = try JSONDecoder().decode(PPOConfiguration.self, from: given)
+        #expect(a2c.gamma == 0.9 && a2c.gaeLambda == 0.5 && a2c.entropyCoefficient == 0 && a2c.maxGradientNorm == nil)
+        #expect(ppo.gamma == 0.9 && ppo.gaeLambda == 0.5 && ppo.entropyCoefficient == 0 && ppo.maxGradientNorm == nil)
+        #expect(a2c.normalizeAdvantages && ppo.normalizeAdvantages && a2c.valueNetwork == nil)
+        let omitted = Data("{}".utf8)
+        #expect(try JSONDecoder().decode(A2CConfiguration.self, from: omitted).maxGradientNorm == 0.5)
+        #expect(try JSONDecoder().decode(PPOConfiguration.self, from: omitted).maxGradientNorm == 0.5)
+        #expect(try JSONDecoder().decode(PPOConfiguration.self, from: omitted).gaeLambda == 0.95)
     }
 }

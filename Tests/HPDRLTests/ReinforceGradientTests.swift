@@ -28,11 +28,19 @@ import Testing
         policy.zeroGradients()
         let tapeLoss = Variable.weightedNegativeLogLikelihood(
             logits: policy.logits(Variable(states)), actions: actions, weights: weights)
+        expectChunkedMatchesTape(tapeLoss, parameters: policy.parameters) {
+            ReinforceGradient(policy: policy).compute(states: states, actions: actions, weights: weights)
+        }
+    }
+
+    /// Back-propagates `tapeLoss`, then runs `chunked` (which leaves its gradients in `parameters`): its loss and
+    /// every parameter's gradient must match the tape's.
+    private func expectChunkedMatchesTape(_ tapeLoss: Variable, parameters: [Variable], chunked: () -> Float) {
         tapeLoss.backward()
-        let tapeGradients = policy.parameters.map { $0.gradient! }
-        let chunkedLoss = ReinforceGradient(policy: policy).compute(states: states, actions: actions, weights: weights)
+        let tapeGradients = parameters.map { $0.gradient! }
+        let chunkedLoss = chunked()
         #expect(abs(chunkedLoss - tapeLoss.value.scalarValue) <= 1e-4 * (1 + abs(chunkedLoss)))
-        for (index, parameter) in policy.parameters.enumerated() {
+        for (index, parameter) in parameters.enumerated() {
             #expect(
                 parameter.gradient!.isApproximatelyEqual(
                     to: tapeGradients[index], absoluteTolerance: 1e-5, relativeTolerance: 1e-3),
@@ -53,15 +61,8 @@ import Testing
         let (mean, deviation) = policy.distribution(Variable(states))
         let logDensity = GaussianPolicy.logDensity(actions: actions, mean: mean, standardDeviation: deviation)
         let tapeLoss = -(logDensity.rowMeans() * Variable(Tensor(rows: 600, columns: 1, scalars: weights))).sum()
-        tapeLoss.backward()
-        let tapeGradients = policy.parameters.map { $0.gradient! }
-        let chunkedLoss = ReinforceGradient(policy: policy).compute(states: states, actions: actions, weights: weights)
-        #expect(abs(chunkedLoss - tapeLoss.value.scalarValue) <= 1e-4 * (1 + abs(chunkedLoss)))
-        for (index, parameter) in policy.parameters.enumerated() {
-            #expect(
-                parameter.gradient!.isApproximatelyEqual(
-                    to: tapeGradients[index], absoluteTolerance: 1e-5, relativeTolerance: 1e-3),
-                "parameter \(index)")
+        expectChunkedMatchesTape(tapeLoss, parameters: policy.parameters) {
+            ReinforceGradient(policy: policy).compute(states: states, actions: actions, weights: weights)
         }
     }
 
