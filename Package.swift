@@ -145,7 +145,7 @@ let package = Package(
         .target(
             name: "HPDNetwork",
             dependencies: [
-                "HPDFederation", "HPDRL", "HPDNN", "HPDTensor",
+                "HPDFederation", "HPDRL", "HPDNN", "HPDTensor", .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRPCCore", package: "grpc-swift-2", condition: .when(traits: ["Network"])),
                 .product(
                     name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport",
