@@ -93,7 +93,7 @@ final class Session {
                 try flushReports()
             }
             if episode % 10 == 0 || episode == plan.episodes {
-                logger.info(String(format: "episode %d/%d (%.1f s)", episode, plan.episodes, now() - start))
+                logger.info("\(String(format: "episode %d/%d (%.1f s)", episode, plan.episodes, now() - start))")
             }
             if plan.isEventDue(afterEpisode: episode) {
                 try distill(

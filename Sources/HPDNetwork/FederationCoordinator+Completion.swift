@@ -111,7 +111,7 @@ extension FederationCoordinator {
             let line =
                 "agent \(agent + 1): no return for episode\(missing.count > 1 ? "s" : "") \(agentList(missing)) (\(why)); recorded as nan"
             exclusionLines.append(line)
-            logger.info(line)
+            logger.info("\(line)")
         }
         if let failure { exclusionLines.append("run incomplete: \(failure)") }
         var records: [LossRecord] = []

@@ -231,7 +231,7 @@ extension FederationCoordinator {
                     ExclusionRecord(
                         episode: round.episode, loop: round.loop, part: round.part, agent: agent, reason: reason))
             }
-            logger.info(line)
+            logger.info("\(line)")
         }
         // Recorded before any waiter is answered: a restarted server answers retries with the same consensus.
         let recordedLines = exclusionLines.count - linesBefore

@@ -68,7 +68,7 @@ actor FederationCoordinator {
     let configuration: NetworkServerConfiguration
     /// The server's events: to the executable's log handler and to `serverLog` (server.log in the run folder).
     let logger: Logger
-    let serverLog = ServerLogRecorder()
+    let serverLog: ServerLogRecorder
     let partRows: [Int]
     /// When events happen and how their rounds are numbered (the one schedule every trainer uses).
     let plan: DistillationSchedule
@@ -109,7 +109,9 @@ actor FederationCoordinator {
 
     init(configuration: NetworkServerConfiguration, logger: Logger, journal: ServerJournal? = nil) {
         self.configuration = configuration
-        self.logger = serverLog.recording(logger)
+        let recorder = ServerLogRecorder()
+        serverLog = recorder
+        self.logger = recorder.recording(logger)
         self.journal = journal
         partRows = configuration.publicStates.parts(partSize: configuration.run.partSize).map(\.rows)
         // NoFed: no event at all (the interval lies beyond the last episode); the clients still receive the schedule.

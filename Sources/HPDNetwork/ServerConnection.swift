@@ -107,12 +107,12 @@ final class Connection: @unchecked Sendable {
                 }
                 return result
             } catch let error as RPCError where error.code == .deadlineExceeded && timeout >= 30 {
-                logger.info(
+                let note =
                     stillWaiting.map {
                         "\($0): no answer within \(seconds(timeout)) — the server is still waiting for other agents; asking again"
                     }
-                        ?? "\(name): no answer within \(seconds(timeout)) — the server is still waiting for other clients; asking again"
-                )
+                    ?? "\(name): no answer within \(seconds(timeout)) — the server is still waiting for other clients; asking again"
+                logger.info("\(note)")
             } catch let error as RPCError where error.code == .unavailable || error.code == .deadlineExceeded {
                 if attempts == 0 && !firstContact { start = now() }
                 attempts += 1
