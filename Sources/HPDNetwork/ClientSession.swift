@@ -62,8 +62,10 @@ final class Session {
             guard let checkpoints else { throw NetworkError.configuration("--resume needs the checkpoints' --out") }
             resumedAfter = try ClientCheckpoint.restoreNewest(into: self, from: checkpoints)
             logger.info(
-                "resuming agents \(agentList(indices)) after episode \(resumedAfter) from \(checkpoints.checkpointsURL.path); "
-                    + "re-attaching to session \(sessionID.prefix(8))… at \(connection.address)")
+                Logger.Message(
+                    stringLiteral:
+                        "resuming agents \(agentList(indices)) after episode \(resumedAfter) from \(checkpoints.checkpointsURL.path); "
+                        + "re-attaching to session \(sessionID.prefix(8))… at \(connection.address)"))
             startHeartbeat()
             try waitForStart(resuming: true)
         } else {
@@ -207,9 +209,11 @@ final class Session {
         sessionID = response.sessionID
         schedule = response.schedule
         logger.info(
-            "registered agents \(agentList(indices)) with \(connection.address): \(schedule.environment), \(schedule.episodes) episodes, "
-                + "d=\(schedule.interval), \(schedule.loops) loops × \(schedule.partCount) parts, deadline \(seconds(deadline)), "
-                + "configuration \(schedule.configurationFingerprint)")
+            Logger.Message(
+                stringLiteral:
+                    "registered agents \(agentList(indices)) with \(connection.address): \(schedule.environment), \(schedule.episodes) episodes, "
+                    + "d=\(schedule.interval), \(schedule.loops) loops × \(schedule.partCount) parts, deadline \(seconds(deadline)), "
+                    + "configuration \(schedule.configurationFingerprint)"))
         startHeartbeat()
     }
 

@@ -17,8 +17,10 @@ extension FederationCoordinator {
             switch phase {
             case .registering:
                 logger.info(
-                    "client '\(session.name)' (agents \(agentList(session.agents))) lost before the start: "
-                        + "no call for \(seconds(configuration.heartbeatTimeout)); its agents are unregistered")
+                    Logger.Message(
+                        stringLiteral:
+                            "client '\(session.name)' (agents \(agentList(session.agents))) lost before the start: "
+                            + "no call for \(seconds(configuration.heartbeatTimeout)); its agents are unregistered"))
                 for agent in session.agents {
                     owner[agent] = nil
                     assignedPlaces.remove(agent)
@@ -26,8 +28,10 @@ extension FederationCoordinator {
                 sessions[id] = nil
             case .running:
                 logger.info(
-                    "client '\(session.name)' (agents \(agentList(session.agents))) lost: no call for "
-                        + "\(seconds(configuration.heartbeatTimeout)); no longer waiting for its agents")
+                    Logger.Message(
+                        stringLiteral:
+                            "client '\(session.name)' (agents \(agentList(session.agents))) lost: no call for "
+                            + "\(seconds(configuration.heartbeatTimeout)); no longer waiting for its agents"))
                 advance()
             default: break
             }
@@ -45,8 +49,10 @@ extension FederationCoordinator {
             } else if time - lastProgressLog >= 5 {
                 lastProgressLog = time
                 logger.info(
-                    "waiting for agents \(agentList(missingAgents)) (\(sessions.isEmpty ? "none registered yet" : "\(agentCount - missingAgents.count) registered")); "
-                        + "giving up in \(seconds((configuration.registrationTimeout - waited).rounded()))")
+                    Logger.Message(
+                        stringLiteral:
+                            "waiting for agents \(agentList(missingAgents)) (\(sessions.isEmpty ? "none registered yet" : "\(agentCount - missingAgents.count) registered")); "
+                            + "giving up in \(seconds((configuration.registrationTimeout - waited).rounded()))"))
             }
         case .running:
             if sessions.values.allSatisfy({ !$0.alive }) {
@@ -74,8 +80,10 @@ extension FederationCoordinator {
             "'\($0.name)' (agents \(agentList($0.agents)))"
         }
         logger.info(
-            "client '\(session.name)' finished its \(episodes) episodes"
-                + (waitingFor.isEmpty ? "" : "; waiting for \(waitingFor.sorted().joined(separator: ", "))"))
+            Logger.Message(
+                stringLiteral:
+                    "client '\(session.name)' finished its \(episodes) episodes"
+                    + (waitingFor.isEmpty ? "" : "; waiting for \(waitingFor.sorted().joined(separator: ", "))")))
         if finishDeadline == nil { finishDeadline = now() + configuration.deadline }
         return await withCheckedContinuation { continuation in
             finishWaiters.append((sessionID, continuation))

@@ -84,9 +84,11 @@ extension FederationCoordinator {
         }
         let reported = returns.prefix { row in row.allSatisfy { $0 != nil } }.count
         logger.info(
-            "resumed from the journal: \(sessions.count) client session(s), \(phase == .running ? "running" : "registering"); "
-                + "\(reported)/\(episodes) episodes reported by every agent, \(closedCount) rounds aggregated; "
-                + "waiting for the clients to reconnect")
+            Logger.Message(
+                stringLiteral:
+                    "resumed from the journal: \(sessions.count) client session(s), \(phase == .running ? "running" : "registering"); "
+                    + "\(reported)/\(episodes) episodes reported by every agent, \(closedCount) rounds aggregated; "
+                    + "waiting for the clients to reconnect"))
     }
 }
 #endif

@@ -235,9 +235,11 @@ actor FederationCoordinator {
         for index in indices { owner[index] = id }
         let missing = missingAgents
         logger.info(
-            "client '\(name)' (\(peer)) registered agents \(agentList(indices))"
-                + (request.placeCount > 0 ? " (places assigned by the server; architectures undisclosed)" : "")
-                + (missing.isEmpty ? "" : "; waiting for agents \(agentList(missing))"))
+            Logger.Message(
+                stringLiteral:
+                    "client '\(name)' (\(peer)) registered agents \(agentList(indices))"
+                    + (request.placeCount > 0 ? " (places assigned by the server; architectures undisclosed)" : "")
+                    + (missing.isEmpty ? "" : "; waiting for agents \(agentList(missing))")))
         if missing.isEmpty { start() }
         var response = Fedhpd_Network_V1_RegisterResponse()
         response.sessionID = id
@@ -302,8 +304,10 @@ actor FederationCoordinator {
         let clients = sessions.values.sorted { $0.agents.min()! < $1.agents.min()! }
             .map { "'\($0.name)' (\(agentList($0.agents)))" }.joined(separator: ", ")
         logger.info(
-            "all \(agentCount) agents registered: \(clients); the run starts (\(episodes) episodes, d=\(interval), "
-                + "\(eventCount) events × \(loops) loops × \(partCount) parts)")
+            Logger.Message(
+                stringLiteral:
+                    "all \(agentCount) agents registered: \(clients); the run starts (\(episodes) episodes, d=\(interval), "
+                    + "\(eventCount) events × \(loops) loops × \(partCount) parts)"))
     }
 
     func waitForStartStatus(_ sessionID: String) throws -> (started: Bool, missing: [Int]) {

@@ -190,10 +190,12 @@ public enum NetworkServer {
             await coordinator.record(
                 ServerJournal.Entry(launch: .init(port: port, fingerprint: coordinator.fingerprint)))
             logger.info(
-                "listening on \(host):\(port)\(configuration.tlsCertificatePath != nil ? " (TLS)" : "")"
-                    + "\(configuration.token != nil ? ", token required" : "") — \(configuration.environment.id), "
-                    + "\(configuration.agentsExpected) agents expected, configuration \(coordinator.fingerprint), "
-                    + "deadline \(seconds(configuration.deadline)), quorum \(configuration.quorum)")
+                Logger.Message(
+                    stringLiteral:
+                        "listening on \(host):\(port)\(configuration.tlsCertificatePath != nil ? " (TLS)" : "")"
+                        + "\(configuration.token != nil ? ", token required" : "") — \(configuration.environment.id), "
+                        + "\(configuration.agentsExpected) agents expected, configuration \(coordinator.fingerprint), "
+                        + "deadline \(seconds(configuration.deadline)), quorum \(configuration.quorum)"))
             if configuration.token == nil && !(host.hasPrefix("127.") || host == "::1") {
                 logger.warning("listening beyond loopback without --token: anyone who reaches this port can join")
             }
