@@ -96,16 +96,14 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: root) }
         let states = root.appendingPathComponent("states.csv")
         try writeFixtureStates(to: states)
-        let portFile = root.appendingPathComponent("port")
-        let server = try Running(
-            ["serve"] + Self.run + [
-                "--seed", "20", "--agents-expected", "10", "--port", "0", "--port-file", portFile.path,
-                "--public-states", states.path, "--part-size", "100", "--deadline", "3", "--quorum", "2",
+        let (server, port) = try startServer(
+            Self.run + [
+                "--seed", "20", "--agents-expected", "10", "--public-states", states.path, "--part-size", "100",
+                "--deadline", "3", "--quorum", "2",
                 "--heartbeat-timeout", "3", "--out", root.appendingPathComponent("serve").path,
             ],
-            name: "serve", folder: root)
+            in: root)
         defer { server.stop() }
-        let port = try port(from: portFile, server: server)
         let hostile = try Running(
             [
                 "join", "--server", "127.0.0.1:\(port)", "--agents", "paper:1-5", "--seed", "20", "--threads", "1",
@@ -173,16 +171,14 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: root) }
         let states = root.appendingPathComponent("states.csv")
         try writeFixtureStates(to: states)
-        let portFile = root.appendingPathComponent("port")
-        let server = try Running(
-            ["serve"] + Self.run + [
-                "--agents-expected", "10", "--port", "0", "--port-file", portFile.path, "--token", "s3cret",
+        let (server, port) = try startServer(
+            Self.run + [
+                "--agents-expected", "10", "--token", "s3cret",
                 "--public-states", states.path, "--part-size", "100", "--wait-for-agents", "6",
                 "--out", root.appendingPathComponent("serve").path,
             ],
-            name: "serve", folder: root)
+            in: root)
         defer { server.stop() }
-        let port = try port(from: portFile, server: server)
         let intruder = try Running(
             [
                 "join", "--server", "127.0.0.1:\(port)", "--agents", "paper:1-3", "--token", "guess",
@@ -235,18 +231,15 @@ import Glibc
         try #require(openssl.terminationStatus == 0)
         let states = root.appendingPathComponent("states.csv")
         try writeFixtureStates(to: states)
-        let portFile = root.appendingPathComponent("port")
-        let server = try Running(
+        let (server, port) = try startServer(
             [
-                "serve", "--env", "CartPole-v1", "--interval", "5", "--episodes", "5", "--agents-expected", "10",
-                "--port", "0",
-                "--port-file", portFile.path, "--public-states", states.path, "--part-size", "100", "--tls-cert",
+                "--env", "CartPole-v1", "--interval", "5", "--episodes", "5", "--agents-expected", "10",
+                "--public-states", states.path, "--part-size", "100", "--tls-cert",
                 certificate.path,
                 "--tls-key", key.path, "--token", "s3cret", "--out", root.appendingPathComponent("serve").path,
             ],
-            name: "serve", folder: root)
+            in: root)
         defer { server.stop() }
-        let port = try port(from: portFile, server: server)
         let plain = try Running(
             [
                 "join", "--server", "127.0.0.1:\(port)", "--agents", "paper", "--token", "s3cret", "--connect-timeout",
@@ -272,16 +265,14 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: root) }
         let states = root.appendingPathComponent("states.csv")
         try writeFixtureStates(to: states)
-        let portFile = root.appendingPathComponent("port")
-        let server = try Running(
+        let (server, port) = try startServer(
             [
-                "serve", "--env", "CartPole-v1", "--interval", "5", "--episodes", "100000", "--agents-expected", "10",
-                "--port", "0", "--port-file", portFile.path, "--public-states", states.path, "--part-size", "100",
+                "--env", "CartPole-v1", "--interval", "5", "--episodes", "100000", "--agents-expected", "10",
+                "--public-states", states.path, "--part-size", "100",
                 "--out", root.appendingPathComponent("serve").path,
             ],
-            name: "serve", folder: root)
+            in: root)
         defer { server.stop() }
-        let port = try port(from: portFile, server: server)
         let client = try Running(
             ["join", "--server", "127.0.0.1:\(port)", "--agents", "paper", "--threads", "1", "--retry-timeout", "3"],
             name: "client", folder: root)
