@@ -147,14 +147,17 @@ public struct Checkpoint {
         return (bytes, Data(bytes[16..<(16 + jsonLength)]), 16 + jsonLength)
     }
 
-    static func jsonEncoder() -> JSONEncoder {
+    /// The JSON coding of checkpoint metadata: non-finite numbers as "inf", "-inf", "nan" (every checkpoint's and
+    /// journal's).
+    package static func jsonEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
     }
 
-    static func jsonDecoder() -> JSONDecoder {
+    /// Reads what `jsonEncoder` writes.
+    package static func jsonDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

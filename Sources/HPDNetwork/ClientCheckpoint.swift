@@ -43,7 +43,7 @@ struct ClientCheckpoint {
             sessionID: session.sessionID, schedule: try session.schedule.serializedBytes(),
             agentIndices: session.indices, episodesDone: episode, missedDigestions: session.missedDigestions,
             agents: states)
-        let data = Checkpoint.frame(json: try JSONEncoder().encode(metadata), blob: blob, magic: magic)
+        let data = Checkpoint.frame(json: try Checkpoint.jsonEncoder().encode(metadata), blob: blob, magic: magic)
         try folder.writeCheckpointFile(data, episode: episode)
     }
 
@@ -57,7 +57,7 @@ struct ClientCheckpoint {
                 let data = try FileSystemError.reading(file) { try Data(contentsOf: file) }
                 let (bytes, json, blobOffset) = try Checkpoint.unframe(data, magic: magic, fail: fail)
                 let metadata: Metadata
-                do { metadata = try JSONDecoder().decode(Metadata.self, from: json) } catch {
+                do { metadata = try Checkpoint.jsonDecoder().decode(Metadata.self, from: json) } catch {
                     throw fail("unreadable metadata: \(error)")
                 }
                 guard metadata.agentIndices == session.indices else {

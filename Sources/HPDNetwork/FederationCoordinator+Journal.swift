@@ -28,9 +28,7 @@ extension FederationCoordinator {
             round: .init(
                 sequence: sequence, consensus: consensus, included: closed.included.sorted(), note: closed.note,
                 exclusionLines: lines,
-                exclusions: rows.map {
-                    .init(episode: $0.episode, loop: $0.loop, part: $0.part, agent: $0.agent, reason: $0.reason)
-                }))
+                exclusions: rows))
     }
 
     /// Rebuilds the state a killed server had acknowledged: sessions (alive again, as if just heard from), the
@@ -75,10 +73,7 @@ extension FederationCoordinator {
                 closedRounds[round.sequence - 2 * roundsPerEvent] = nil
                 closedThrough = round.sequence
                 exclusionLines += round.exclusionLines
-                exclusionRows += round.exclusions.map {
-                    ExclusionRecord(
-                        episode: $0.episode, loop: $0.loop, part: $0.part, agent: $0.agent, reason: $0.reason)
-                }
+                exclusionRows += round.exclusions
                 closedCount += 1
             }
         }

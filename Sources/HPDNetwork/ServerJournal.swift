@@ -34,13 +34,6 @@ final class ServerJournal {
             var sequence: Int
             var loss: Float
         }
-        struct Exclusion: Codable {
-            var episode: Int
-            var loop: Int
-            var part: Int
-            var agent: Int
-            var reason: String
-        }
         struct ClosedRound: Codable {
             var sequence: Int
             /// The consensus as a serialized `ActionDistribution` message (nil: no quorum).
@@ -48,7 +41,7 @@ final class ServerJournal {
             var included: [Int]
             var note: String
             var exclusionLines: [String]
-            var exclusions: [Exclusion]
+            var exclusions: [ExclusionRecord]
         }
 
         var launch: Launch?
@@ -84,9 +77,7 @@ final class ServerJournal {
         } catch {
             throw NetworkError.configuration("cannot open the server journal \(url.path): \(error)")
         }
-        encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder = Checkpoint.jsonEncoder()
     }
 
     deinit { try? handle.close() }
@@ -111,9 +102,7 @@ final class ServerJournal {
             throw NetworkError.configuration(
                 "--resume \(folder.url.path): no server journal (server-journal.jsonl); was the run served there?")
         }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let decoder = Checkpoint.jsonDecoder()
         let lines = data.split(separator: 0x0A, omittingEmptySubsequences: true)
         var entries: [Entry] = []
         for (number, line) in lines.enumerated() {
