@@ -10,7 +10,7 @@ import HPDTensor
 /// streams, PPO's partial rollout). `fedhpd join --resume` restores it and re-attaches to the session, so its agents
 /// continue exactly as if never interrupted. Weights stay on the client.
 ///
-/// Files: `<--out>/client-checkpoints/agents-<k>-…/checkpoint-<episode>.bin`, in `Checkpoint`'s layout
+/// Files: `<--out>/client-checkpoints/agents-<k>-…/checkpoints/checkpoint-<episode>.bin`, in `Checkpoint`'s layout
 /// (`Checkpoint.frame`) with the magic `FHPDJCK\0`; written atomically, the two newest kept.
 struct ClientCheckpoint {
     static let magic: [UInt8] = Array("FHPDJCK\0".utf8)
