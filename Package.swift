@@ -164,6 +164,7 @@ let package = Package(
             name: "HPDNetwork",
             dependencies: [
                 "HPDFederation", "HPDRL", "HPDNN", "HPDTensor", "HPDWireFormat",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRPCCore", package: "grpc-swift-2", condition: .when(traits: ["Network"])),
                 .product(
                     name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport",

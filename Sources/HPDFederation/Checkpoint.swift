@@ -19,7 +19,7 @@ public struct Checkpoint {
     /// The format version written.
     public static let version: UInt32 = 1
 
-    struct AgentState: Codable {
+    package struct AgentState: Codable {
         var samplingState: [UInt64]
         var environmentState: [UInt64]?
         var episodesPlayed: Int
@@ -59,9 +59,34 @@ public struct Checkpoint {
 
     /// Serialises `training`'s state.
     public static func encode(_ training: FederatedTraining) throws -> Data {
+        let (agentStates, blob) = try encodeAgents(training.agents)
+        let metadata = Metadata(
+            runName: training.configuration.runName, configuration: training.configuration,
+            episodesDone: training.returns.count,
+            returns: training.returns, distillationEpisodes: training.distillationRecords.map(\.episode),
+            distillationSteps: training.distillationRecords.map(\.step), exclusions: training.exclusions,
+            agents: agentStates,
+            serverSamplingState: training.dpaGenerator.state, serverSeedState: training.dpaSeedStream.state,
+            serverEpisodeSeed: training.dpaEpisodeSeed,
+            serverActions: training.dpaActions.map { action in
+                switch action {
+                case .discrete(let value): return .discrete(value)
+                case .continuous(let values): return .continuous(values)
+                }
+            },
+            blasCore: LinearAlgebraLibrary.kernelStatus.core)
+        return frame(json: try jsonEncoder().encode(metadata), blob: blob, magic: magic)
+    }
+
+    /// Every agent's state between two episodes: the JSON-able part (random streams, counters, Adam step counts,
+    /// shapes) and the parameter blob (agent by agent and parameter by parameter θ, then m, then v; the policy's,
+    /// then the value network's). The one encoder of agents for every checkpoint (`fedhpd train`'s and a network
+    /// client's).
+    package static func encodeAgents(_ agents: [any LocalLearningAgent]) throws -> (states: [AgentState], blob: [Float])
+    {
         var blob: [Float] = []
         var agentStates: [AgentState] = []
-        for (index, anyAgent) in training.agents.enumerated() {
+        for (index, anyAgent) in agents.enumerated() {
             guard let agent = anyAgent as? LearnerAgent else {
                 throw FederationError.invalidConfiguration(
                     "checkpoints support LearnerAgent only; agent \(index + 1) is \(type(of: anyAgent))")
@@ -86,22 +111,12 @@ public struct Checkpoint {
                     valueShapes: learner.valueOptimizer?.parameters.map(\.value.shape),
                     valueLearningRate: learner.valueOptimizer?.learningRate, pendingRollout: learner.pendingRollout))
         }
-        let metadata = Metadata(
-            runName: training.configuration.runName, configuration: training.configuration,
-            episodesDone: training.returns.count,
-            returns: training.returns, distillationEpisodes: training.distillationRecords.map(\.episode),
-            distillationSteps: training.distillationRecords.map(\.step), exclusions: training.exclusions,
-            agents: agentStates,
-            serverSamplingState: training.dpaGenerator.state, serverSeedState: training.dpaSeedStream.state,
-            serverEpisodeSeed: training.dpaEpisodeSeed,
-            serverActions: training.dpaActions.map { action in
-                switch action {
-                case .discrete(let value): return .discrete(value)
-                case .continuous(let values): return .continuous(values)
-                }
-            },
-            blasCore: LinearAlgebraLibrary.kernelStatus.core)
-        let json = try jsonEncoder().encode(metadata)
+        return (agentStates, blob)
+    }
+
+    /// The file layout around a checkpoint's metadata: `magic · UInt32 version · UInt32 JSON length · JSON · Float32
+    /// blob · UInt64 FNV-1a checksum` (little-endian).
+    package static func frame(json: Data, blob: [Float], magic: [UInt8]) -> Data {
         var data = Data(magic)
         LittleEndian.append(version, to: &data)
         LittleEndian.append(UInt32(json.count), to: &data)
@@ -112,26 +127,11 @@ public struct Checkpoint {
         return data
     }
 
-    static func jsonEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }
-
-    static func jsonDecoder() -> JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return decoder
-    }
-
-    /// Restores a checkpoint into a freshly built `training` with the same configuration. Throws (never traps) on a
-    /// corrupt, truncated or mismatching file.
-    /// Returns the BLAS kernel set the checkpointed run computed with (nil for checkpoints that predate the record).
-    @discardableResult
-    public static func restore(_ data: Data, into training: FederatedTraining, path: String) throws -> String? {
-        func fail(_ reason: String) -> FederationError { .invalidConfiguration("\(path): \(reason)") }
+    /// Checks `frame`'s layout (magic, checksum, version, lengths) and returns the bytes, the JSON metadata and the
+    /// offset of the blob; throws `fail(reason)` on a corrupt or truncated file.
+    package static func unframe(
+        _ data: Data, magic: [UInt8], fail: (String) -> FederationError
+    ) throws -> (bytes: [UInt8], json: Data, blobOffset: Int) {
         let bytes = [UInt8](data)
         guard bytes.count >= 24, Array(bytes[0..<8]) == magic else {
             throw fail("not a checkpoint (bad magic or truncated)")
@@ -144,16 +144,69 @@ public struct Checkpoint {
         guard fileVersion == version else { throw fail("checkpoint version \(fileVersion) is not supported") }
         let jsonLength = Int(LittleEndian.readUInt32(bytes, at: 12))
         guard 16 + jsonLength <= bytes.count - 8 else { throw fail("truncated metadata") }
+        return (bytes, Data(bytes[16..<(16 + jsonLength)]), 16 + jsonLength)
+    }
+
+    /// The JSON coding of checkpoint metadata: non-finite numbers as "inf", "-inf", "nan" (every checkpoint's and
+    /// journal's).
+    package static func jsonEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    /// Reads what `jsonEncoder` writes.
+    package static func jsonDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+
+    /// Restores a checkpoint into a freshly built `training` with the same configuration. Throws (never traps) on a
+    /// corrupt, truncated or mismatching file.
+    /// Returns the BLAS kernel set the checkpointed run computed with (nil for checkpoints that predate the record).
+    @discardableResult
+    public static func restore(_ data: Data, into training: FederatedTraining, path: String) throws -> String? {
+        func fail(_ reason: String) -> FederationError { .invalidConfiguration("\(path): \(reason)") }
+        let (bytes, json, blobOffset) = try unframe(data, magic: magic, fail: fail)
         let metadata: Metadata
-        do { metadata = try jsonDecoder().decode(Metadata.self, from: Data(bytes[16..<(16 + jsonLength)])) } catch {
+        do { metadata = try jsonDecoder().decode(Metadata.self, from: json) } catch {
             throw fail("unreadable metadata: \(error)")
         }
         guard metadata.configuration == training.configuration else {
             throw FederationError.checkpointConfigurationMismatch(
                 path: path, differences: ConfigurationDifference.fields(metadata.configuration, training.configuration))
         }
-        guard metadata.agents.count == training.agents.count else { throw fail("agent count differs") }
-        var offset = 16 + jsonLength
+        var offset = blobOffset
+        try restoreAgents(training.agents, states: metadata.agents, bytes: bytes, offset: &offset, fail: fail)
+        guard offset == bytes.count - 8 else { throw fail("unexpected trailing data") }
+        training.returns = metadata.returns
+        training.distillationRecords = zip(metadata.distillationEpisodes, metadata.distillationSteps).map { ($0, $1) }
+        training.exclusions = metadata.exclusions
+        training.dpaGenerator = RandomGenerator(state: metadata.serverSamplingState)
+        training.dpaSeedStream = RandomGenerator(state: metadata.serverSeedState)
+        if training.dpaEnvironment != nil {
+            training.replayServerEpisode(
+                seed: metadata.serverEpisodeSeed,
+                actions: metadata.serverActions.map { action in
+                    switch action {
+                    case .discrete(let value): return .discrete(value)
+                    case .continuous(let values): return .continuous(values)
+                    }
+                })
+        }
+        return metadata.blasCore
+    }
+
+    /// Restores `encodeAgents`' output into freshly built `agents` (the same count and architectures), reading the
+    /// blob from `bytes` at `offset` (advanced past it); throws `fail(reason)` on a mismatch or truncated data.
+    package static func restoreAgents(
+        _ agents: [any LocalLearningAgent], states: [AgentState], bytes: [UInt8], offset: inout Int,
+        fail: (String) -> FederationError
+    ) throws {
+        guard states.count == agents.count else { throw fail("agent count differs") }
         func readTensor(shape: [Int]) throws -> Tensor {
             let count = shape.reduce(1, *)
             guard offset + count * 4 <= bytes.count - 8 else { throw fail("truncated parameter data") }
@@ -164,7 +217,7 @@ public struct Checkpoint {
             offset += count * 4
             return Tensor(shape: shape, scalars: values)
         }
-        for (anyAgent, state) in zip(training.agents, metadata.agents) {
+        for (anyAgent, state) in zip(agents, states) {
             guard let agent = anyAgent as? LearnerAgent else { throw fail("checkpoints support LearnerAgent only") }
             let learner = agent.learner
             let optimizer = learner.optimizer
@@ -200,23 +253,6 @@ public struct Checkpoint {
                 learner.environment = environment
             }
         }
-        guard offset == bytes.count - 8 else { throw fail("unexpected trailing data") }
-        training.returns = metadata.returns
-        training.distillationRecords = zip(metadata.distillationEpisodes, metadata.distillationSteps).map { ($0, $1) }
-        training.exclusions = metadata.exclusions
-        training.dpaGenerator = RandomGenerator(state: metadata.serverSamplingState)
-        training.dpaSeedStream = RandomGenerator(state: metadata.serverSeedState)
-        if training.dpaEnvironment != nil {
-            training.replayServerEpisode(
-                seed: metadata.serverEpisodeSeed,
-                actions: metadata.serverActions.map { action in
-                    switch action {
-                    case .discrete(let value): return .discrete(value)
-                    case .continuous(let values): return .continuous(values)
-                    }
-                })
-        }
-        return metadata.blasCore
     }
 }
 

@@ -14,14 +14,22 @@ extension RunFolder {
     public func writeCheckpoint(of training: FederatedTraining) throws -> (url: URL, bytes: Int) {
         let start = monotonicSeconds()
         let data = try Checkpoint.encode(training)
-        let file = checkpointsURL.appendingPathComponent(Self.checkpointName(episode: training.returns.count))
-        try RunFolder.writeFile(data, to: file)
+        let file = try writeCheckpointFile(data, episode: training.returns.count)
         training.timings.checkpoints += 1
         training.timings.checkpointSeconds += monotonicSeconds() - start
         training.timings.checkpointBytes = data.count
-        let existing = checkpointFiles()
-        for old in existing.dropFirst(2) { try? FileManager.default.removeItem(at: old) }
         return (file, data.count)
+    }
+
+    /// Writes an encoded checkpoint taken after `episode` atomically, then prunes all but the two newest (so the
+    /// previous one stays until this one is complete). The one writer of checkpoint files (`fedhpd train`'s and a
+    /// network client's).
+    @discardableResult
+    package func writeCheckpointFile(_ data: Data, episode: Int) throws -> URL {
+        let file = checkpointsURL.appendingPathComponent(Self.checkpointName(episode: episode))
+        try RunFolder.writeFile(data, to: file)
+        for old in checkpointFiles().dropFirst(2) { try? FileManager.default.removeItem(at: old) }
+        return file
     }
 
     /// `checkpoint-<episode, 8 digits>.bin`.

@@ -1,5 +1,6 @@
 #if Network
 import Foundation
+import Logging
 import GRPCCore
 import HPDFederation
 import HPDRL
@@ -19,7 +20,7 @@ final class Session {
     let connection: Connection
     let agents: [ReinforceAgent]
     let indices: [Int]
-    let log: NetworkLog
+    let logger: Logger
     var sessionID = ""
     var schedule = Fedhpd_Network_V1_Schedule()
     var heartbeat: Task<Void, Never>?
@@ -27,12 +28,12 @@ final class Session {
     /// The latest background Report (each waits for the one before).
     var pendingReports: Task<Void, Error>?
 
-    init(configuration: NetworkClientConfiguration, connection: Connection, agents: [ReinforceAgent], log: NetworkLog) {
+    init(configuration: NetworkClientConfiguration, connection: Connection, agents: [ReinforceAgent], logger: Logger) {
         self.configuration = configuration
         self.connection = connection
         self.agents = agents
         indices = configuration.agents.map(\.index)
-        self.log = log
+        self.logger = logger
     }
 
     var deadline: Double { Double(schedule.deadlineMs) / 1000 }
@@ -54,8 +55,24 @@ final class Session {
             heartbeat?.cancel()
             pendingReports?.cancel()
         }
-        try register()
-        try waitForStart()
+        let checkpoints = configuration.checkpointRoot.map {
+            ClientCheckpoint.folder(root: $0, agentIndices: indices)
+        }
+        var resumedAfter = 0
+        if configuration.resume {
+            guard let checkpoints else { throw NetworkError.configuration("--resume needs the checkpoints' --out") }
+            resumedAfter = try ClientCheckpoint.restoreNewest(into: self, from: checkpoints)
+            logger.info(
+                Logger.Message(
+                    stringLiteral:
+                        "resuming agents \(agentList(indices)) after episode \(resumedAfter) from \(checkpoints.checkpointsURL.path); "
+                        + "re-attaching to session \(sessionID.prefix(8))… at \(connection.address)"))
+            startHeartbeat()
+            try waitForStart(resuming: true)
+        } else {
+            try register()
+            try waitForStart(resuming: false)
+        }
         let parts = try fetchParts()
         let plan = try distillationSchedule()
         LinearAlgebraLibrary.threadCount = 1
@@ -63,7 +80,7 @@ final class Session {
         let executor = ParallelExecutor(threadCount: configuration.threads)
         let adversaries = Set(indices.indices.filter { configuration.adversarialAgents.contains(indices[$0]) })
         let start = now()
-        for episode in 1...plan.episodes {
+        for episode in stride(from: resumedAfter + 1, through: plan.episodes, by: 1) {
             let reports = executor.trainOneEpisode(agents)
             var request = Fedhpd_Network_V1_ReportRequest()
             request.returns = zip(indices, reports).map { index, report in
@@ -75,38 +92,60 @@ final class Session {
             }
             sendInBackground(request)
             if episode == plan.episodes { try flushReports() }
-            try configuration.faultInjectionForTesting?.crashIfDue(afterEpisode: episode, log: log) {
+            try configuration.faultInjectionForTesting?.crashIfDue(afterEpisode: episode, logger: logger) {
                 try flushReports()
             }
             if episode % 10 == 0 || episode == plan.episodes {
-                log(String(format: "episode %d/%d (%.1f s)", episode, plan.episodes, now() - start))
+                logger.info("\(String(format: "episode %d/%d (%.1f s)", episode, plan.episodes, now() - start))")
             }
-            guard plan.isEventDue(afterEpisode: episode) else { continue }
-            let event = DistillationEvent(
-                agents: agents, parts: parts, positions: plan.positions(afterEpisode: episode),
-                adversarialAgents: adversaries, loss: .klDivergence)
-            var source = ServerConsensus(session: self)
-            let result = try event.run(source: &source, executor: executor)
-            var lossReport = Fedhpd_Network_V1_ReportRequest()
-            for step in result.steps {
-                // NaN: the agent did not digest this part (the server records it as missing).
-                for (position, loss) in step.losses.enumerated() where !loss.isNaN {
-                    var entry = Fedhpd_Network_V1_DigestionLoss()
-                    entry.agentIndex = UInt32(indices[position])
-                    entry.episode = UInt32(episode)
-                    entry.loop = UInt32(step.loop)
-                    entry.part = UInt32(step.part)
-                    entry.loss = loss
-                    lossReport.losses.append(entry)
-                }
+            if plan.isEventDue(afterEpisode: episode) {
+                try distill(
+                    afterEpisode: episode, plan: plan, parts: parts, executor: executor, adversaries: adversaries)
             }
-            sendInBackground(lossReport)
+            if let checkpoints, configuration.checkpointEvery > 0,
+                episode % configuration.checkpointEvery == 0 || episode == plan.episodes
+            {
+                // Everything up to this episode reaches the server before the checkpoint says it is done.
+                try flushReports()
+                try ClientCheckpoint.write(self, episode: episode, to: checkpoints)
+            }
         }
         try flushReports()
+        return try finish(episodes: plan.episodes)
+    }
+
+    /// One distillation event after `episode`: every part's consensus from the server, the digestion losses back.
+    func distill(
+        afterEpisode episode: Int, plan: DistillationSchedule, parts: [Tensor], executor: ParallelExecutor,
+        adversaries: Set<Int>
+    ) throws {
+        let event = DistillationEvent(
+            agents: agents, parts: parts, positions: plan.positions(afterEpisode: episode),
+            adversarialAgents: adversaries, loss: .klDivergence)
+        var source = ServerConsensus(session: self)
+        let result = try event.run(source: &source, executor: executor)
+        var lossReport = Fedhpd_Network_V1_ReportRequest()
+        for step in result.steps {
+            // NaN: the agent did not digest this part (the server records it as missing).
+            for (position, loss) in step.losses.enumerated() where !loss.isNaN {
+                var entry = Fedhpd_Network_V1_DigestionLoss()
+                entry.agentIndex = UInt32(indices[position])
+                entry.episode = UInt32(episode)
+                entry.loop = UInt32(step.loop)
+                entry.part = UInt32(step.part)
+                entry.loss = loss
+                lossReport.losses.append(entry)
+            }
+        }
+        sendInBackground(lossReport)
+    }
+
+    /// Finish: waits for the server to write the run folder.
+    func finish(episodes: Int) throws -> NetworkClient.Report {
         var finish = Fedhpd_Network_V1_FinishRequest()
         finish.sessionID = sessionID
         let finishRequest = finish
-        log("all \(plan.episodes) episodes done; waiting for the server to write the run folder")
+        logger.info("all \(episodes) episodes done; waiting for the server to write the run folder")
         let response: Fedhpd_Network_V1_FinishResponse
         do {
             response = try connection.call("Finish", timeout: deadline + 60, window: configuration.retryTimeout) {
@@ -170,10 +209,17 @@ final class Session {
         }
         sessionID = response.sessionID
         schedule = response.schedule
-        log(
-            "registered agents \(agentList(indices)) with \(connection.address): \(schedule.environment), \(schedule.episodes) episodes, "
-                + "d=\(schedule.interval), \(schedule.loops) loops × \(schedule.partCount) parts, deadline \(seconds(deadline)), "
-                + "configuration \(schedule.configurationFingerprint)")
+        logger.info(
+            Logger.Message(
+                stringLiteral:
+                    "registered agents \(agentList(indices)) with \(connection.address): \(schedule.environment), \(schedule.episodes) episodes, "
+                    + "d=\(schedule.interval), \(schedule.loops) loops × \(schedule.partCount) parts, deadline \(seconds(deadline)), "
+                    + "configuration \(schedule.configurationFingerprint)"))
+        startHeartbeat()
+    }
+
+    /// Heartbeats every `schedule.heartbeatIntervalMs` for the session, in the background, until the run ends.
+    func startHeartbeat() {
         let connection = self.connection
         let sessionID = self.sessionID
         let interval = UInt64(max(100, schedule.heartbeatIntervalMs)) * 1_000_000
@@ -189,7 +235,9 @@ final class Session {
         }
     }
 
-    func waitForStart() throws {
+    /// Waits until the run has started. A resumed client's first call re-attaches it to its session (the server
+    /// takes it back); a server that does not know the session refuses with the reason.
+    func waitForStart(resuming: Bool) throws {
         var request = Fedhpd_Network_V1_WaitForStartRequest()
         request.sessionID = sessionID
         let message = request
@@ -201,12 +249,17 @@ final class Session {
                     try await $0.waitForStart(message, metadata: $1, options: $2)
                 }
             } catch let error as RPCError {
+                if resuming {
+                    throw NetworkError.refused(
+                        "the server at \(connection.address) does not take this client back (session "
+                            + "\(sessionID.prefix(8))… from its checkpoint): \(error.message)")
+                }
                 throw NetworkError.runFailed("the server gave up before the start: \(error.message)")
             }
             if response.started { return }
             if now() - lastLog >= 10 {
                 lastLog = now()
-                log(
+                logger.info(
                     "waiting for the run to start: agents \(agentList(response.missingAgents.map(Int.init))) not registered yet"
                 )
             }
@@ -239,7 +292,7 @@ final class Session {
             throw NetworkError.runFailed(
                 "the public states make \(parts.count) parts, the schedule says \(schedule.partCount)")
         }
-        log("received \(set.count) public states (\(parts.count) parts)")
+        logger.info("received \(set.count) public states (\(parts.count) parts)")
         return parts
     }
 }

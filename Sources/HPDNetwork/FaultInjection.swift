@@ -1,5 +1,6 @@
 #if Network
 import Foundation
+import Logging
 import HPDFederation
 
 #if canImport(Glibc)
@@ -80,7 +81,7 @@ public struct FaultInjection: Sendable, Equatable {
 
     /// Applies the upload faults aimed at `request` (agent, episode, loop 1, part 1) to it; `deadline` is the
     /// server's round deadline (a straggler waits past it).
-    func tamper(_ request: inout Fedhpd_Network_V1_SubmitRequest, deadline: Double, log: NetworkLog) -> Tampering {
+    func tamper(_ request: inout Fedhpd_Network_V1_SubmitRequest, deadline: Double, logger: Logger) -> Tampering {
         var tampering = Tampering()
         let agent = Int(request.agentIndex)
         let episode = Int(request.episode)
@@ -88,7 +89,7 @@ public struct FaultInjection: Sendable, Equatable {
         where fault.agent == agent && fault.episode == episode && request.loop == 1 && request.part == 1
             && fault.kind != .crash
         {
-            log(
+            logger.info(
                 "injected fault: \(fault.kind.rawValue) for agent \(fault.agent + 1) at episode \(episode) loop 1 part 1"
             )
             if fault.kind == .straggle {
@@ -103,10 +104,10 @@ public struct FaultInjection: Sendable, Equatable {
 
     /// Kills this process (SIGKILL) after `episode` when a `crash` fault names it; `flush` runs first, so the
     /// server has the episode's returns.
-    func crashIfDue(afterEpisode episode: Int, log: NetworkLog, flush: () throws -> Void) rethrows {
+    func crashIfDue(afterEpisode episode: Int, logger: Logger, flush: () throws -> Void) rethrows {
         guard faults.contains(where: { $0.kind == .crash && $0.episode == episode }) else { return }
         try flush()
-        log("injected fault: killing this client (SIGKILL) after episode \(episode)")
+        logger.info("injected fault: killing this client (SIGKILL) after episode \(episode)")
         kill(getpid(), SIGKILL)
     }
 

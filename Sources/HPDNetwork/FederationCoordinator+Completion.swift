@@ -1,5 +1,6 @@
 #if Network
 import Foundation
+import Logging
 import GRPCCore
 import HPDFederation
 import HPDTensor
@@ -15,18 +16,22 @@ extension FederationCoordinator {
             sessions[id]!.alive = false
             switch phase {
             case .registering:
-                log(
-                    "client '\(session.name)' (agents \(agentList(session.agents))) lost before the start: "
-                        + "no call for \(seconds(configuration.heartbeatTimeout)); its agents are unregistered")
+                logger.info(
+                    Logger.Message(
+                        stringLiteral:
+                            "client '\(session.name)' (agents \(agentList(session.agents))) lost before the start: "
+                            + "no call for \(seconds(configuration.heartbeatTimeout)); its agents are unregistered"))
                 for agent in session.agents {
                     owner[agent] = nil
                     assignedPlaces.remove(agent)
                 }
                 sessions[id] = nil
             case .running:
-                log(
-                    "client '\(session.name)' (agents \(agentList(session.agents))) lost: no call for "
-                        + "\(seconds(configuration.heartbeatTimeout)); no longer waiting for its agents")
+                logger.info(
+                    Logger.Message(
+                        stringLiteral:
+                            "client '\(session.name)' (agents \(agentList(session.agents))) lost: no call for "
+                            + "\(seconds(configuration.heartbeatTimeout)); no longer waiting for its agents"))
                 advance()
             default: break
             }
@@ -43,9 +48,11 @@ extension FederationCoordinator {
                             ? " (none registered)" : " (registered: \(registered.joined(separator: ", ")))"))
             } else if time - lastProgressLog >= 5 {
                 lastProgressLog = time
-                log(
-                    "waiting for agents \(agentList(missingAgents)) (\(sessions.isEmpty ? "none registered yet" : "\(agentCount - missingAgents.count) registered")); "
-                        + "giving up in \(seconds((configuration.registrationTimeout - waited).rounded()))")
+                logger.info(
+                    Logger.Message(
+                        stringLiteral:
+                            "waiting for agents \(agentList(missingAgents)) (\(sessions.isEmpty ? "none registered yet" : "\(agentCount - missingAgents.count) registered")); "
+                            + "giving up in \(seconds((configuration.registrationTimeout - waited).rounded()))"))
             }
         case .running:
             if sessions.values.allSatisfy({ !$0.alive }) {
@@ -72,9 +79,11 @@ extension FederationCoordinator {
         let waitingFor = sessions.values.filter { $0.alive && !$0.finished }.map {
             "'\($0.name)' (agents \(agentList($0.agents)))"
         }
-        log(
-            "client '\(session.name)' finished its \(episodes) episodes"
-                + (waitingFor.isEmpty ? "" : "; waiting for \(waitingFor.sorted().joined(separator: ", "))"))
+        logger.info(
+            Logger.Message(
+                stringLiteral:
+                    "client '\(session.name)' finished its \(episodes) episodes"
+                    + (waitingFor.isEmpty ? "" : "; waiting for \(waitingFor.sorted().joined(separator: ", "))")))
         if finishDeadline == nil { finishDeadline = now() + configuration.deadline }
         return await withCheckedContinuation { continuation in
             finishWaiters.append((sessionID, continuation))
@@ -110,7 +119,7 @@ extension FederationCoordinator {
             let line =
                 "agent \(agent + 1): no return for episode\(missing.count > 1 ? "s" : "") \(agentList(missing)) (\(why)); recorded as nan"
             exclusionLines.append(line)
-            log(line)
+            logger.info("\(line)")
         }
         if let failure { exclusionLines.append("run incomplete: \(failure)") }
         var records: [LossRecord] = []
@@ -134,7 +143,7 @@ extension FederationCoordinator {
                     distillationEvents: (closedThrough + 1) / roundsPerEvent, rounds: closedThrough + 1,
                     clients: sessions.count,
                     excludedRoundCount: Set(exclusionRows.map { "\($0.episode),\($0.loop),\($0.part)" }).count),
-                log: log.lines)
+                log: serverLog.lines)
         } catch {
             writeFailure = "cannot write the run folder \(folder.url.path): \(error)"
         }
@@ -145,9 +154,9 @@ extension FederationCoordinator {
             wallSeconds: wall)
         outcome = result
         if let failure = result.failure {
-            log("run failed: \(failure)")
+            logger.info("run failed: \(failure)")
         } else {
-            log("run complete: \(folder.url.path)")
+            logger.info("run complete: \(folder.url.path)")
         }
         for waiter in finishWaiters {
             released.insert(waiter.session)
@@ -161,7 +170,7 @@ extension FederationCoordinator {
     func fail(_ reason: String) {
         guard outcome == nil else { return }
         phase = .failed(reason)
-        log("run failed: \(reason)")
+        logger.info("run failed: \(reason)")
         for round in rounds.values {
             for waiter in round.waiters { waiter.continuation.resume(returning: .late("the run failed: \(reason)")) }
         }

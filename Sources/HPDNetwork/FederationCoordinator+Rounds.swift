@@ -1,5 +1,6 @@
 #if Network
 import Foundation
+import Logging
 import GRPCCore
 import HPDFederation
 import HPDTensor
@@ -15,6 +16,8 @@ extension FederationCoordinator {
         if case .failed(let reason) = phase { throw RPCError(code: .aborted, message: "the run failed: \(reason)") }
         guard phase == .running else { return }  // late reports after the results were written are ignored
         let hosted = Set(session.agents)
+        var newReturns: [ServerJournal.Entry.Return] = []
+        var newLosses: [ServerJournal.Entry.Loss] = []
         for entry in request.returns {
             let agent = Int(entry.agentIndex)
             let episode = Int(entry.episode)
@@ -27,7 +30,10 @@ extension FederationCoordinator {
                     code: .invalidArgument,
                     message: "agent \(agent + 1) episode \(episode): return \(entry.value) is not finite")
             }
-            if returns[episode - 1][agent] == nil { returns[episode - 1][agent] = entry.value }
+            if returns[episode - 1][agent] == nil {
+                returns[episode - 1][agent] = entry.value
+                newReturns.append(.init(agent: agent, episode: episode, value: entry.value))
+            }
         }
         for entry in request.losses {
             let agent = Int(entry.agentIndex)
@@ -39,8 +45,16 @@ extension FederationCoordinator {
                     message: "episode \(entry.episode) loop \(entry.loop) part \(entry.part) is not in the schedule")
             }
             var row = losses[sequence] ?? Array(repeating: nil, count: agentCount)
-            if row[agent] == nil { row[agent] = entry.loss }
+            if row[agent] == nil {
+                row[agent] = entry.loss
+                newLosses.append(.init(agent: agent, sequence: sequence, loss: entry.loss))
+            }
             losses[sequence] = row
+        }
+        if !newReturns.isEmpty || !newLosses.isEmpty {
+            record(
+                ServerJournal.Entry(
+                    returns: newReturns.isEmpty ? nil : newReturns, losses: newLosses.isEmpty ? nil : newLosses))
         }
         // A client still training its way to the current sync point is slow, not lost: its reports extend the
         // deadline that waits for it.
@@ -56,7 +70,7 @@ extension FederationCoordinator {
     /// The refusal of a call about an agent the calling session does not host (logged).
     func notHosted(_ agent: Int, by session: Session, in method: String) -> RPCError {
         let message = "agent \(agent + 1) is not hosted by this session"
-        log("refused a call to \(method) from client '\(session.name)': \(message)")
+        logger.info("refused a call to \(method) from client '\(session.name)': \(message)")
         return RPCError(code: .permissionDenied, message: message)
     }
 
@@ -65,7 +79,7 @@ extension FederationCoordinator {
         guard now() - lastProgressLog >= 10 else { return }
         lastProgressLog = now()
         let complete = returns.prefix { row in row.allSatisfy { $0 != nil } }.count
-        log(
+        logger.info(
             "progress: \(complete)/\(episodes) episodes reported by every agent, \(closedThrough + 1)/\(eventCount * roundsPerEvent) rounds aggregated"
         )
     }
@@ -90,7 +104,7 @@ extension FederationCoordinator {
             if let closed = closedRounds[sequence], let consensus = closed.consensus, closed.included.contains(agent) {
                 return .included(consensus: consensus, contributors: closed.included.count)
             }
-            log("agent \(agent + 1) late for \(label): aggregated without it")
+            logger.info("agent \(agent + 1) late for \(label): aggregated without it")
             return .late("\(label) was aggregated without agent \(agent + 1) (past the deadline)")
         }
         if sequence % roundsPerEvent == 0 && eventStarts[sequence / roundsPerEvent] == nil {
@@ -116,7 +130,7 @@ extension FederationCoordinator {
                 let reason = "rejected upload: \(error)"
                 round.rejected[agent] = reason
                 rounds[sequence] = round
-                log("agent \(agent + 1) (client '\(session.name)'), \(label): \(reason)")
+                logger.info("agent \(agent + 1) (client '\(session.name)'), \(label): \(reason)")
                 advance()
                 let code: RPCError.Code = size > configuration.maxMessageBytes ? .resourceExhausted : .invalidArgument
                 throw RPCError(code: code, message: "agent \(agent + 1), \(label): \(error)")
@@ -170,6 +184,7 @@ extension FederationCoordinator {
     }
 
     func close(_ round: Round) {
+        let (linesBefore, rowsBefore) = (exclusionLines.count, exclusionRows.count)
         let included = round.accepted.keys.sorted()
         let label = "episode \(round.episode): loop \(round.loop) part \(round.part)"
         var reasons: [Int: String] = round.rejected
@@ -213,8 +228,14 @@ extension FederationCoordinator {
                     ExclusionRecord(
                         episode: round.episode, loop: round.loop, part: round.part, agent: agent, reason: reason))
             }
-            log(line)
+            logger.info("\(line)")
         }
+        // Recorded before any waiter is answered: a restarted server answers retries with the same consensus.
+        let recordedLines = exclusionLines.count - linesBefore
+        record(
+            journalEntry(
+                of: closed, sequence: round.sequence, lines: Array(exclusionLines.suffix(recordedLines)),
+                rows: Array(exclusionRows.suffix(exclusionRows.count - rowsBefore))))
         for waiter in round.waiters {
             switch result {
             case .included where !closed.included.contains(waiter.agent):

@@ -1,5 +1,6 @@
 #if Network
 import Foundation
+import Logging
 import GRPCCore
 import HPDFederation
 import HPDTensor
@@ -66,7 +67,9 @@ actor FederationCoordinator {
     }
 
     let configuration: NetworkServerConfiguration
-    let log: NetworkLog
+    /// The server's events: to the executable's log handler and to `serverLog` (server.log in the run folder).
+    let logger: Logger
+    let serverLog: ServerLogRecorder
     let partRows: [Int]
     /// When events happen and how their rounds are numbered (the one schedule every trainer uses).
     let plan: DistillationSchedule
@@ -101,10 +104,16 @@ actor FederationCoordinator {
     var outcomeWaiters: [CheckedContinuation<Outcome, Never>] = []
     var lastProgressLog = 0.0
     var released: Set<String> = []
+    /// What the server has acknowledged, line by line, for `fedhpd serve --resume` (nil: not kept).
+    let journal: ServerJournal?
+    var journalFailed = false
 
-    init(configuration: NetworkServerConfiguration, log: NetworkLog) {
+    init(configuration: NetworkServerConfiguration, logger: Logger, journal: ServerJournal? = nil) {
         self.configuration = configuration
-        self.log = log
+        let recorder = ServerLogRecorder()
+        serverLog = recorder
+        self.logger = recorder.recording(logger)
+        self.journal = journal
         partRows = configuration.publicStates.parts(partSize: configuration.run.partSize).map(\.rows)
         // NoFed: no event at all (the interval lies beyond the last episode); the clients still receive the schedule.
         plan =
@@ -156,13 +165,13 @@ actor FederationCoordinator {
 
     func session(_ id: String, for method: String) throws -> Session {
         guard var session = sessions[id] else {
-            log("refused a call to \(method): unknown session '\(id.prefix(64))'")
+            logger.info("refused a call to \(method): unknown session '\(id.prefix(64))'")
             throw RPCError(code: .failedPrecondition, message: "\(method): unknown session '\(id)'; register first")
         }
         session.lastSeen = now()
         if !session.alive {
             session.alive = true
-            log("client '\(session.name)' (agents \(agentList(session.agents))) is back")
+            logger.info("client '\(session.name)' (agents \(agentList(session.agents))) is back")
         }
         sessions[id] = session
         return session
@@ -186,7 +195,7 @@ actor FederationCoordinator {
     ) throws -> Fedhpd_Network_V1_RegisterResponse {
         let name = request.clientName.isEmpty ? peer : String(request.clientName.prefix(64))
         func refuse(_ code: RPCError.Code, _ message: String) -> RPCError {
-            log("refused registration from '\(name)' (\(peer)): \(message)")
+            logger.info("refused registration from '\(name)' (\(peer)): \(message)")
             return RPCError(code: code, message: message)
         }
         switch phase {
@@ -220,13 +229,18 @@ actor FederationCoordinator {
         }
         let indices = try places(request, refuse: refuse)
         let id = UUID().uuidString
+        record(
+            ServerJournal.Entry(
+                registration: .init(id: id, name: name, peer: peer, agents: indices, assigned: request.placeCount > 0)))
         sessions[id] = Session(id: id, name: name, peer: peer, agents: indices, lastSeen: now())
         for index in indices { owner[index] = id }
         let missing = missingAgents
-        log(
-            "client '\(name)' (\(peer)) registered agents \(agentList(indices))"
-                + (request.placeCount > 0 ? " (places assigned by the server; architectures undisclosed)" : "")
-                + (missing.isEmpty ? "" : "; waiting for agents \(agentList(missing))"))
+        logger.info(
+            Logger.Message(
+                stringLiteral:
+                    "client '\(name)' (\(peer)) registered agents \(agentList(indices))"
+                    + (request.placeCount > 0 ? " (places assigned by the server; architectures undisclosed)" : "")
+                    + (missing.isEmpty ? "" : "; waiting for agents \(agentList(missing))")))
         if missing.isEmpty { start() }
         var response = Fedhpd_Network_V1_RegisterResponse()
         response.sessionID = id
@@ -277,19 +291,24 @@ actor FederationCoordinator {
 
     var missingAgents: [Int] { (0..<agentCount).filter { owner[$0] == nil } }
 
-    func start() {
+    /// Starts the run: config.json is written, the schedule runs (`replaying`: rebuilt from the journal, not
+    /// recorded again).
+    func start(replaying: Bool = false) {
         phase = .running
         startedAt = now()
         lastProgressLog = now()
+        if !replaying { record(ServerJournal.Entry(started: true)) }
         for place in assignedPlaces { run.agents[place] = ServedTask.undisclosedAgent(for: configuration.environment) }
         do { try configuration.folder.writeConfiguration(run) } catch {
-            log("warning: cannot write \(configuration.folder.configurationURL.path): \(error)")
+            logger.warning("cannot write \(configuration.folder.configurationURL.path): \(error)")
         }
         let clients = sessions.values.sorted { $0.agents.min()! < $1.agents.min()! }
             .map { "'\($0.name)' (\(agentList($0.agents)))" }.joined(separator: ", ")
-        log(
-            "all \(agentCount) agents registered: \(clients); the run starts (\(episodes) episodes, d=\(interval), "
-                + "\(eventCount) events × \(loops) loops × \(partCount) parts)")
+        logger.info(
+            Logger.Message(
+                stringLiteral:
+                    "all \(agentCount) agents registered: \(clients); the run starts (\(episodes) episodes, d=\(interval), "
+                    + "\(eventCount) events × \(loops) loops × \(partCount) parts)"))
     }
 
     func waitForStartStatus(_ sessionID: String) throws -> (started: Bool, missing: [Int]) {

@@ -1,6 +1,7 @@
 #if Network
 import Dispatch
 import Foundation
+import Logging
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import HPDFederation
@@ -93,11 +94,11 @@ struct FederationService: Fedhpd_Network_V1_Federation.SimpleServiceProtocol {
 /// Refuses every call that does not carry `authorization: Bearer <token>`.
 struct TokenInterceptor: ServerInterceptor {
     let expected: [UInt8]
-    let log: NetworkLog
+    let logger: Logger
 
-    init(token: String, log: NetworkLog) {
+    init(token: String, logger: Logger) {
         expected = Array("Bearer \(token)".utf8)
-        self.log = log
+        self.logger = logger
     }
 
     func intercept<Input: Sendable, Output: Sendable>(
@@ -112,7 +113,7 @@ struct TokenInterceptor: ServerInterceptor {
             difference |= Int(byte ^ (index < given.count ? given[index] : 0))
         }
         guard difference == 0 else {
-            log(
+            logger.info(
                 "refused a call to \(context.descriptor.method) from \(context.remotePeer): \(given.isEmpty ? "no token" : "wrong token")"
             )
             throw RPCError(
@@ -134,14 +135,32 @@ public enum NetworkServer {
         public var distillationSeconds: Double
     }
 
-    /// Runs the server until the run is over; throws `NetworkError.runFailed` when it could not complete.
-    public static func run(_ configuration: NetworkServerConfiguration, log: NetworkLog) throws -> Report {
+    /// Runs the server until the run is over; throws `NetworkError.runFailed` when it could not complete. Its events
+    /// go to `logger` (and to the run folder's server.log).
+    public static func run(_ configuration: NetworkServerConfiguration, logger: Logger) throws -> Report {
         try configuration.validate()
-        return try blockingAsync { try await serve(configuration, log: log) }
+        return try blockingAsync { try await serve(configuration, logger: logger) }
     }
 
-    static func serve(_ configuration: NetworkServerConfiguration, log: NetworkLog) async throws -> Report {
-        let coordinator = FederationCoordinator(configuration: configuration, log: log)
+    static func serve(_ configuration: NetworkServerConfiguration, logger given: Logger) async throws -> Report {
+        var configuration = configuration
+        // A resumed server replays its journal and listens where the clients last reached it.
+        let replayed = configuration.resume ? try ServerJournal.read(folder: configuration.folder) : []
+        if let launch = replayed.last(where: { $0.launch != nil })?.launch { configuration.port = launch.port }
+        let journal = try ServerJournal(folder: configuration.folder, resuming: configuration.resume)
+        let coordinator = FederationCoordinator(configuration: configuration, logger: given, journal: journal)
+        // Every server message, the transport's included, also goes to server.log.
+        let logger = coordinator.logger
+        if configuration.resume {
+            if let launch = replayed.last(where: { $0.launch != nil })?.launch,
+                launch.fingerprint != coordinator.fingerprint
+            {
+                throw NetworkError.configuration(
+                    "--resume: the journal belongs to configuration \(launch.fingerprint), the saved launch gives "
+                        + "\(coordinator.fingerprint)")
+            }
+            try await coordinator.replay(replayed)
+        }
         let address: GRPCNIOTransportCore.SocketAddress
         let host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host
         address =
@@ -158,7 +177,7 @@ public enum NetworkServer {
             address: address, transportSecurity: security,
             config: .defaults { $0.rpc.maxRequestPayloadSize = configuration.transportLimit })
         let interceptors: [any ServerInterceptor] =
-            configuration.token.map { [TokenInterceptor(token: $0, log: log)] } ?? []
+            configuration.token.map { [TokenInterceptor(token: $0, logger: logger)] } ?? []
         let server = GRPCServer(
             transport: transport, services: [FederationService(coordinator: coordinator)], interceptors: interceptors)
         return try await withThrowingTaskGroup(of: Void.self) { group in
@@ -169,13 +188,17 @@ public enum NetworkServer {
                 throw NetworkError.configuration("cannot listen on \(host):\(configuration.port): \(error)")
             }
             let port = bound.ipv4?.port ?? bound.ipv6?.port ?? configuration.port
-            log(
-                "listening on \(host):\(port)\(configuration.tlsCertificatePath != nil ? " (TLS)" : "")"
-                    + "\(configuration.token != nil ? ", token required" : "") — \(configuration.environment.id), "
-                    + "\(configuration.agentsExpected) agents expected, configuration \(coordinator.fingerprint), "
-                    + "deadline \(seconds(configuration.deadline)), quorum \(configuration.quorum)")
+            await coordinator.record(
+                ServerJournal.Entry(launch: .init(port: port, fingerprint: coordinator.fingerprint)))
+            logger.info(
+                Logger.Message(
+                    stringLiteral:
+                        "listening on \(host):\(port)\(configuration.tlsCertificatePath != nil ? " (TLS)" : "")"
+                        + "\(configuration.token != nil ? ", token required" : "") — \(configuration.environment.id), "
+                        + "\(configuration.agentsExpected) agents expected, configuration \(coordinator.fingerprint), "
+                        + "deadline \(seconds(configuration.deadline)), quorum \(configuration.quorum)"))
             if configuration.token == nil && !(host.hasPrefix("127.") || host == "::1") {
-                log("warning: listening beyond loopback without --token: anyone who reaches this port can join")
+                logger.warning("listening beyond loopback without --token: anyone who reaches this port can join")
             }
             if let portFile = configuration.portFile {
                 try? "\(port)\n".write(toFile: portFile, atomically: true, encoding: .utf8)

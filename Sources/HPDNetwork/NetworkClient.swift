@@ -1,5 +1,6 @@
 #if Network
 import Foundation
+import Logging
 import HPDFederation
 import HPDNN
 import HPDRL
@@ -15,7 +16,7 @@ public enum NetworkClient {
         public var missedDigestions: Int
     }
 
-    public static func run(_ configuration: NetworkClientConfiguration, log: NetworkLog) throws -> Report {
+    public static func run(_ configuration: NetworkClientConfiguration, logger: Logger) throws -> Report {
         guard !configuration.agents.isEmpty else { throw NetworkError.configuration("no agents to host") }
         // Build the agents first: agent k exactly as `fedhpd train` builds it.
         var agents: [ReinforceAgent] = []
@@ -25,9 +26,10 @@ public enum NetworkClient {
                     index: index, specification: specification, environment: configuration.environment,
                     runSeed: configuration.runSeed))
         }
-        let connection = try Connection(configuration: configuration, log: log)
+        let connection = try Connection(configuration: configuration, logger: logger)
         defer { connection.close() }
-        let report = try Session(configuration: configuration, connection: connection, agents: agents, log: log).run()
+        let report = try Session(configuration: configuration, connection: connection, agents: agents, logger: logger)
+            .run()
         if let root = configuration.policiesRoot {
             let folder = RunFolder(
                 url: root.appendingPathComponent(URL(fileURLWithPath: report.runFolder).lastPathComponent))
@@ -39,6 +41,11 @@ public enum NetworkClient {
                     episodesTrained: agent.learner.episodesPlayed
                 ).write(to: folder.policyURL(agent: hosted.index + 1))
             }
+        }
+        // The run is complete and the policies are kept: the client's checkpoints have served their purpose.
+        if let root = configuration.checkpointRoot {
+            let folder = ClientCheckpoint.folder(root: root, agentIndices: configuration.agents.map(\.index))
+            try? FileManager.default.removeItem(at: folder.url)
         }
         return report
     }

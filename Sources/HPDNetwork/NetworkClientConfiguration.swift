@@ -36,6 +36,14 @@ public struct NetworkClientConfiguration: Sendable {
     /// Where the hosted agents' trained policies are kept: `<root>/<the server's run folder name>/policies/
     /// agent-<k>.safetensors` (nil: not kept). Weights never leave the client.
     public var policiesRoot: URL?
+    /// Where the client keeps its own checkpoints (`<root>/client-checkpoints/agents-<k>-…/`; nil: none), written
+    /// after every `checkpointEvery`-th episode and the last one.
+    public var checkpointRoot: URL?
+    /// Episodes between checkpoints (0: none).
+    public var checkpointEvery = 1
+    /// Continue from the newest checkpoint under `checkpointRoot` instead of registering: the agents' state is
+    /// restored and the client re-attaches to the session the server gave it (`fedhpd join --resume`).
+    public var resume = false
     /// If set, the `ServedTask.fingerprint` of the only run this client joins: a server running another configuration
     /// refuses it (`fedhpd join --run-fingerprint`; `fedhpd serve` logs its fingerprint).
     public var configurationFingerprint: String?

@@ -5,7 +5,7 @@ import HPDNN
 import HPDRL
 
 /// One agent left out of one part's consensus (a row of exclusions.csv).
-struct ExclusionRecord {
+struct ExclusionRecord: Codable {
     var episode: Int
     var loop: Int
     var part: Int

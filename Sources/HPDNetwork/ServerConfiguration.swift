@@ -40,6 +40,9 @@ public struct NetworkServerConfiguration: Sendable {
     /// PEM certificate chain and private key: serve over TLS.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
+    /// Continue the run in `folder` from its journal (`fedhpd serve --resume`): sessions, returns, losses and closed
+    /// rounds as the killed server acknowledged them, on the port it listened on.
+    public var resume = false
     /// How the server aggregates (agent-index order).
     public var aggregation: AggregationStrategy = ArithmeticMean()
     /// Thresholds for summary.json ("episodes to threshold").

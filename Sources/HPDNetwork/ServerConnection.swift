@@ -1,5 +1,6 @@
 #if Network
 import Foundation
+import Logging
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import HPDFederation
@@ -14,13 +15,13 @@ final class Connection: @unchecked Sendable {
     let federation: Fedhpd_Network_V1_Federation.Client<HTTP2ClientTransport.Posix>
     let metadata: Metadata
     let address: String
-    let log: NetworkLog
+    let logger: Logger
     let configuration: NetworkClientConfiguration
     private let runner: Task<Void, Never>
 
-    init(configuration: NetworkClientConfiguration, log: NetworkLog) throws {
+    init(configuration: NetworkClientConfiguration, logger: Logger) throws {
         self.configuration = configuration
-        self.log = log
+        self.logger = logger
         address = "\(configuration.host):\(configuration.port)"
         let security: HTTP2ClientTransport.Posix.TransportSecurity
         if configuration.tls || configuration.tlsTrustRoots != nil {
@@ -102,16 +103,17 @@ final class Connection: @unchecked Sendable {
             do {
                 let result = try await body(federation, metadata, options)
                 if attempts > 0 {
-                    log(firstContact ? "connected to \(address)" : "\(name): the server at \(address) answers again")
+                    logger.info(
+                        firstContact ? "connected to \(address)" : "\(name): the server at \(address) answers again")
                 }
                 return result
             } catch let error as RPCError where error.code == .deadlineExceeded && timeout >= 30 {
-                log(
+                let note =
                     stillWaiting.map {
                         "\($0): no answer within \(seconds(timeout)) — the server is still waiting for other agents; asking again"
                     }
-                        ?? "\(name): no answer within \(seconds(timeout)) — the server is still waiting for other clients; asking again"
-                )
+                    ?? "\(name): no answer within \(seconds(timeout)) — the server is still waiting for other clients; asking again"
+                logger.info("\(note)")
             } catch let error as RPCError where error.code == .unavailable || error.code == .deadlineExceeded {
                 if attempts == 0 && !firstContact { start = now() }
                 attempts += 1
@@ -124,7 +126,7 @@ final class Connection: @unchecked Sendable {
                     )
                 }
                 if attempts == 1 {
-                    log(
+                    logger.info(
                         firstContact
                             ? "no server at \(address) yet (\(error.message)); retrying for up to \(seconds(window))"
                             : "\(name): the server at \(address) does not answer (\(error.message)); retrying for up to \(seconds(window))"

@@ -1,5 +1,6 @@
 #if Network
 import Foundation
+import Logging
 import GRPCCore
 import HPDFederation
 import HPDTensor
@@ -37,7 +38,7 @@ extension Session {
             request.loop = UInt32(loop)
             request.part = UInt32(part)
             request.distribution = WireFormat.distribution(distribution)
-            let tampering = configuration.faultInjectionForTesting?.tamper(&request, deadline: deadline, log: log)
+            let tampering = configuration.faultInjectionForTesting?.tamper(&request, deadline: deadline, logger: logger)
             let (delay, faulty) = (tampering?.delay ?? 0, tampering?.isDeliberate ?? false)
             if !faulty && schedule.maxMessageBytes > 0 {
                 // An honest client does not send what the server's transport would refuse.
@@ -89,25 +90,32 @@ extension Session {
             case .success(let response):
                 switch response.outcome {
                 case .included:
-                    do { consensus.append(try WireFormat.distribution(response.consensus)) } catch {
+                    // Checked like an upload (shape, family, values): a wrong consensus must not reach the digestion.
+                    let own = distributions[position]
+                    do {
+                        consensus.append(
+                            try WireFormat.acceptedDistribution(
+                                response.consensus, expectedFamily: own.family, stateCount: own.stateCount))
+                    } catch {
                         throw NetworkError.runFailed("the server sent a malformed consensus for \(label): \(error)")
                     }
                 case .late:
-                    log("agent \(agent), \(label): late — \(response.note); it does not digest this part")
+                    logger.info("agent \(agent), \(label): late — \(response.note); it does not digest this part")
                     consensus.append(nil)
                 default:
-                    log(
+                    logger.info(
                         "agent \(agent), \(label): \(response.note.isEmpty ? "no consensus" : response.note); it does not digest this part"
                     )
                     consensus.append(nil)
                 }
             case .failure(let error) where injected[position] && (error as? RPCError)?.code != .invalidArgument:
                 let reason = (error as? RPCError).map { "\($0.code): \($0.message)" } ?? "\(error)"
-                log("agent \(agent), \(label): the server refused the deliberately broken upload (\(reason))")
+                logger.info("agent \(agent), \(label): the server refused the deliberately broken upload (\(reason))")
                 consensus.append(nil)
             case .failure(let error as RPCError)
             where [.invalidArgument, .resourceExhausted, .permissionDenied].contains(error.code):
-                log("agent \(agent), \(label): the server rejected the upload (\(error.code)): \(error.message)")
+                logger.info(
+                    "agent \(agent), \(label): the server rejected the upload (\(error.code)): \(error.message)")
                 consensus.append(nil)
             case .failure(let error as RPCError):
                 throw NetworkError.runFailed("agent \(agent), \(label): \(error.code): \(error.message)")

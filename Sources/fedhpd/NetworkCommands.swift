@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HPDFederation
+import Logging
 
 #if Network
 import HPDNetwork
@@ -77,8 +78,28 @@ struct ServeCommand: ParsableCommand {
     var quiet = false
     @OptionGroup var kernels: KernelOptions
     @OptionGroup var federation: FederationChoiceOptions
+    @Option(
+        help: ArgumentHelp(
+            "Continue the run in this run folder after the server was killed: its launch options (serve-launch.json), its journal (server-journal.jsonl) and its port; the clients reconnect.",
+            valueName: "run-dir"))
+    var resume: String?
 
     func run() throws {
+        guard let resume else { return try serve(resumingIn: nil) }
+        let folder = URL(fileURLWithPath: resume).standardizedFileURL
+        let launch = try ServeLaunch.read(from: folder)
+        guard FileManager.default.changeCurrentDirectoryPath(launch.directory) else {
+            throw CommandError("--resume \(resume): cannot enter the launch directory \(launch.directory)")
+        }
+        let launched: ServeCommand
+        do { launched = try ServeCommand.parse(launch.arguments) } catch {
+            throw CommandError("--resume \(resume): the saved launch options do not parse: \(error)")
+        }
+        try launched.serve(resumingIn: folder)
+    }
+
+    /// Serves the run (`folder`: continues the run there from its journal).
+    func serve(resumingIn resumed: URL?) throws {
         try kernels.apply()
         guard federation.participation == nil, federation.dropoutProbability == nil, federation.adversarialAgents == nil
         else {
@@ -123,10 +144,22 @@ struct ServeCommand: ParsableCommand {
         try federation.apply(to: &run)
         do { try run.validate() } catch { throw CommandError("\(error)") }
         let folder = RunFolder(root: root, configuration: run)
-        // config.json is written when the run starts (places assigned by the server are then recorded as undisclosed).
-        switch try setup.existingRun(in: folder, configuration: run) {
-        case .none, .incomplete: break
-        case .complete: throw CommandError("\(folder.url.path) is already complete; choose another --out or remove it")
+        if let resumed {
+            guard folder.url.standardizedFileURL.path == resumed.path else {
+                throw CommandError("--resume \(resumed.path): the saved launch serves \(folder.url.path)")
+            }
+            guard !folder.isComplete else { throw CommandError("\(folder.url.path) is already complete") }
+        } else {
+            // config.json is written when the run starts (places assigned by the server are then undisclosed).
+            switch try setup.existingRun(in: folder, configuration: run) {
+            case .none, .incomplete: break
+            case .complete:
+                throw CommandError("\(folder.url.path) is already complete; choose another --out or remove it")
+            }
+            try ServeLaunch(
+                arguments: ServeLaunch.currentArguments(), directory: FileManager.default.currentDirectoryPath
+            )
+            .write(to: folder.url)
         }
         var configuration = NetworkServerConfiguration(
             run: run, environment: environment, publicStates: states, folder: folder)
@@ -142,9 +175,11 @@ struct ServeCommand: ParsableCommand {
         configuration.token = try secret.resolvedToken()
         configuration.tlsCertificatePath = tlsCert
         configuration.tlsKeyPath = tlsKey
-        let log = NetworkLog(prefix: "serve", quiet: quiet)
+        configuration.resume = resumed != nil
+        var logger = Logger(label: "fedhpd.network.serve")
+        if quiet { logger.logLevel = .error }
         do {
-            let report = try NetworkServer.run(configuration, log: log)
+            let report = try NetworkServer.run(configuration, logger: logger)
             let summary = String(
                 format: "%@: %d events over the network, %.1f s wall; %d exclusion note(s)",
                 folder.url.path, report.events, report.wallSeconds, report.exclusions.count)
@@ -211,10 +246,22 @@ struct JoinCommand: ParsableCommand {
     var adversarial = false
     @Flag(help: "Print only errors and the result.")
     var quiet = false
+    @Option(
+        name: .customLong("checkpoint-every"),
+        help:
+            "Keep a checkpoint of the hosted agents under OUT/client-checkpoints/ every N episodes (0: none; the last episode always)."
+    )
+    var checkpointEvery = 1
+    @Flag(
+        help:
+            "Continue after this client was killed: restore the agents from their newest checkpoint under --out and rejoin the run with the session the server gave them (same --agents, --env, --seed)."
+    )
+    var resume = false
     @OptionGroup var kernels: KernelOptions
 
     func run() throws {
         try kernels.apply()
+        guard checkpointEvery >= 0 else { throw CommandError("--checkpoint-every must be 0 or positive") }
         let environment = try Catalog.all.specification(for: env)
         let (host, port) = try NetworkOptions.address(server)
         let (source, numbers) = try NetworkOptions.agentSelection(agents)
@@ -235,6 +282,9 @@ struct JoinCommand: ParsableCommand {
         configuration.connectTimeout = connectTimeout
         configuration.retryTimeout = retryTimeout
         configuration.policiesRoot = URL(fileURLWithPath: out)
+        configuration.checkpointRoot = checkpointEvery > 0 || resume ? URL(fileURLWithPath: out) : nil
+        configuration.checkpointEvery = checkpointEvery
+        configuration.resume = resume
         configuration.configurationFingerprint = runFingerprint
         if adversarial { configuration.adversarialAgents = Set(selected.map { $0 - 1 }) }
         do {
@@ -242,8 +292,9 @@ struct JoinCommand: ParsableCommand {
                 configuration.faultInjectionForTesting = FaultInjection(
                     faults: try injectFault.map { try InjectedFault(parsing: $0) })
             }
-            let log = NetworkLog(prefix: "join \(configuration.name)", quiet: quiet)
-            let report = try NetworkClient.run(configuration, log: log)
+            var logger = Logger(label: "fedhpd.network.join")
+            if quiet { logger.logLevel = .error }
+            let report = try NetworkClient.run(configuration, logger: logger)
             print(
                 "run complete: \(report.runFolder) (on the server); this client's policies under \(out)/"
                     + (report.missedDigestions > 0

@@ -12,108 +12,6 @@ import Glibc
 @Suite(.serialized) struct NetworkTests {
     static var executable: URL { ProcessRunner.builtProduct("fedhpd") }
 
-    /// A running `fedhpd` process whose output goes to files (no pipe can fill up).
-    final class Running {
-        let name: String
-        let process = Process()
-        let outputURL: URL
-        let errorURL: URL
-
-        init(_ arguments: [String], name: String, folder: URL) throws {
-            self.name = name
-            outputURL = folder.appendingPathComponent("\(name).out")
-            errorURL = folder.appendingPathComponent("\(name).err")
-            _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-            _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-            process.executableURL = NetworkTests.executable
-            process.arguments = arguments
-            // Relative paths (join's default --out runs) land in the test's folder.
-            process.currentDirectoryURL = folder
-            process.standardOutput = try FileHandle(forWritingTo: outputURL)
-            process.standardError = try FileHandle(forWritingTo: errorURL)
-            try process.run()
-        }
-
-        var output: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
-        var error: String { (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "" }
-
-        /// Waits up to `timeout` seconds; a process still running then is killed and the test fails.
-        @discardableResult
-        func wait(timeout: Double) -> Int32 {
-            let limit = Date().addingTimeInterval(timeout)
-            while process.isRunning && Date() < limit { usleep(50_000) }
-            if process.isRunning {
-                Issue.record("\(name) still running after \(timeout) s; killed. stderr:\n\(error.suffix(3000))")
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-                return -1
-            }
-            return process.terminationStatus
-        }
-
-        func stop() {
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
-            }
-        }
-    }
-
-    func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fedhpd-net-\(UUID())")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
-    /// A free TCP port on 127.0.0.1 (bound to port 0, then released).
-    func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        #expect(bound)
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Waits for the server's --port-file.
-    func port(from file: URL, server: Running, timeout: Double = 60) throws -> Int {
-        let limit = Date().addingTimeInterval(timeout)
-        while Date() < limit {
-            if let text = try? String(contentsOf: file, encoding: .utf8),
-                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            {
-                return port
-            }
-            if !server.process.isRunning { break }
-            usleep(50_000)
-        }
-        throw NetworkTestError("the server did not report its port: \(server.error)")
-    }
-
-    struct NetworkTestError: Error, CustomStringConvertible {
-        var description: String
-        init(_ description: String) { self.description = description }
-    }
-
-    /// A small public state file in the reference implementation's layout (a single quoted `State` column).
-    func writeFixtureStates(to url: URL, count: Int = 300) throws {
-        var text = "State\n"
-        for index in 0..<count {
-            let x = Double(index % 17) / 10 - 0.8
-            text +=
-                "\"\(x),\(Double(index % 5) / 10 - 0.2),\(Double(index % 7) / 50 - 0.06),\(Double(index % 11) / 10 - 0.5)\"\n"
-        }
-        try text.write(to: url, atomically: true, encoding: .utf8)
-    }
-
     static let run = ["--env", "CartPole-v1", "--interval", "5", "--episodes", "12"]
     static let runFolderName = "CartPole-v1__fedhpd-d5__seed20"
 
@@ -198,16 +96,14 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: root) }
         let states = root.appendingPathComponent("states.csv")
         try writeFixtureStates(to: states)
-        let portFile = root.appendingPathComponent("port")
-        let server = try Running(
-            ["serve"] + Self.run + [
-                "--seed", "20", "--agents-expected", "10", "--port", "0", "--port-file", portFile.path,
-                "--public-states", states.path, "--part-size", "100", "--deadline", "3", "--quorum", "2",
+        let (server, port) = try startServer(
+            Self.run + [
+                "--seed", "20", "--agents-expected", "10", "--public-states", states.path, "--part-size", "100",
+                "--deadline", "3", "--quorum", "2",
                 "--heartbeat-timeout", "3", "--out", root.appendingPathComponent("serve").path,
             ],
-            name: "serve", folder: root)
+            in: root)
         defer { server.stop() }
-        let port = try port(from: portFile, server: server)
         let hostile = try Running(
             [
                 "join", "--server", "127.0.0.1:\(port)", "--agents", "paper:1-5", "--seed", "20", "--threads", "1",
@@ -275,16 +171,14 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: root) }
         let states = root.appendingPathComponent("states.csv")
         try writeFixtureStates(to: states)
-        let portFile = root.appendingPathComponent("port")
-        let server = try Running(
-            ["serve"] + Self.run + [
-                "--agents-expected", "10", "--port", "0", "--port-file", portFile.path, "--token", "s3cret",
+        let (server, port) = try startServer(
+            Self.run + [
+                "--agents-expected", "10", "--token", "s3cret",
                 "--public-states", states.path, "--part-size", "100", "--wait-for-agents", "6",
                 "--out", root.appendingPathComponent("serve").path,
             ],
-            name: "serve", folder: root)
+            in: root)
         defer { server.stop() }
-        let port = try port(from: portFile, server: server)
         let intruder = try Running(
             [
                 "join", "--server", "127.0.0.1:\(port)", "--agents", "paper:1-3", "--token", "guess",
@@ -337,18 +231,15 @@ import Glibc
         try #require(openssl.terminationStatus == 0)
         let states = root.appendingPathComponent("states.csv")
         try writeFixtureStates(to: states)
-        let portFile = root.appendingPathComponent("port")
-        let server = try Running(
+        let (server, port) = try startServer(
             [
-                "serve", "--env", "CartPole-v1", "--interval", "5", "--episodes", "5", "--agents-expected", "10",
-                "--port", "0",
-                "--port-file", portFile.path, "--public-states", states.path, "--part-size", "100", "--tls-cert",
+                "--env", "CartPole-v1", "--interval", "5", "--episodes", "5", "--agents-expected", "10",
+                "--public-states", states.path, "--part-size", "100", "--tls-cert",
                 certificate.path,
                 "--tls-key", key.path, "--token", "s3cret", "--out", root.appendingPathComponent("serve").path,
             ],
-            name: "serve", folder: root)
+            in: root)
         defer { server.stop() }
-        let port = try port(from: portFile, server: server)
         let plain = try Running(
             [
                 "join", "--server", "127.0.0.1:\(port)", "--agents", "paper", "--token", "s3cret", "--connect-timeout",
@@ -374,16 +265,14 @@ import Glibc
         defer { try? FileManager.default.removeItem(at: root) }
         let states = root.appendingPathComponent("states.csv")
         try writeFixtureStates(to: states)
-        let portFile = root.appendingPathComponent("port")
-        let server = try Running(
+        let (server, port) = try startServer(
             [
-                "serve", "--env", "CartPole-v1", "--interval", "5", "--episodes", "100000", "--agents-expected", "10",
-                "--port", "0", "--port-file", portFile.path, "--public-states", states.path, "--part-size", "100",
+                "--env", "CartPole-v1", "--interval", "5", "--episodes", "100000", "--agents-expected", "10",
+                "--public-states", states.path, "--part-size", "100",
                 "--out", root.appendingPathComponent("serve").path,
             ],
-            name: "serve", folder: root)
+            in: root)
         defer { server.stop() }
-        let port = try port(from: portFile, server: server)
         let client = try Running(
             ["join", "--server", "127.0.0.1:\(port)", "--agents", "paper", "--threads", "1", "--retry-timeout", "3"],
             name: "client", folder: root)

@@ -15,24 +15,15 @@ extension NetworkTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let states = root.appendingPathComponent("states.csv")
         try writeFixtureStates(to: states)
-        let portFile = root.appendingPathComponent("port")
-        let server = try Running(
+        let (server, port) = try startServer(
             [
-                "serve", "--env", "CartPole-v1", "--interval", "5", "--episodes", "5", "--agents-expected", "3",
-                "--agents", "undisclosed",
-                "--port", "0", "--port-file", portFile.path, "--public-states", states.path, "--part-size", "100",
+                "--env", "CartPole-v1", "--interval", "5", "--episodes", "5", "--agents-expected", "3",
+                "--agents", "undisclosed", "--public-states", states.path, "--part-size", "100",
                 "--wait-for-agents", "90", "--out", root.appendingPathComponent("serve").path,
-            ],
-            name: "serve", folder: root)
+            ], in: root)
         defer { server.stop() }
-        let port = try port(from: portFile, server: server)
         func join(_ agents: String, _ extra: [String] = [], name: String) throws -> Running {
-            try Running(
-                [
-                    "join", "--server", "127.0.0.1:\(port)", "--agents", agents, "--seed", "20", "--threads", "1",
-                    "--connect-timeout", "5",
-                ]
-                    + extra, name: name, folder: root)
+            try self.join(port: port, agents: agents, ["--connect-timeout", "5"] + extra, name: name, in: root)
         }
         let outsider = try join("paper:4", name: "outsider")
         #expect(outsider.wait(timeout: 30) == 1)

@@ -20,15 +20,12 @@ extension NetworkTests {
             name: "train", folder: root)
         #expect(train.wait(timeout: 180) == 0, "\(train.error)")
 
-        let portFile = root.appendingPathComponent("port")
-        let server = try Running(
-            ["serve"] + Self.run + [
-                "--seed", "20", "--agents-expected", "10", "--port", "0", "--port-file", portFile.path,
-                "--out", root.appendingPathComponent("serve").path,
+        let (server, port) = try startServer(
+            Self.run + [
+                "--seed", "20", "--agents-expected", "10", "--out", root.appendingPathComponent("serve").path,
             ] + common,
-            name: "serve", folder: root)
+            in: root)
         defer { server.stop() }
-        let port = try self.port(from: portFile, server: server)
         let adversary = try Running(
             ["join", "--server", "127.0.0.1:\(port)", "--agents", "paper:1", "--seed", "20", "--adversarial"],
             name: "join-adversary", folder: root)

@@ -15,16 +15,14 @@ extension NetworkTests {
             ],
             name: "train", folder: root)
         #expect(train.wait(timeout: 180) == 0, "\(train.error)")
-        let portFile = root.appendingPathComponent("port")
-        let server = try Running(
+        let (server, port) = try startServer(
             [
-                "serve", "--env", "CartPole-v1", "--method", "nofed", "--episodes", "12", "--seed", "20",
+                "--env", "CartPole-v1", "--method", "nofed", "--episodes", "12", "--seed", "20",
                 "--agents-expected", "10",
-                "--port", "0", "--port-file", portFile.path, "--out", root.appendingPathComponent("serve").path,
+                "--out", root.appendingPathComponent("serve").path,
             ],
-            name: "serve", folder: root)
+            in: root)
         defer { server.stop() }
-        let port = try port(from: portFile, server: server)
         let client = try Running(
             ["join", "--server", "127.0.0.1:\(port)", "--agents", "paper", "--seed", "20", "--threads", "1"],
             name: "join", folder: root)

@@ -3,6 +3,7 @@ on the public states ever leave it)."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import Any, Dict
 
 import numpy as np
 
@@ -35,3 +36,13 @@ class Agent(ABC):
     @abstractmethod
     def train_one_episode(self) -> float:
         """Plays one episode in the agent's own environment, learns from it, and returns the episode's return."""
+
+    def state_dict(self) -> Dict[str, Any]:
+        """Everything the agent needs to continue bit for bit after a restart (parameters, optimiser and scheduler
+        states, random generators' states, counters), for the client's checkpoints (``join(..., checkpoint_dir=…)``).
+        Agents that do not override it cannot be checkpointed."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement state_dict(): it cannot be checkpointed")
+
+    def load_state_dict(self, state: Dict[str, Any]) -> None:
+        """Restores what ``state_dict()`` returned into a freshly built agent (``join(..., resume=True)``)."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement load_state_dict(): it cannot resume")

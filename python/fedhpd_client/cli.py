@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shutil
 import sys
 from typing import Dict, List, Optional
 
@@ -72,17 +73,27 @@ def run_join(arguments: argparse.Namespace) -> int:
                 token = file.read().strip()
         except OSError as error:
             raise ConfigurationError(f"--token-file '{arguments.token_file}': cannot be read: {error}") from None
+    if arguments.resume and not arguments.out:
+        raise ConfigurationError("--resume needs the --out of the interrupted client (its checkpoints are there)")
+    if arguments.checkpoint_every < 0:
+        raise ConfigurationError(f"--checkpoint-every {arguments.checkpoint_every}: must be 0 (none) or positive")
+    from .checkpoint import folder_for
+
+    checkpoints = folder_for(arguments.out, places, arguments.agents) if arguments.out else None
     report = join(
         arguments.server, agents if places is not None else make_agent, environment=arguments.gym,
         observation_size=first.observation_size, action_family=first.family, run_seed=arguments.seed, token=token,
         tls=arguments.tls_ca or arguments.tls, name=arguments.name, connect_timeout=arguments.connect_timeout,
         retry_timeout=arguments.retry_timeout, places=0 if places is not None else arguments.agents,
-        configuration_fingerprint=arguments.run_fingerprint)
+        configuration_fingerprint=arguments.run_fingerprint, checkpoint_dir=checkpoints,
+        checkpoint_every=arguments.checkpoint_every, resume=arguments.resume)
     if arguments.out:
         folder = os.path.join(arguments.out, os.path.basename(report.run_folder.rstrip("/")), "policies")
         os.makedirs(folder, exist_ok=True)
         for number, agent in agents.items():
             torch.save(agent.policy.state_dict(), os.path.join(folder, f"agent-{number}.pt"))
+        # The run is complete and the policies are kept: the client's checkpoints have served their purpose.
+        shutil.rmtree(checkpoints, ignore_errors=True)
     print(f"run complete: {report.run_folder}; {report.missed_digestions} missed digestions by this client's agents"
           + (f"; exclusions: {len(report.exclusions)}" if report.exclusions else ""))
     return 0
@@ -122,7 +133,13 @@ def parser() -> argparse.ArgumentParser:
     joining.add_argument("--name", help="a name for the server's logs (default: host-pid)")
     joining.add_argument("--connect-timeout", type=float, default=60.0, help="seconds to retry the first connection")
     joining.add_argument("--retry-timeout", type=float, default=60.0, help="seconds to retry a lost server")
-    joining.add_argument("--out", help="keep the trained policies (PyTorch state dicts) under OUT/<run name>/policies/")
+    joining.add_argument("--out", help="keep the trained policies (PyTorch state dicts) under OUT/<run name>/policies/ "
+                                       "and the client's checkpoints under OUT/client-checkpoints/")
+    joining.add_argument("--checkpoint-every", type=int, default=1,
+                         help="with --out: checkpoint the agents every N episodes (0: never; the last episode always)")
+    joining.add_argument("--resume", action="store_true",
+                         help="continue after this client was killed: restore the agents from their newest checkpoint "
+                              "under --out and rejoin the run with the session the server gave them")
     joining.set_defaults(run=run_join)
     states = commands.add_parser("public-states", help="build a public state set CSV for a Gymnasium task")
     states.add_argument("--gym", required=True, help="Gymnasium environment id")

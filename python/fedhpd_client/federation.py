@@ -20,7 +20,7 @@ from typing import Callable, List, Mapping, Optional, Sequence, Union
 import grpc
 import numpy as np
 
-from . import wire
+from . import checkpoint, wire
 from .agent import Agent
 from .connection import Connection, Log, seconds
 from .distributions import DistributionFamily
@@ -79,6 +79,9 @@ def join(
     log: Log = default_log,
     places: int = 0,
     configuration_fingerprint: Optional[str] = None,
+    checkpoint_dir: Optional[str] = None,
+    checkpoint_every: int = 1,
+    resume: bool = False,
 ) -> JoinReport:
     """Hosts ``agents`` in the run served at ``server`` (``HOST:PORT``) and returns once the server has written the
     run folder. ``agents`` is ``{1-based place in the server's roster: agent}``, or — with ``places=N`` — a factory
@@ -89,8 +92,18 @@ def join(
     a distribution family) and ``run_seed`` must match the server's. ``tls``: True for the system's trust roots, or a
     PEM file of CA certificates. ``log`` receives the progress lines (the Swift client's). ``configuration_fingerprint``:
     join only the run with this fingerprint (``fedhpd serve`` logs it); another run refuses the client.
+
+    ``checkpoint_dir``: keep the client's own checkpoint there (``checkpoint.py``) after every ``checkpoint_every``-th
+    episode and the last; every agent must implement ``state_dict()``/``load_state_dict()``. ``resume=True``: instead
+    of registering, restore the newest checkpoint in ``checkpoint_dir`` (the agents — or, with a factory, the places
+    it names — must be the same) and re-attach to the session the server gave this client; the server takes it back
+    if it has not given up on it (its ``--heartbeat-timeout`` and ``--deadline``).
     Raises ``ConfigurationError``, ``Refused``, ``ServerLost`` or ``RunFailed``.
     """
+    if resume and not checkpoint_dir:
+        raise ConfigurationError("resume=True needs the checkpoint_dir of the interrupted client")
+    if checkpoint_every < 0:
+        raise ConfigurationError(f"checkpoint_every={checkpoint_every}: must be 0 (none) or positive")
     if callable(agents):
         if places < 1:
             raise ConfigurationError(f"places={places}: an agent factory needs the number of places to ask the server for")
@@ -106,9 +119,15 @@ def join(
     connection = Connection(server, token, tls, log)
     try:
         session = Session(connection, agents, log, retry_timeout)
-        session.register(name or f"{socket.gethostname()}-{os.getpid()}", environment, observation_size, action_family,
-                         run_seed, connect_timeout, places=places, fingerprint=configuration_fingerprint or "")
-        return session.run()
+        session.checkpoints = (checkpoint_dir, checkpoint_every) if checkpoint_dir else None
+        session.observation_size = observation_size
+        if resume:
+            session.restore(checkpoint.newest(checkpoint_dir, log), action_family)
+        else:
+            session.register(name or f"{socket.gethostname()}-{os.getpid()}", environment, observation_size,
+                             action_family, run_seed, connect_timeout, places=places,
+                             fingerprint=configuration_fingerprint or "")
+        return session.run(resuming=resume)
     finally:
         connection.close()
 
@@ -138,6 +157,10 @@ class Session:
         # One worker: reports go out in the background, strictly in order.
         self.reporter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fedhpd-report")
         self.pending: List[Future] = []
+        #: (folder, every N episodes) of the client's own checkpoints, or None.
+        self.checkpoints: Optional[tuple] = None
+        #: Episodes completed before this process (a resumed client).
+        self.episodes_done = 0
 
     @property
     def deadline(self) -> float:
@@ -172,6 +195,40 @@ class Session:
                  f"{' (places assigned by the server)' if places else ''}: {schedule.environment}, "
                  f"{schedule.episodes} episodes, d={schedule.interval}, {schedule.loops} loops × {schedule.part_count} parts, "
                  f"deadline {seconds(self.deadline)}, configuration {schedule.configuration_fingerprint}")
+        self.start_heartbeat()
+
+    def restore(self, saved: dict, family: DistributionFamily) -> None:
+        """Takes the session, schedule, places and agents' states from a checkpoint of this client (``resume``)."""
+        numbers = [int(number) for number in saved["numbers"]]
+        if self.factory is not None:
+            self.numbers = numbers
+            self.agents = [self.factory(number) for number in numbers]
+            for number, agent in zip(self.numbers, self.agents):
+                check_family(number, agent, family)
+        elif numbers != self.numbers:
+            raise ConfigurationError(f"{saved['path']} holds agents {agent_list(numbers)}, this client hosts "
+                                     f"{agent_list(self.numbers)}")
+        for agent, state in zip(self.agents, saved["agents"]):
+            agent.load_state_dict(state)
+        self.session_id = saved["session_id"]
+        self.schedule = pb.Schedule.FromString(saved["schedule"])
+        self.episodes_done = int(saved["episodes_done"])
+        self.missed_digestions = int(saved["missed_digestions"])
+        self.losses = {int(number): list(values) for number, values in saved["losses"].items()}
+        self.log(f"resuming agents {agent_list(self.numbers)} after episode {self.episodes_done} from {saved['path']}; "
+                 f"re-attaching to session {self.session_id[:8]}… at {self.connection.address}")
+        self.start_heartbeat()
+
+    def save_checkpoint(self, episode: int) -> None:
+        """Writes the client's checkpoint after ``episode`` once every report so far has been delivered."""
+        self.raise_failed_reports(wait=True)
+        folder, _ = self.checkpoints
+        checkpoint.write(folder, episode, {
+            "session_id": self.session_id, "schedule": self.schedule.SerializeToString(), "numbers": self.numbers,
+            "episodes_done": episode, "missed_digestions": self.missed_digestions, "losses": self.losses,
+            "agents": [agent.state_dict() for agent in self.agents]})
+
+    def start_heartbeat(self) -> None:
         self.heartbeat = threading.Thread(target=self.beat, name="fedhpd-heartbeat", daemon=True)
         self.heartbeat.start()
 
@@ -185,9 +242,9 @@ class Session:
             except grpc.RpcError:
                 pass
 
-    def run(self) -> JoinReport:
+    def run(self, resuming: bool = False) -> JoinReport:
         try:
-            self.wait_for_start()
+            self.wait_for_start(resuming)
             parts = self.fetch_parts()
             return self.train(parts)
         finally:
@@ -198,13 +255,17 @@ class Session:
                 self.heartbeat.join(timeout=6)
             self.reporter.shutdown(wait=False, cancel_futures=True)
 
-    def wait_for_start(self) -> None:
+    def wait_for_start(self, resuming: bool = False) -> None:
+        """Waits until the run has started; a resumed client's first call re-attaches it to its session."""
         request = pb.WaitForStartRequest(session_id=self.session_id)
         last_log = time.monotonic()
         while True:
             try:
                 response = self.connection.call("WaitForStart", request, timeout=15, window=self.retry_timeout)
             except grpc.RpcError as error:
+                if resuming:
+                    raise Refused(f"the server at {self.connection.address} does not take this client back (session "
+                                  f"{self.session_id[:8]}… from its checkpoint): {error.details()}") from None
                 raise RunFailed(f"the server gave up before the start: {error.details()}") from None
             if response.started:
                 return
@@ -251,7 +312,7 @@ class Session:
     def train(self, parts: List[np.ndarray]) -> JoinReport:
         schedule = self.schedule
         start = time.monotonic()
-        for episode in range(1, schedule.episodes + 1):
+        for episode in range(self.episodes_done + 1, schedule.episodes + 1):
             returns = [agent.train_one_episode() for agent in self.agents]
             self.report(pb.ReportRequest(session_id=self.session_id, returns=[
                 pb.EpisodeReturn(agent_index=number - 1, episode=episode, value=float(value))
@@ -260,10 +321,12 @@ class Session:
                 self.raise_failed_reports(wait=True)
             if episode % 10 == 0 or episode == schedule.episodes:
                 self.log(f"episode {episode}/{schedule.episodes} ({time.monotonic() - start:.1f} s)")
-            if episode % schedule.interval != 0:
-                continue
-            losses = distillation_event(self, parts, episode)
-            self.report(pb.ReportRequest(session_id=self.session_id, losses=losses))
+            if episode % schedule.interval == 0:
+                losses = distillation_event(self, parts, episode)
+                self.report(pb.ReportRequest(session_id=self.session_id, losses=losses))
+            if self.checkpoints and self.checkpoints[1] > 0 and (
+                    episode % self.checkpoints[1] == 0 or episode == schedule.episodes):
+                self.save_checkpoint(episode)
         self.raise_failed_reports(wait=True)
         self.log(f"all {schedule.episodes} episodes done; waiting for the server to write the run folder")
         try:

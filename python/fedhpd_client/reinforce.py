@@ -18,7 +18,7 @@ Agent k is built and seeded from (run seed, k) alone: its weights, environment s
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -135,6 +135,29 @@ class ReinforceAgent(Agent):
     @property
     def family(self) -> DistributionFamily:
         return self._family
+
+    # MARK: checkpoints
+
+    def state_dict(self) -> Dict[str, Any]:
+        """Model, optimiser and scheduler states, the sampling generator's and the environment's random states and
+        the episode count: after ``load_state_dict`` the agent continues exactly as if never interrupted."""
+        return {
+            "policy": self.policy.state_dict(),
+            "optimiser": self.optimiser.state_dict(),
+            "scheduler": self.scheduler.state_dict() if self.scheduler is not None else None,
+            "generator": self.generator.get_state(),
+            "environment": self.env.unwrapped.np_random.bit_generator.state,
+            "episodes_played": self.episodes_played,
+        }
+
+    def load_state_dict(self, state: Dict[str, Any]) -> None:
+        self.policy.load_state_dict(state["policy"])
+        self.optimiser.load_state_dict(state["optimiser"])
+        if self.scheduler is not None:
+            self.scheduler.load_state_dict(state["scheduler"])
+        self.generator.set_state(state["generator"])
+        self.env.unwrapped.np_random.bit_generator.state = state["environment"]
+        self.episodes_played = int(state["episodes_played"])
 
     # MARK: acting and learning
 

@@ -16,6 +16,22 @@
 ///   Finish — answered once the server has written the run folder.
 ///   Heartbeat, every few seconds throughout, so that the server notices a lost client.
 ///
+/// Sessions and restarts: the session id returned by Register is the client's registration for the whole run, and
+/// both sides keep it across a crash.
+///   * A client keeps it in its own checkpoint (written after every completed episode, with its agents' state). A
+///     client restarted with --resume does not Register again: its first call is WaitForStart with that session id,
+///     which the server recognises and takes back (the agents keep their places); it then continues after the
+///     checkpoint's episode. Returns and losses it reports again are ignored (the first report of a value wins), and
+///     a Submit for a part already aggregated is answered with the same consensus (or LATE if it was aggregated
+///     without the agent). The server holds an open part for the client until the deadline; a client silent for
+///     longer than the heartbeat timeout was given up, and its agents miss the parts aggregated meanwhile.
+///   * The server journals every registration (with its session id), the start, every return and loss, and every
+///     aggregated part (with its consensus) in the run folder before it answers the call. Restarted with
+///     `fedhpd serve --resume RUN_DIR`, it replays the journal, listens on the same port and accepts the same
+///     session ids. Clients meanwhile get UNAVAILABLE and retry with backoff (0.2 s growing to 2 s, for up to their
+///     retry timeout); their retried Submits of parts that were open at the crash are aggregated afresh.
+/// No message changes for either: a resumed client and a restarted server speak version 1 unchanged.
+///
 /// Regenerate the Swift code with scripts/generate-protos.sh after editing this file.
 
 // DO NOT EDIT.
