@@ -82,17 +82,14 @@ extension ActionSpace {
 #if Network
 /// The methods `fedhpd serve` runs.
 enum ServedMethod {
-    /// `fedhpd` or `nofed`; `dpa` and anything else are refused with the reason.
-    static func parse(_ text: String) throws -> FederationConfiguration.Method {
-        switch FederationConfiguration.Method(rawValue: text.lowercased()) {
-        case .fedhpd?: return .fedhpd
-        case .nofed?: return .nofed
-        case .dpa?:
+    /// `fedhpd` or `nofed`; `dpa` is refused with the reason.
+    static func check(_ method: FederationConfiguration.Method) throws -> FederationConfiguration.Method {
+        guard method != .dpa else {
             throw CommandError(
                 "--method dpa is not served: DPA-FedRL's server steps the task itself each event (use fedhpd train --method dpa)"
             )
-        case nil: throw CommandError("--method '\(text)': serve runs fedhpd or nofed")
         }
+        return method
     }
 
     /// NoFed needs no public states, but the protocol hands every client a set: one all-zero state, never used and

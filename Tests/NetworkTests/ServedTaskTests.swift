@@ -43,7 +43,8 @@ extension NetworkTests {
     }
 
     /// Describing the task: an unknown id needs its sizes; sizes that contradict a known task, both action options,
-    /// a task the server cannot build public states for, and DPA are refused with the reason (exit 1).
+    /// a task the server cannot build public states for, DPA, lists where serve runs one setting and values out of
+    /// range are refused with the reason (exit 1).
     @Test(.timeLimit(.minutes(2))) func servedTaskOptionsAreCheckedWithClearMessages() throws {
         let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -65,7 +66,12 @@ extension NetworkTests {
             (["--env", "CartPole-v1", "--observation-size", "5", "--actions", "2"], "the sizes given differ"),
             (["--env", "Acrobot-v1", "--observation-size", "6", "--actions", "3"], "give --public-states FILE"),
             (["--env", "CartPole-v1", "--method", "dpa"], "--method dpa is not served"),
-            (["--env", "CartPole-v1", "--method", "fedavg"], "serve runs fedhpd or nofed"),
+            (["--env", "CartPole-v1", "--method", "fedavg"], "unknown method 'fedavg'"),
+            // The run options are train's (shared groups); serve runs one setting of them.
+            (["--env", "CartPole-v1", "--interval", "5,10"], "--interval 5,10: fedhpd serve runs one setting"),
+            (["--env", "CartPole-v1", "--seeds", "20,25"], "--seed 20,25: fedhpd serve runs one setting"),
+            (["--env", "CartPole-v1", "--method", "nofed,fedhpd"], "--method nofed,fedhpd: fedhpd serve runs one"),
+            (["--env", "CartPole-v1", "--loops", "0"], "loops"),
         ]
         for (arguments, expected) in cases {
             let serve = try Running(
