@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import HPDFederation
 import HPDTensor
+import HPDWireFormat
 
 /// A network client's own checkpoint, written after every episode it completed (its reports delivered, the episode's
 /// distillation event, if any, digested): the session the server gave it, the schedule, and its agents' whole

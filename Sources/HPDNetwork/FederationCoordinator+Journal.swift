@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import GRPCCore
 import HPDFederation
+import HPDWireFormat
 
 /// The coordinator's journal (`ServerJournal`): what it records before answering, and the replay that lets a
 /// restarted server (`fedhpd serve --resume`) continue from the last fact it acknowledged.
