@@ -67,7 +67,11 @@ struct ServeCommand: ParsableCommand {
             throw CommandError("--resume \(resume): cannot enter the launch directory \(launch.directory)")
         }
         let launched: ServeCommand
-        do { launched = try ServeCommand.parse(launch.arguments) } catch {
+        let arguments: [String]
+        do { arguments = try launch.arguments(resumingWith: secret) } catch {
+            throw CommandError("--resume \(resume): \(error)")
+        }
+        do { launched = try ServeCommand.parse(arguments) } catch {
             throw CommandError("--resume \(resume): the saved launch options do not parse: \(error)")
         }
         try launched.serve(resumingIn: folder)

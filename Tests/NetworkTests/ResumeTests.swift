@@ -120,5 +120,26 @@ extension NetworkTests {
             clients.contains { $0.error.contains("answers again") }, "no client saw the server come back")
         try expectSameResults(expected, runFolder)
     }
+
+    /// The shared secret never lands in the run folder: serve-launch.json leaves `--token` out, and `serve --resume`
+    /// refuses to start until the secret is given again.
+    @Test(.timeLimit(.minutes(2))) func theSharedSecretIsNotKeptForAResumedServer() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let out = root.appendingPathComponent("serve")
+        let (server, _) = try startServer(
+            [
+                "--env", "CartPole-v1", "--method", "nofed", "--episodes", "4", "--agents-expected", "10",
+                "--token", "s3cret-value", "--out", out.path,
+            ], in: root)
+        server.stop()
+        let run = out.appendingPathComponent("CartPole-v1__nofed__seed20")
+        let launch = try String(contentsOf: run.appendingPathComponent("serve-launch.json"), encoding: .utf8)
+        #expect(!launch.contains("s3cret-value") && launch.contains("tokenRequired"), "\(launch)")
+        let refused = try Running(["serve", "--resume", run.path], name: "resume", folder: root)
+        defer { refused.stop() }
+        #expect(refused.wait(timeout: 60) != 0)
+        #expect(refused.error.contains("launched with --token") && refused.error.contains("give it again"))
+    }
 }
 #endif
