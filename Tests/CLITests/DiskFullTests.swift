@@ -18,11 +18,8 @@ struct DiskFullTests {
     @Test func aFullDiskAtAnyPointOfTheEndOfARunLosesNoFinishedWork() throws {
         let root = cli.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let agents = root.appendingPathComponent("agents.json")
-        try
-            #"[{"hiddenSizes": [8], "activation": "relu", "learningRate": 0.01}, {"hiddenSizes": [4, 4], "activation": "tanh", "learningRate": 0.005}]"#
-            .write(to: agents, atomically: true, encoding: .utf8)
+        // The same two small agents as the other end-of-run tests.
+        let agents = try NoWorkLostTests().makeAgents(in: root)
         let arguments = { (out: URL) in
             [
                 "train", "--agents", agents.path, "--method", "nofed", "--episodes", "6", "--seeds", "3",
