@@ -162,37 +162,37 @@ class ReinforceAgent(Agent):
     # MARK: acting and learning
 
     def train_one_episode(self) -> float:
+        """Plays one episode and takes one REINFORCE step.
+
+        The episode is played without building a graph (the policy's forward on each state, then a draw from the
+        agent's own stream); the loss is then evaluated once on the whole episode, log π(a_t|s_t) for every t from
+        one batched forward — the same loss and gradient as summing per-step terms, at a fraction of the cost.
+        """
         first = self.episodes_played == 0
         state, _ = self.env.reset(seed=self.environment_seed if (first or not self.discrete) else None)
-        log_probabilities: List[torch.Tensor] = []
+        states: List[torch.Tensor] = []
+        actions: List[Any] = []
         rewards: List[float] = []
         done = False
-        while not done:
-            observation = torch.as_tensor(np.asarray(state, dtype=np.float32)).unsqueeze(0)
-            if self.discrete:
-                log_pi = torch.log_softmax(self.policy(observation), dim=1)[0]
-                action = int(torch.multinomial(log_pi.exp().detach(), 1, generator=self.generator))
-                log_probabilities.append(log_pi[action])
-                env_action: object = action
-            else:
-                mean, deviation = self.policy(observation)
-                normal = torch.distributions.Normal(mean[0] + DEVIATION_OFFSET, deviation[0] + DEVIATION_OFFSET)
-                sample = (normal.loc + normal.scale * torch.randn(normal.loc.shape, generator=self.generator)).detach()
-                log_probabilities.append(normal.log_prob(sample).mean())
-                env_action = sample.numpy().astype(self.env.action_space.dtype)
-            state, reward, terminated, truncated, _ = self.env.step(env_action)
-            rewards.append(float(reward))
-            done = terminated or truncated
-        returns = np.zeros(len(rewards), dtype=np.float64)
-        running = 0.0
-        for step in reversed(range(len(rewards))):
-            running = rewards[step] + GAMMA * running
-            returns[step] = running
-        weights = torch.as_tensor(returns, dtype=torch.float32)
-        if self.discrete:
-            spread = weights.std() if len(rewards) > 1 else torch.tensor(0.0)
-            weights = (weights - weights.mean()) / (spread + NORMALISATION_EPSILON)
-        loss = -(torch.stack(log_probabilities) * weights).sum()
+        with torch.no_grad():
+            while not done:
+                observation = torch.as_tensor(np.asarray(state, dtype=np.float32)).unsqueeze(0)
+                states.append(observation)
+                if self.discrete:
+                    probabilities = torch.softmax(self.policy(observation), dim=1)[0]
+                    action = int(torch.multinomial(probabilities, 1, generator=self.generator))
+                    actions.append(action)
+                    env_action: object = action
+                else:
+                    mean, deviation = self.policy(observation)
+                    location, scale = mean[0] + DEVIATION_OFFSET, deviation[0] + DEVIATION_OFFSET
+                    sample = location + scale * torch.randn(location.shape, generator=self.generator)
+                    actions.append(sample)
+                    env_action = sample.numpy().astype(self.env.action_space.dtype)
+                state, reward, terminated, truncated, _ = self.env.step(env_action)
+                rewards.append(float(reward))
+                done = terminated or truncated
+        loss = self.reinforce_loss(torch.cat(states), actions, rewards)
         self.optimiser.zero_grad()
         loss.backward()
         self.optimiser.step()
@@ -200,6 +200,26 @@ class ReinforceAgent(Agent):
             self.scheduler.step()
         self.episodes_played += 1
         return float(sum(rewards))
+
+    def reinforce_loss(self, states: torch.Tensor, actions: Sequence[Any], rewards: Sequence[float]) -> torch.Tensor:
+        """The REINFORCE loss of one episode (see the module's description), from one forward over its states."""
+        returns = np.zeros(len(rewards), dtype=np.float64)
+        running = 0.0
+        for step in reversed(range(len(rewards))):
+            running = rewards[step] + GAMMA * running
+            returns[step] = running
+        dtype = next(self.policy.parameters()).dtype
+        weights = torch.as_tensor(returns, dtype=torch.float32).to(dtype)
+        if self.discrete:
+            spread = weights.std() if len(rewards) > 1 else torch.tensor(0.0, dtype=dtype)
+            weights = (weights - weights.mean()) / (spread + NORMALISATION_EPSILON)
+            log_pi = torch.log_softmax(self.policy(states.to(dtype)), dim=1)
+            taken = log_pi[torch.arange(len(actions)), torch.as_tensor(list(actions), dtype=torch.long)]
+        else:
+            mean, deviation = self.policy(states.to(dtype))
+            normal = torch.distributions.Normal(mean + DEVIATION_OFFSET, deviation + DEVIATION_OFFSET)
+            taken = normal.log_prob(torch.stack(list(actions)).to(dtype)).mean(dim=1)
+        return -(taken * weights).sum()
 
     def action_distribution(self, states: np.ndarray) -> ActionDistribution:
         with torch.no_grad():
