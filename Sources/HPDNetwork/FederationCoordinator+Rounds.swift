@@ -248,6 +248,7 @@ extension FederationCoordinator {
         closedRounds[round.sequence - 2 * roundsPerEvent] = nil
         rounds[round.sequence] = nil
         closedThrough = round.sequence
+        advanceServerEnvironment(closing: round.sequence, consensus: closed.consensus)
         if plan.isLastStepOfEvent(round.sequence) {
             if let start = eventStarts[round.sequence / roundsPerEvent] { roundSeconds += now() - start }
             logProgress()
