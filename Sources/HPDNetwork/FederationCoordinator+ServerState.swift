@@ -13,8 +13,8 @@ import HPDWireFormat
 /// state. A round without a consensus leaves the environment where it was. A restarted server replays the journal's
 /// consensus of every closed round through the same step, so its environment is where the killed server's was.
 extension FederationCoordinator {
-    /// The states of round (episode, loop, part) of a DPA-FedRL run: answered at once for the open round or a
-    /// recently closed one, otherwise once every earlier round has closed.
+    /// The states of round (episode, loop, part) of a DPA-FedRL run: answered at once for the open round or a closed
+    /// one, otherwise once every earlier round has closed.
     func roundStates(_ request: Fedhpd_Network_V1_RoundStatesRequest) async throws -> Tensor {
         let session = try session(request.sessionID, for: "GetRoundStates")
         try requireRunning("GetRoundStates")
@@ -36,7 +36,7 @@ extension FederationCoordinator {
             guard let states = roundStates[sequence] else {
                 throw RPCError(
                     code: .failedPrecondition,
-                    message: "GetRoundStates: episode \(episode) loop \(loop) part \(part) closed long ago")
+                    message: "GetRoundStates: the states of episode \(episode) loop \(loop) part \(part) are not kept")
             }
             return states
         }
@@ -49,8 +49,8 @@ extension FederationCoordinator {
     /// steps the server's environment with a ~ p̄, and answers the clients waiting for the next round's states.
     func advanceServerEnvironment(closing sequence: Int, consensus: ActionDistribution?) {
         guard let serverEnvironment else { return }
+        // Kept for the whole run (one row per event): a client resumed from an older checkpoint asks again.
         roundStates[sequence] = serverEnvironment.currentStates
-        roundStates[sequence - 2 * roundsPerEvent] = nil
         if let consensus { serverEnvironment.advance(following: consensus) }
         let next = sequence + 1
         for waiter in roundStateWaiters.removeValue(forKey: next) ?? [] {
