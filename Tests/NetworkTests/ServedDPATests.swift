@@ -87,5 +87,35 @@ extension NetworkTests {
         for client in clients { #expect(client.wait(timeout: 30) == 0, "\(client.name): \(client.error)") }
         try expectSameResults(trained, runFolder)
     }
+    /// A client killed (SIGKILL) after episode 6, before that event, and restarted with `join --resume` from its
+    /// checkpoint of episode 3 asks again for the states of the closed round of episode 4 (kept by the server) and
+    /// gets the same consensus, then rejoins the open round of episode 6: the run ends byte-identical to `train`.
+    @Test(.timeLimit(.minutes(5))) func aDPAClientKilledAndResumedEndsLikeInProcessTraining() throws {
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let trained = try trainedDPARun(episodes: 12, in: root)
+        let out = root.appendingPathComponent("serve")
+        let (server, port) = try startServer(
+            Self.dpaRun(episodes: 12) + ["--seed", "20", "--agents-expected", "10", "--out", out.path], in: root)
+        let steady = try join(port: port, agents: "paper:1-5", name: "join-1-5", in: root)
+        let doomed = try join(
+            port: port, agents: "paper:6-10", ["--checkpoint-every", "3", "--inject-fault", "crash@6"], name: "doomed",
+            in: root)
+        defer {
+            server.stop()
+            steady.stop()
+            doomed.stop()
+        }
+        doomed.wait(timeout: 60)
+        #expect(doomed.process.terminationReason == .uncaughtSignal, "\(doomed.error)")
+        let resumed = try join(
+            port: port, agents: "paper:6-10", ["--checkpoint-every", "3", "--resume"], name: "resumed", in: root)
+        defer { resumed.stop() }
+        #expect(server.wait(timeout: 180) == 0, "\(server.error)")
+        #expect(steady.wait(timeout: 30) == 0, "\(steady.error)")
+        #expect(resumed.wait(timeout: 30) == 0, "\(resumed.error)")
+        #expect(resumed.error.contains("resuming agents 6–10 after episode 3"), "\(resumed.error)")
+        try expectSameResults(trained, try onlyRunFolder(in: out))
+    }
 }
 #endif
