@@ -24,6 +24,25 @@ extension NetworkTests {
         return try onlyRunFolder(in: out)
     }
 
+    /// A DPA server for `episodes` episodes writing under `root`/serve.
+    func startDPAServer(episodes: Int, in root: URL) throws -> (server: Running, port: Int, out: URL) {
+        let out = root.appendingPathComponent("serve")
+        let (server, port) = try startServer(
+            Self.dpaRun(episodes: episodes) + ["--seed", "20", "--agents-expected", "10", "--out", out.path], in: root)
+        return (server, port, out)
+    }
+
+    /// A DPA server and clients for agents 1–5 and 6–10 (with `clientArguments`).
+    func startDPARun(
+        episodes: Int, clientArguments: [String] = [], in root: URL
+    ) throws -> (server: Running, clients: [Running], out: URL) {
+        let (server, port, out) = try startDPAServer(episodes: episodes, in: root)
+        let clients = try ["1-5", "6-10"].map {
+            try join(port: port, agents: "paper:\($0)", clientArguments, name: "join-\($0)", in: root)
+        }
+        return (server, clients, out)
+    }
+
     /// The single run folder under `root`.
     func onlyRunFolder(in root: URL) throws -> URL {
         let names = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { !$0.hasPrefix(".") }
@@ -37,12 +56,7 @@ extension NetworkTests {
         let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let trained = try trainedDPARun(episodes: 12, in: root)
-        let out = root.appendingPathComponent("serve")
-        let (server, port) = try startServer(
-            Self.dpaRun(episodes: 12) + ["--seed", "20", "--agents-expected", "10", "--out", out.path], in: root)
-        let clients = try ["1-5", "6-10"].map {
-            try join(port: port, agents: "paper:\($0)", name: "join-\($0)", in: root)
-        }
+        let (server, clients, out) = try startDPARun(episodes: 12, in: root)
         defer {
             server.stop()
             for client in clients { client.stop() }
@@ -62,31 +76,20 @@ extension NetworkTests {
         let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let trained = try trainedDPARun(episodes: 30, in: root)
-        let out = root.appendingPathComponent("serve")
-        let (server, port) = try startServer(
-            Self.dpaRun(episodes: 30) + ["--seed", "20", "--agents-expected", "10", "--out", out.path], in: root)
-        let clients = try ["1-5", "6-10"].map {
-            try join(port: port, agents: "paper:\($0)", ["--retry-timeout", "120"], name: "join-\($0)", in: root)
-        }
+        let (server, clients, out) = try startDPARun(
+            episodes: 30, clientArguments: ["--retry-timeout", "120"], in: root)
         defer {
             server.stop()
             for client in clients { client.stop() }
         }
         let runFolder = out.appendingPathComponent(trained.lastPathComponent)
-        let journal = runFolder.appendingPathComponent("server-journal.jsonl")
-        let limit = Date().addingTimeInterval(120)
-        while Date() < limit && server.process.isRunning {
-            if let text = try? String(contentsOf: journal, encoding: .utf8), text.contains("\"round\"") { break }
-            usleep(10_000)
-        }
-        try #require(server.process.isRunning, "the run ended before the server could be killed: \(server.error)")
-        server.stop()
-        let restarted = try Running(["serve", "--resume", runFolder.path], name: "restarted", folder: root)
+        let restarted = try killAndResumeAfterFirstRound(server, runFolder: runFolder, in: root)
         defer { restarted.stop() }
         #expect(restarted.wait(timeout: 180) == 0, "\(restarted.error)")
         for client in clients { #expect(client.wait(timeout: 30) == 0, "\(client.name): \(client.error)") }
         try expectSameResults(trained, runFolder)
     }
+
     /// A client killed (SIGKILL) after episode 6, before that event, and restarted with `join --resume` from its
     /// checkpoint of episode 3 asks again for the states of the closed round of episode 4 (kept by the server) and
     /// gets the same consensus, then rejoins the open round of episode 6: the run ends byte-identical to `train`.
@@ -94,27 +97,12 @@ extension NetworkTests {
         let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let trained = try trainedDPARun(episodes: 12, in: root)
-        let out = root.appendingPathComponent("serve")
-        let (server, port) = try startServer(
-            Self.dpaRun(episodes: 12) + ["--seed", "20", "--agents-expected", "10", "--out", out.path], in: root)
-        let steady = try join(port: port, agents: "paper:1-5", name: "join-1-5", in: root)
-        let doomed = try join(
-            port: port, agents: "paper:6-10", ["--checkpoint-every", "3", "--inject-fault", "crash@6"], name: "doomed",
-            in: root)
-        defer {
-            server.stop()
-            steady.stop()
-            doomed.stop()
-        }
-        doomed.wait(timeout: 60)
-        #expect(doomed.process.terminationReason == .uncaughtSignal, "\(doomed.error)")
-        let resumed = try join(
-            port: port, agents: "paper:6-10", ["--checkpoint-every", "3", "--resume"], name: "resumed", in: root)
-        defer { resumed.stop() }
-        #expect(server.wait(timeout: 180) == 0, "\(server.error)")
-        #expect(steady.wait(timeout: 30) == 0, "\(steady.error)")
-        #expect(resumed.wait(timeout: 30) == 0, "\(resumed.error)")
-        #expect(resumed.error.contains("resuming agents 6–10 after episode 3"), "\(resumed.error)")
+        let (server, port, out) = try startDPAServer(episodes: 12, in: root)
+        defer { server.stop() }
+        let resumedLog = try runWithClientCrash(
+            server: server, port: port, doomed: ["--checkpoint-every", "3", "--inject-fault", "crash@6"],
+            resumed: ["--checkpoint-every", "3", "--resume"], in: root)
+        #expect(resumedLog.contains("resuming agents 6–10 after episode 3"), "\(resumedLog)")
         try expectSameResults(trained, try onlyRunFolder(in: out))
     }
 }
