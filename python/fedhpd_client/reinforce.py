@@ -210,18 +210,22 @@ class ReinforceAgent(Agent):
             mean, deviation = self.policy(inputs)
             return Gaussian(mean.numpy().astype(np.float32), deviation.numpy().astype(np.float32))
 
+    def check_consensus_family(self, consensus: ActionDistribution) -> None:
+        """Raises ``ValueError`` when ``consensus`` is not of the policy's family."""
+        if self.discrete and not isinstance(consensus, Categorical):
+            raise ValueError(f"agent {self.agent_number}: a categorical policy cannot digest a {type(consensus).__name__} consensus")
+        if not self.discrete and not isinstance(consensus, Gaussian):
+            raise ValueError(f"agent {self.agent_number}: a Gaussian policy cannot digest a {type(consensus).__name__} consensus")
+
     def digestion_loss(self, consensus: ActionDistribution, states: np.ndarray) -> torch.Tensor:
         """The differentiable digestion loss (see the module's description)."""
+        self.check_consensus_family(consensus)
         dtype = next(self.policy.parameters()).dtype  # float32; float64 in the finite-difference tests
         inputs = torch.as_tensor(np.asarray(states), dtype=dtype)
         if self.discrete:
-            if not isinstance(consensus, Categorical):
-                raise ValueError(f"agent {self.agent_number}: a categorical policy cannot digest a {type(consensus).__name__} consensus")
             target = torch.as_tensor(consensus.probabilities, dtype=dtype)
             log_pi = torch.log_softmax(self.policy(inputs), dim=1)
             return (torch.xlogy(target, target) - target * log_pi).sum() / inputs.shape[0]
-        if not isinstance(consensus, Gaussian):
-            raise ValueError(f"agent {self.agent_number}: a Gaussian policy cannot digest a {type(consensus).__name__} consensus")
         mean, deviation = self.policy(inputs)
         local = deviation + DEVIATION_OFFSET
         global_mean = torch.as_tensor(consensus.mean, dtype=dtype)
@@ -233,15 +237,12 @@ class ReinforceAgent(Agent):
     def squared_error_loss(self, consensus: ActionDistribution, states: np.ndarray) -> torch.Tensor:
         """DPA-FedRL's differentiable digestion loss: Σ_s Σ_a (π(a|s) − p̄(a|s))² (categorical) or
         Σ_{s,d} (μ − μ̄)² + (σ − σ̄)² (Gaussian, σ without the 1e-6 offset), as the Swift agents compute it."""
+        self.check_consensus_family(consensus)
         dtype = next(self.policy.parameters()).dtype
         inputs = torch.as_tensor(np.asarray(states), dtype=dtype)
         if self.discrete:
-            if not isinstance(consensus, Categorical):
-                raise ValueError(f"agent {self.agent_number}: a categorical policy cannot digest a {type(consensus).__name__} consensus")
             target = torch.as_tensor(consensus.probabilities, dtype=dtype)
             return ((torch.softmax(self.policy(inputs), dim=1) - target) ** 2).sum()
-        if not isinstance(consensus, Gaussian):
-            raise ValueError(f"agent {self.agent_number}: a Gaussian policy cannot digest a {type(consensus).__name__} consensus")
         mean, deviation = self.policy(inputs)
         global_mean = torch.as_tensor(consensus.mean, dtype=dtype)
         global_deviation = torch.as_tensor(consensus.standard_deviation, dtype=dtype)

@@ -12,10 +12,14 @@ import numpy as np
 import torch
 
 from fedhpd_client.distributions import Categorical
+from fedhpd_client.errors import RunFailed
 from fedhpd_client.federation import join
+from fedhpd_client.protocol import federation_pb2 as pb
 from fedhpd_client.reinforce import ReinforceAgent
+from fedhpd_client.rounds import uses_server_states
 
 from .fedhpd_processes import Serve, require_binary
+from .test_join_api import Uniform
 
 
 def cartpole_agent(number: int) -> ReinforceAgent:
@@ -36,6 +40,23 @@ class SquaredErrorDigestTests(unittest.TestCase):
         self.assertAlmostEqual(before, expected, places=6)
         after = float(agent.squared_error_loss(target, state).detach())
         self.assertLess(after, before)
+
+
+class DPAScheduleTests(unittest.TestCase):
+    def test_the_schedule_says_where_states_come_from_and_unknown_values_are_refused(self) -> None:
+        self.assertFalse(uses_server_states(pb.Schedule(loops=5, part_count=3)))
+        self.assertTrue(uses_server_states(pb.Schedule(loops=1, part_count=1, state_source=pb.Schedule.SERVER_STATE,
+                                                       digestion=pb.Schedule.SQUARED_ERROR)))
+        with self.assertRaisesRegex(RunFailed, "need 1 loop × 1 part, got 5 × 1"):
+            uses_server_states(pb.Schedule(loops=5, part_count=1, state_source=pb.Schedule.SERVER_STATE))
+        with self.assertRaisesRegex(RunFailed, "from source 7, which this client does not know"):
+            uses_server_states(pb.Schedule(loops=1, part_count=1, state_source=7))
+        with self.assertRaisesRegex(RunFailed, "digestion loss 9, which this client does not know"):
+            uses_server_states(pb.Schedule(loops=1, part_count=1, digestion=9))
+
+    def test_an_agent_without_a_squared_error_digest_says_it_cannot_join_a_dpa_run(self) -> None:
+        with self.assertRaisesRegex(NotImplementedError, "Uniform does not implement digest_squared_error"):
+            Uniform().digest_squared_error(Categorical(np.full((1, 2), 0.5, np.float32)), np.zeros((1, 4), np.float32))
 
 
 class ServedDPATests(unittest.TestCase):
