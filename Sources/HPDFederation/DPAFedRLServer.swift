@@ -44,12 +44,18 @@ public final class DPAFedRLServer {
     public func alignmentStep(agents: [any FederatedAgent], executor: ParallelExecutor) -> [Float] {
         let state = currentStates
         let reports = executor.map(agents.count) { agents[$0].actionDistribution(on: state) }
-        let consensus = aggregation.aggregate(reports, agentIndices: Array(reports.indices))
+        let consensus = self.consensus(of: reports, agentIndices: Array(reports.indices))
         let losses = executor.map(agents.count) {
             agents[$0].digest(consensus: consensus, on: state, loss: .squaredError)
         }
         advance(following: consensus)
         return losses
+    }
+
+    /// The consensus p̄(·|s) of the agents' reports: the aggregation strategy over them, without the returns context
+    /// FedHPD's weighted strategies use (a weighted strategy weighs DPA-FedRL's agents equally), in process and served.
+    public func consensus(of reports: [ActionDistribution], agentIndices: [Int]) -> ActionDistribution {
+        aggregation.aggregate(reports, agentIndices: agentIndices)
     }
 
     /// The state s the agents are aligned on next, as a 1 × observation-size matrix.
