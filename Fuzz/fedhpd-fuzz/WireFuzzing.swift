@@ -6,7 +6,8 @@ import HPDWireFormat
 import SwiftProtobuf
 
 /// The network layer's decoding of outside bytes (`scripts/fuzz.sh wire`): what a server does with an uploaded
-/// distribution and a registration, and what a client does with the public states and a consensus.
+/// distribution and a registration, and what a client does with the public states, a consensus and a DPA-FedRL
+/// round's states.
 enum WireFuzzing {
     /// The families an upload is checked against: CartPole's two actions and a one-dimensional Gaussian.
     static let families: [DistributionFamily] = [.categorical(actionCount: 2), .gaussian(dimensions: 1)]
@@ -33,6 +34,12 @@ enum WireFuzzing {
         }
         if let answer = try? Fedhpd_Network_V1_SubmitResponse(serializedBytes: data) {
             accepted(answer.consensus)
+        }
+        if let round = try? Fedhpd_Network_V1_RoundStatesResponse(serializedBytes: data),
+            let tensor = try? WireFormat.acceptedRoundStates(round, observationSize: Int(max(1, round.states.columns)))
+        {
+            shapeHolds(tensor)
+            precondition(tensor.scalars.allSatisfy(\.isFinite), "accepted non-finite round states")
         }
     }
 
@@ -75,8 +82,8 @@ enum WireFuzzing {
         precondition(tensor.scalars.count == tensor.rows * tensor.columns, "decoded a shape its values do not fill")
     }
 
-    /// Seed inputs: a valid upload of each family, a registration, a public state set and a consensus answer,
-    /// encoded by the protocol's own code.
+    /// Seed inputs: a valid upload of each family, a registration, a public state set, a consensus answer and a
+    /// round's states, encoded by the protocol's own code.
     static func seeds() throws -> [(name: String, data: Data)] {
         let probabilities = Tensor(rows: 3, columns: 2, scalars: [0.25, 0.75, 0.5, 0.5, 1, 0])
         var categorical = Fedhpd_Network_V1_SubmitRequest()
@@ -106,7 +113,10 @@ enum WireFuzzing {
         var answer = Fedhpd_Network_V1_SubmitResponse()
         answer.consensus = WireFormat.distribution(.categorical(probabilities: probabilities))
         answer.contributors = 10
+        var round = Fedhpd_Network_V1_RoundStatesResponse()
+        round.states = WireFormat.matrix(Tensor(rows: 1, columns: 4, scalars: [0.01, -0.02, 0.03, 0.04]))
         return [
+            ("round-states.binpb", try round.serializedBytes()),
             ("upload-categorical.binpb", try categorical.serializedBytes()),
             ("upload-gaussian.binpb", try gaussian.serializedBytes()),
             ("register.binpb", try register.serializedBytes()),

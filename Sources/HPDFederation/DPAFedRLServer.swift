@@ -39,18 +39,35 @@ public final class DPAFedRLServer {
     }
 
     /// One alignment step of every agent (see the type's description); returns each agent's loss before its step.
+    /// The same step served over the network (`fedhpd serve --method dpa`) uses `currentStates` and
+    /// `advance(following:)` around the clients' reports, so both paths walk the environment identically.
     public func alignmentStep(agents: [any FederatedAgent], executor: ParallelExecutor) -> [Float] {
-        let state = Tensor(rows: 1, columns: observation.count, scalars: observation)
+        let state = currentStates
         let reports = executor.map(agents.count) { agents[$0].actionDistribution(on: state) }
-        let consensus = aggregation.aggregate(reports, agentIndices: Array(reports.indices))
+        let consensus = self.consensus(of: reports, agentIndices: Array(reports.indices))
         let losses = executor.map(agents.count) {
             agents[$0].digest(consensus: consensus, on: state, loss: .squaredError)
         }
+        advance(following: consensus)
+        return losses
+    }
+
+    /// The consensus p̄(·|s) of the agents' reports: the aggregation strategy over them, without the returns context
+    /// FedHPD's weighted strategies use (a weighted strategy weighs DPA-FedRL's agents equally), in process and served.
+    public func consensus(of reports: [ActionDistribution], agentIndices: [Int]) -> ActionDistribution {
+        aggregation.aggregate(reports, agentIndices: agentIndices)
+    }
+
+    /// The state s the agents are aligned on next, as a 1 × observation-size matrix.
+    public var currentStates: Tensor { Tensor(rows: 1, columns: observation.count, scalars: observation) }
+
+    /// Moves the environment on after a step whose consensus on `currentStates` is `consensus`: samples a ~ p̄(·|s)
+    /// from the stream (run seed, 1) and steps; a finished episode is followed by a reset with the next episode seed.
+    public func advance(following consensus: ActionDistribution) {
         let action = sampleAction(from: consensus)
         let result = environment.step(action)
         actions.append(action)
         if result.isDone { startEpisode() } else { observation = result.observation }
-        return losses
     }
 
     /// a ~ p̄ (categorical: inverse CDF of one uniform draw) or a = μ̄ + σ̄·z, z ~ N(0, I) (Gaussian).

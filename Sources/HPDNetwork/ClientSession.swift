@@ -13,7 +13,8 @@ import HPDWireFormat
 ///     for episode e = 1 … E:
 ///         every hosted agent plays one episode and takes one REINFORCE step; the returns go to the server
 ///         if schedule.isEventDue(afterEpisode: e): one `DistillationEvent`, its consensus from the server
-///             (`ServerConsensus`); the digestion losses go to the server
+///             (`ServerConsensus`); the digestion losses go to the server. DPA-FedRL: one round per event on the
+///             server environment's state (`roundStates(at:)`), digested with the squared error
 ///     Finish: wait for the server to write the run folder
 final class Session {
     let configuration: NetworkClientConfiguration
@@ -119,13 +120,25 @@ final class Session {
         afterEpisode episode: Int, plan: DistillationSchedule, parts: [Tensor], executor: ParallelExecutor,
         adversaries: Set<Int>
     ) throws {
-        let event = DistillationEvent(
-            agents: agents, parts: parts, positions: plan.positions(afterEpisode: episode),
-            adversarialAgents: adversaries, loss: .klDivergence)
+        let loss = try digestionLoss()
+        var steps: [DistillationStep] = []
         var source = ServerConsensus(session: self)
-        let result = try event.run(source: &source, executor: executor)
+        if try usesServerStates() {
+            // DPA-FedRL: each round on the state the server's environment is in when the round opens.
+            for position in plan.positions(afterEpisode: episode) {
+                let event = DistillationEvent(
+                    agents: agents, parts: [try roundStates(at: position)], positions: [position],
+                    adversarialAgents: adversaries, loss: loss)
+                steps += try event.run(source: &source, executor: executor).steps
+            }
+        } else {
+            let event = DistillationEvent(
+                agents: agents, parts: parts, positions: plan.positions(afterEpisode: episode),
+                adversarialAgents: adversaries, loss: loss)
+            steps = try event.run(source: &source, executor: executor).steps
+        }
         var lossReport = Fedhpd_Network_V1_ReportRequest()
-        for step in result.steps {
+        for step in steps {
             // NaN: the agent did not digest this part (the server records it as missing).
             for (position, loss) in step.losses.enumerated() where !loss.isNaN {
                 var entry = Fedhpd_Network_V1_DigestionLoss()

@@ -73,6 +73,7 @@ extension FederationCoordinator {
                     consensus: consensus, included: Set(round.included), note: round.note)
                 closedRounds[round.sequence - 2 * roundsPerEvent] = nil
                 closedThrough = round.sequence
+                advanceServerEnvironment(closing: round.sequence, consensus: consensus)
                 exclusionLines += round.exclusionLines
                 exclusionRows += round.exclusions
                 closedCount += 1

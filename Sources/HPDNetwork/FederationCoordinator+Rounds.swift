@@ -201,8 +201,11 @@ extension FederationCoordinator {
             // Weighted strategies see each agent's recent returns over the episodes every agent has reported.
             let reported = returns.prefix(round.episode).prefix { row in row.allSatisfy { $0 != nil } }
             let context = AggregationContext(returns: reported.map { row in row.map { $0! } })
-            let consensus = configuration.aggregation.aggregate(
-                included.map { round.accepted[$0]! }, agentIndices: included, context: context)
+            let reports = included.map { round.accepted[$0]! }
+            // DPA-FedRL: the consensus exactly as its in-process server forms it.
+            let consensus =
+                serverEnvironment?.consensus(of: reports, agentIndices: included)
+                ?? configuration.aggregation.aggregate(reports, agentIndices: included, context: context)
             result = .included(consensus: consensus, contributors: included.count)
             closed = ClosedRound(consensus: consensus, included: Set(included), note: "")
         } else {
@@ -248,6 +251,7 @@ extension FederationCoordinator {
         closedRounds[round.sequence - 2 * roundsPerEvent] = nil
         rounds[round.sequence] = nil
         closedThrough = round.sequence
+        advanceServerEnvironment(closing: round.sequence, consensus: closed.consensus)
         if plan.isLastStepOfEvent(round.sequence) {
             if let start = eventStarts[round.sequence / roundsPerEvent] { roundSeconds += now() - start }
             logProgress()

@@ -107,6 +107,11 @@ actor FederationCoordinator {
     /// What the server has acknowledged, line by line, for `fedhpd serve --resume` (nil: not kept).
     let journal: ServerJournal?
     var journalFailed = false
+    /// DPA-FedRL only: the server's own environment, walked with the consensus of every closed round.
+    let serverEnvironment: DPAFedRLServer?
+    /// DPA-FedRL only: the states of recent rounds (by sequence), and the clients waiting for a round's states.
+    var roundStates: [Int: Tensor] = [:]
+    var roundStateWaiters: [Int: [CheckedContinuation<Tensor, Never>]] = [:]
 
     init(configuration: NetworkServerConfiguration, logger: Logger, journal: ServerJournal? = nil) {
         self.configuration = configuration
@@ -114,14 +119,27 @@ actor FederationCoordinator {
         serverLog = recorder
         self.logger = recorder.recording(logger)
         self.journal = journal
-        partRows = configuration.publicStates.parts(partSize: configuration.run.partSize).map(\.rows)
         // NoFed: no event at all (the interval lies beyond the last episode); the clients still receive the schedule.
-        plan =
-            configuration.run.method == .nofed
-            ? DistillationSchedule(
+        // DPA-FedRL: one round per event, on one state of the server's environment.
+        switch configuration.run.method {
+        case .fedhpd:
+            partRows = configuration.publicStates.parts(partSize: configuration.run.partSize).map(\.rows)
+            plan = DistillationSchedule(configuration.run, partCount: max(1, partRows.count))
+        case .nofed:
+            partRows = [1]
+            plan = DistillationSchedule(
                 episodes: configuration.run.episodes, interval: configuration.run.episodes + 1,
                 loops: configuration.run.loops, partCount: 1)
-            : DistillationSchedule(configuration.run, partCount: max(1, partRows.count))
+        case .dpa:
+            partRows = [1]
+            plan = DistillationSchedule(episodes: configuration.run.episodes, interval: configuration.run.interval)
+        }
+        // `NetworkServerConfiguration.validate` has checked that a DPA server can build its environment.
+        serverEnvironment =
+            configuration.run.method == .dpa
+            ? try? DPAFedRLServer(
+                environment: configuration.environment, aggregation: configuration.aggregation,
+                runSeed: configuration.run.seed) : nil
         agentCount = configuration.agentsExpected
         expectedFamily = WireFormat.family(for: configuration.environment)
         fingerprint = ServedTask.fingerprint(of: configuration.run)
@@ -158,6 +176,10 @@ actor FederationCoordinator {
         schedule.heartbeatIntervalMs = UInt32(max(200, configuration.heartbeatTimeout * 1000 / 5))
         schedule.maxMessageBytes = UInt32(configuration.maxMessageBytes)
         schedule.configurationFingerprint = fingerprint
+        if serverEnvironment != nil {
+            schedule.stateSource = .serverState
+            schedule.digestion = .squaredError
+        }
         return schedule
     }
 

@@ -83,6 +83,14 @@ struct FederationService: Fedhpd_Network_V1_Federation.SimpleServiceProtocol {
         }
     }
 
+    func getRoundStates(
+        request: Fedhpd_Network_V1_RoundStatesRequest, context: ServerContext
+    ) async throws -> Fedhpd_Network_V1_RoundStatesResponse {
+        var response = Fedhpd_Network_V1_RoundStatesResponse()
+        response.states = WireFormat.matrix(try await coordinator.roundStates(request))
+        return response
+    }
+
     func heartbeat(
         request: Fedhpd_Network_V1_HeartbeatRequest, context: ServerContext
     ) async throws -> Fedhpd_Network_V1_HeartbeatResponse {

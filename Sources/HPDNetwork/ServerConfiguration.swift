@@ -64,9 +64,10 @@ public struct NetworkServerConfiguration: Sendable {
     /// Checks the settings, naming the offending one.
     public func validate() throws {
         try run.validate()
-        guard run.method != .dpa else {
+        guard run.method != .dpa || (try? environment.makeEnvironment(0)) != nil else {
             throw NetworkError.configuration(
-                "serve runs fedhpd or nofed; DPA-FedRL's server steps the task itself (use fedhpd train --method dpa)")
+                "DPA-FedRL's server steps its own environment of the task, and this server cannot build \(environment.id)"
+            )
         }
         guard publicStates.states.columns == environment.observationSize else {
             throw NetworkError.configuration(

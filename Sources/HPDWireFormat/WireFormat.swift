@@ -109,6 +109,22 @@ package enum WireFormat {
         return distribution
     }
 
+    /// The states of a DPA-FedRL round (`RoundStatesResponse`) as a client accepts them: a positive matrix shape,
+    /// `observationSize` columns and finite values; the refusal names the field or value.
+    package static func acceptedRoundStates(
+        _ message: Fedhpd_Network_V1_RoundStatesResponse, observationSize: Int
+    ) throws(Malformed) -> Tensor {
+        let states = try tensor(message.states, field: "round states")
+        guard states.columns == observationSize else {
+            throw Malformed("round states: \(states.columns) columns, expected the observation size \(observationSize)")
+        }
+        if let index = states.scalars.firstIndex(where: { !$0.isFinite }) {
+            throw Malformed(
+                "round states: value \(states.scalars[index]) at row \(index / observationSize + 1) is not finite")
+        }
+        return states
+    }
+
     /// The family a task's action space calls for.
     package static func family(for environment: EnvironmentSpecification) -> DistributionFamily {
         if case .discrete(let count) = environment.actionSpace { return .categorical(actionCount: count) }

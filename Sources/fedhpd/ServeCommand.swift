@@ -11,12 +11,14 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract:
-            "Serve a FedHPD federation over gRPC: own the public states and the schedule, aggregate, write the run folder.",
+            "Serve a FedHPD (or NoFed, DPA-FedRL) federation over gRPC: own the schedule, aggregate, write the run folder.",
         discussion: """
             Waits for --agents-expected agents (hosted by `fedhpd join` clients), then for every distillation event and
             part collects their action distributions, aggregates them in agent-index order and returns the consensus.
             Clients report each episode's return; after the last episode the server writes the same run folder as
-            `fedhpd train` (plus exclusions.csv and server.log) under --out and exits 0. See docs/NETWORK.md.
+            `fedhpd train` (plus exclusions.csv and server.log) under --out and exits 0. With --method dpa (and --env of a
+            task this program simulates) the server steps its own environment and the clients align on its states with
+            the squared error, one round per event. See docs/NETWORK.md.
             """)
 
     @OptionGroup var task: TaskOptions
@@ -92,12 +94,13 @@ struct ServeCommand: ParsableCommand {
         }
         guard agentsExpected > 0 else { throw CommandError("--agents-expected must be positive") }
         // One setting: the shared options' lists must hold one value each.
-        let chosen = try ServedMethod.check(
-            setting.method?.single("--method", in: "fedhpd serve") ?? RunChoices.Defaults.methods.items[0])
+        let chosen =
+            try setting.method?.single("--method", in: "fedhpd serve") ?? RunChoices.Defaults.methods.items[0]
         let interval =
             try setting.interval?.single("--interval", in: "fedhpd serve") ?? RunChoices.Defaults.intervals.items[0]
         let seed = try setting.seeds?.single("--seed", in: "fedhpd serve") ?? RunChoices.Defaults.seeds.items[0]
         let publicStates = publicStateOptions.publicStates ?? RunChoices.Defaults.publicStates
+        try ServedMethod.check(chosen, env: task.env)
         let environment = try servedTask.environment(id: task.env ?? RunChoices.Defaults.env)
         let simulated = !environment.presetAgents.isEmpty
         let setup = RunSetup(quiet: quiet)
@@ -110,14 +113,14 @@ struct ServeCommand: ParsableCommand {
             throw CommandError(
                 "--agents \(rosterSource) lists \(roster.count) agents but --agents-expected is \(agentsExpected)")
         }
-        guard simulated || publicStates != "auto" || chosen == .nofed else {
+        guard simulated || publicStates != "auto" || chosen != .fedhpd else {
             throw CommandError(
                 "--env \(environment.id) is not simulated here, so the server cannot build its public states: give "
                     + "--public-states FILE (e.g. python -m fedhpd_client public-states --gym \(environment.id) …)")
         }
         let root = URL(fileURLWithPath: out)
         let states =
-            chosen == .nofed
+            chosen != .fedhpd
             ? ServedMethod.placeholderStates(for: environment)
             : try setup.resolvePublicStates(
                 publicStates, method: publicStateOptions.publicStatesMethod ?? RunChoices.Defaults.publicStatesMethod,
@@ -128,7 +131,7 @@ struct ServeCommand: ParsableCommand {
             loops: digestion.loops ?? RunChoices.Defaults.loops,
             partSize: digestion.partSize ?? RunChoices.Defaults.partSize,
             agents: roster,
-            publicStates: chosen == .nofed ? nil : PublicStatesRecord(states))
+            publicStates: chosen != .fedhpd ? nil : PublicStatesRecord(states))
         try federation.apply(to: &run)
         do { try run.validate() } catch { throw CommandError("\(error)") }
         let folder = RunFolder(root: root, configuration: run)

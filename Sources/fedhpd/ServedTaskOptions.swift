@@ -82,24 +82,31 @@ extension ActionSpace {
 #if Network
 /// The methods `fedhpd serve` runs.
 enum ServedMethod {
-    /// `fedhpd` or `nofed`; `dpa` is refused with the reason.
-    static func check(_ method: FederationConfiguration.Method) throws -> FederationConfiguration.Method {
-        guard method != .dpa else {
+    /// Every method can be served; DPA-FedRL's server steps its own environment of the task, so it needs `--env`
+    /// naming a task this program simulates (`given`: the `--env` value, nil when omitted).
+    static func check(_ method: FederationConfiguration.Method, env given: String?) throws {
+        guard method == .dpa else { return }
+        let known = Catalog.all.specifications.map(\.id).joined(separator: ", ")
+        guard let given else {
             throw CommandError(
-                "--method dpa is not served: DPA-FedRL's server steps the task itself each event (use fedhpd train --method dpa)"
+                "--method dpa needs --env ID: DPA-FedRL's server steps its own environment of the task (known tasks: \(known))"
             )
         }
-        return method
+        guard (try? Catalog.all.specification(for: given)) != nil else {
+            throw CommandError(
+                "--method dpa --env \(given): DPA-FedRL's server steps its own environment of the task, and this "
+                    + "server does not simulate \(given) (known tasks: \(known))")
+        }
     }
 
-    /// NoFed needs no public states, but the protocol hands every client a set: one all-zero state, never used and
-    /// not recorded in config.json.
+    /// NoFed and DPA-FedRL need no public states, but the protocol hands every client a set: one all-zero state,
+    /// never used and not recorded in config.json.
     static func placeholderStates(for environment: EnvironmentSpecification) -> PublicStateSet {
         PublicStateSet(
             states: Tensor(
                 rows: 1, columns: environment.observationSize,
                 scalars: Array(repeating: 0, count: environment.observationSize)),
-            source: "none (nofed)")
+            source: "none (not a FedHPD run)")
     }
 }
 #endif

@@ -36,6 +36,43 @@ extension NetworkTests {
         return out.appendingPathComponent(Self.runFolderName)
     }
 
+    /// Runs clients for agents 1–5 and 6–10 against `server` on `port`: the second with `doomed` (a fault that kills
+    /// it), then, once it has died, again with `resumed`; expects the server and both live clients to end with 0.
+    /// Returns the resumed client's log.
+    func runWithClientCrash(
+        server: Running, port: Int, doomed doomedArguments: [String], resumed resumedArguments: [String],
+        in folder: URL
+    ) throws -> String {
+        let steady = try join(port: port, agents: "paper:1-5", name: "join-1-5", in: folder)
+        let doomed = try join(port: port, agents: "paper:6-10", doomedArguments, name: "doomed", in: folder)
+        defer {
+            steady.stop()
+            doomed.stop()
+        }
+        doomed.wait(timeout: 60)
+        #expect(doomed.process.terminationReason == .uncaughtSignal, "\(doomed.error)")
+        let resumed = try join(port: port, agents: "paper:6-10", resumedArguments, name: "resumed", in: folder)
+        defer { resumed.stop() }
+        #expect(server.wait(timeout: 180) == 0, "\(server.error)")
+        #expect(steady.wait(timeout: 30) == 0, "\(steady.error)")
+        #expect(resumed.wait(timeout: 30) == 0, "\(resumed.error)")
+        return resumed.error
+    }
+
+    /// Kills `server` (SIGKILL) once its journal records a closed round, then starts `serve --resume RUN_DIR` in
+    /// `folder`; fails the test when the run ended first.
+    func killAndResumeAfterFirstRound(_ server: Running, runFolder: URL, in folder: URL) throws -> Running {
+        let journal = runFolder.appendingPathComponent("server-journal.jsonl")
+        let limit = Date().addingTimeInterval(120)
+        while Date() < limit && server.process.isRunning {
+            if let text = try? String(contentsOf: journal, encoding: .utf8), text.contains("\"round\"") { break }
+            usleep(10_000)
+        }
+        try #require(server.process.isRunning, "the run ended before the server could be killed: \(server.error)")
+        server.stop()
+        return try Running(["serve", "--resume", runFolder.path], name: "restarted", folder: folder)
+    }
+
     /// Expects the result files of two runs to be byte-identical.
     func expectSameResults(_ expected: URL, _ actual: URL) throws {
         for file in ["rewards.csv", "kd_losses.csv"] {
@@ -58,22 +95,10 @@ extension NetworkTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let out = folder.appendingPathComponent("serve")
         let (server, port) = try startServer(resumeRunArguments(episodes: 12, states: states, out: out), in: folder)
-        let steady = try join(port: port, agents: "paper:1-5", name: "join-1-5", in: folder)
-        let doomed = try join(
-            port: port, agents: "paper:6-10", ["--inject-fault", "crash@5"], name: "doomed", in: folder)
-        defer {
-            server.stop()
-            steady.stop()
-            doomed.stop()
-        }
-        doomed.wait(timeout: 60)
-        #expect(doomed.process.terminationReason == .uncaughtSignal, "\(doomed.error)")
-        let resumed = try join(port: port, agents: "paper:6-10", ["--resume"], name: "resumed", in: folder)
-        defer { resumed.stop() }
-        #expect(server.wait(timeout: 180) == 0, "\(server.error)")
-        #expect(steady.wait(timeout: 30) == 0, "\(steady.error)")
-        #expect(resumed.wait(timeout: 30) == 0, "\(resumed.error)")
-        #expect(resumed.error.contains("resuming agents 6–10 after episode 4"), "\(resumed.error)")
+        defer { server.stop() }
+        let resumedLog = try runWithClientCrash(
+            server: server, port: port, doomed: ["--inject-fault", "crash@5"], resumed: ["--resume"], in: folder)
+        #expect(resumedLog.contains("resuming agents 6–10 after episode 4"), "\(resumedLog)")
         try expectSameResults(expected, out.appendingPathComponent(Self.runFolderName))
         // The resumed client's policies are the uninterrupted client's.
         let policy = "runs/\(Self.runFolderName)/policies/agent-8.safetensors"
@@ -104,15 +129,7 @@ extension NetworkTests {
             for client in clients { client.stop() }
         }
         // Kill the server once it has closed the first round of the first event (the event is then in progress).
-        let journal = runFolder.appendingPathComponent("server-journal.jsonl")
-        let limit = Date().addingTimeInterval(120)
-        while Date() < limit && server.process.isRunning {
-            if let text = try? String(contentsOf: journal, encoding: .utf8), text.contains("\"round\"") { break }
-            usleep(10_000)
-        }
-        try #require(server.process.isRunning, "the run ended before the server could be killed: \(server.error)")
-        server.stop()
-        let restarted = try Running(["serve", "--resume", runFolder.path], name: "restarted", folder: folder)
+        let restarted = try killAndResumeAfterFirstRound(server, runFolder: runFolder, in: folder)
         defer { restarted.stop() }
         #expect(restarted.wait(timeout: 180) == 0, "\(restarted.error)")
         for client in clients { #expect(client.wait(timeout: 30) == 0, "\(client.name): \(client.error)") }

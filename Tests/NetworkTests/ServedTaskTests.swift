@@ -43,7 +43,7 @@ extension NetworkTests {
     }
 
     /// Describing the task: an unknown id needs its sizes; sizes that contradict a known task, both action options,
-    /// a task the server cannot build public states for, DPA and lists where serve runs one setting are refused with
+    /// a task the server cannot build public states for, DPA without a task the server simulates and lists where serve runs one setting are refused with
     /// the reason (exit 1).
     @Test(.timeLimit(.minutes(2))) func servedTaskOptionsAreCheckedWithClearMessages() throws {
         let root = try temporaryFolder()
@@ -65,7 +65,11 @@ extension NetworkTests {
             (["--env", "Acrobot-v1", "--observation-size", "6", "--actions", "1"], "--actions must be at least 2"),
             (["--env", "CartPole-v1", "--observation-size", "5", "--actions", "2"], "the sizes given differ"),
             (["--env", "Acrobot-v1", "--observation-size", "6", "--actions", "3"], "give --public-states FILE"),
-            (["--env", "CartPole-v1", "--method", "dpa"], "--method dpa is not served"),
+            (["--method", "dpa"], "--method dpa needs --env ID"),
+            (
+                ["--env", "Acrobot-v1", "--method", "dpa", "--observation-size", "6", "--actions", "3"],
+                "this server does not simulate Acrobot-v1"
+            ),
             (["--env", "CartPole-v1", "--method", "fedavg"], "unknown method 'fedavg'"),
             // The run options are train's (shared groups); serve runs one setting of them.
             (["--env", "CartPole-v1", "--interval", "5,10"], "--interval 5,10: fedhpd serve runs one setting"),

@@ -15,7 +15,9 @@ class Agent(ABC):
 
     ``join`` calls, for every episode e = 1…E, ``train_one_episode()``; after every d-th episode, for each loop and
     each part P of the public states, ``action_distribution(P)`` (uploaded) and then ``digest(consensus, P)`` with the
-    server's consensus (skipped when the agent was excluded from that part).
+    server's consensus (skipped when the agent was excluded from that part). In a DPA-FedRL run (the schedule's
+    ``state_source`` is ``SERVER_STATE``) the states are the server environment's current state, one round per event,
+    and the digestion is ``digest_squared_error(consensus, states)``.
     """
 
     @property
@@ -32,6 +34,13 @@ class Agent(ABC):
         """One optimiser step towards the consensus on ``states``; returns the digestion loss before the step
         (FedHPD: KL(consensus ‖ π_k) averaged over states for categorical policies, KL(π_k ‖ consensus) averaged over
         states and action dimensions for Gaussian ones)."""
+
+    def digest_squared_error(self, consensus: ActionDistribution, states: np.ndarray) -> float:
+        """DPA-FedRL's digestion (a server started with ``fedhpd serve --method dpa``): one optimiser step on
+        L = Σ_s Σ_a (π_k(a|s) − p̄(a|s))² (Gaussian: Σ_{s,d} (μ − μ̄)² + (σ − σ̄)²) on ``states``, the state of the
+        server's environment; returns L before the step. Agents that do not override it cannot join a DPA-FedRL run."""
+        raise NotImplementedError(
+            f"{type(self).__name__} does not implement digest_squared_error(): it cannot join a DPA-FedRL run")
 
     @abstractmethod
     def train_one_episode(self) -> float:

@@ -11,7 +11,8 @@ N(μ + 1e-6, σ + 1e-6), sent unclipped; loss Σ_t −mean_d log π(a_t|s_t) G_t
 Digestion (one step of the agent's own optimiser, the scheduler is not stepped): categorical
 L = (1/|P|) Σ_s Σ_a c(a|s) (ln c(a|s) − ln π(a|s)) = KL(consensus ‖ π) ("batchmean", 0 ln 0 = 0); Gaussian
 L = mean over states and dimensions of KL(π ‖ consensus) = ln(σ′_c/σ′_π) + (σ′_π² + (μ_π − μ_c)²)/(2σ′_c²) − ½ with
-σ′ = σ + 1e-6 — the same losses and directions as the Swift agents.
+σ′ = σ + 1e-6 — the same losses and directions as the Swift agents. DPA-FedRL's digestion
+(``digest_squared_error``) is one step on L = Σ_s Σ_a (π(a|s) − p̄(a|s))² (Gaussian: Σ (μ − μ̄)² + (σ − σ̄)²).
 
 Agent k is built and seeded from (run seed, k) alone: its weights, environment seed and sampling stream.
 """
@@ -229,18 +230,22 @@ class ReinforceAgent(Agent):
             mean, deviation = self.policy(inputs)
             return Gaussian(mean.numpy().astype(np.float32), deviation.numpy().astype(np.float32))
 
+    def check_consensus_family(self, consensus: ActionDistribution) -> None:
+        """Raises ``ValueError`` when ``consensus`` is not of the policy's family."""
+        if self.discrete and not isinstance(consensus, Categorical):
+            raise ValueError(f"agent {self.agent_number}: a categorical policy cannot digest a {type(consensus).__name__} consensus")
+        if not self.discrete and not isinstance(consensus, Gaussian):
+            raise ValueError(f"agent {self.agent_number}: a Gaussian policy cannot digest a {type(consensus).__name__} consensus")
+
     def digestion_loss(self, consensus: ActionDistribution, states: np.ndarray) -> torch.Tensor:
         """The differentiable digestion loss (see the module's description)."""
+        self.check_consensus_family(consensus)
         dtype = next(self.policy.parameters()).dtype  # float32; float64 in the finite-difference tests
         inputs = torch.as_tensor(np.asarray(states), dtype=dtype)
         if self.discrete:
-            if not isinstance(consensus, Categorical):
-                raise ValueError(f"agent {self.agent_number}: a categorical policy cannot digest a {type(consensus).__name__} consensus")
             target = torch.as_tensor(consensus.probabilities, dtype=dtype)
             log_pi = torch.log_softmax(self.policy(inputs), dim=1)
             return (torch.xlogy(target, target) - target * log_pi).sum() / inputs.shape[0]
-        if not isinstance(consensus, Gaussian):
-            raise ValueError(f"agent {self.agent_number}: a Gaussian policy cannot digest a {type(consensus).__name__} consensus")
         mean, deviation = self.policy(inputs)
         local = deviation + DEVIATION_OFFSET
         global_mean = torch.as_tensor(consensus.mean, dtype=dtype)
@@ -249,9 +254,29 @@ class ReinforceAgent(Agent):
                       + (local ** 2 + (mean - global_mean) ** 2) / (2 * global_deviation ** 2) - 0.5)
         return divergence.mean()
 
-    def digest(self, consensus: ActionDistribution, states: np.ndarray) -> float:
-        loss = self.digestion_loss(consensus, states)
+    def squared_error_loss(self, consensus: ActionDistribution, states: np.ndarray) -> torch.Tensor:
+        """DPA-FedRL's differentiable digestion loss: Σ_s Σ_a (π(a|s) − p̄(a|s))² (categorical) or
+        Σ_{s,d} (μ − μ̄)² + (σ − σ̄)² (Gaussian, σ without the 1e-6 offset), as the Swift agents compute it."""
+        self.check_consensus_family(consensus)
+        dtype = next(self.policy.parameters()).dtype
+        inputs = torch.as_tensor(np.asarray(states), dtype=dtype)
+        if self.discrete:
+            target = torch.as_tensor(consensus.probabilities, dtype=dtype)
+            return ((torch.softmax(self.policy(inputs), dim=1) - target) ** 2).sum()
+        mean, deviation = self.policy(inputs)
+        global_mean = torch.as_tensor(consensus.mean, dtype=dtype)
+        global_deviation = torch.as_tensor(consensus.standard_deviation, dtype=dtype)
+        return ((mean - global_mean) ** 2).sum() + ((deviation - global_deviation) ** 2).sum()
+
+    def step_on(self, loss: torch.Tensor) -> float:
+        """One step of the agent's own optimiser on ``loss`` (the scheduler is not stepped); returns the loss."""
         self.optimiser.zero_grad()
         loss.backward()
         self.optimiser.step()
         return float(loss.detach())
+
+    def digest(self, consensus: ActionDistribution, states: np.ndarray) -> float:
+        return self.step_on(self.digestion_loss(consensus, states))
+
+    def digest_squared_error(self, consensus: ActionDistribution, states: np.ndarray) -> float:
+        return self.step_on(self.squared_error_loss(consensus, states))

@@ -1,6 +1,7 @@
 """One distillation event on the client: for each loop and part, every hosted agent's distributions are submitted
 concurrently (each call is answered when the server has aggregated the part) and each agent digests the consensus it
-gets back. The outcomes are handled exactly as the Swift client handles them."""
+gets back. The outcomes are handled exactly as the Swift client handles them. A DPA-FedRL server's rounds are on the
+state of its own environment (``round_states``), digested with the squared error."""
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -22,19 +23,68 @@ REJECTIONS = (grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.RESOURCE_EXHAUST
 
 
 def distillation_event(session: "Session", parts: Sequence[np.ndarray], episode: int) -> List[pb.DigestionLoss]:
-    """Runs the event after ``episode``; returns the digestion losses of the agents that digested."""
+    """Runs the event after ``episode``; returns the digestion losses of the agents that digested.
+
+    FedHPD (the schedule's ``state_source`` is ``PUBLIC_STATES``): every loop and part of the public states, digested
+    with ``agent.digest`` (the KL divergence). DPA-FedRL (``SERVER_STATE``, digestion ``SQUARED_ERROR``): one round per
+    event on the state the server's environment is in (``GetRoundStates``), digested with
+    ``agent.digest_squared_error``."""
+    server_states = uses_server_states(session.schedule)
     losses: List[pb.DigestionLoss] = []
     for loop in range(1, session.schedule.loops + 1):
-        for part_index, part in enumerate(parts):
+        for part_index, public_part in enumerate(parts):
+            part_number = part_index + 1
+            part = round_states(session, episode, loop, part_number) if server_states else public_part
             distributions = [agent.action_distribution(part) for agent in session.agents]
-            consensus = submit_all(session, distributions, episode, loop, part_index + 1)
+            consensus = submit_all(session, distributions, episode, loop, part_number)
             for number, agent, target in zip(session.numbers, session.agents, consensus):
                 if target is None:
                     continue
-                loss = float(agent.digest(target, part))
-                session.losses[number].append((episode, loop, part_index + 1, loss))
-                losses.append(pb.DigestionLoss(agent_index=number - 1, episode=episode, loop=loop, part=part_index + 1, loss=loss))
+                if session.schedule.digestion == pb.Schedule.SQUARED_ERROR:
+                    loss = float(agent.digest_squared_error(target, part))
+                else:
+                    loss = float(agent.digest(target, part))
+                session.losses[number].append((episode, loop, part_number, loss))
+                losses.append(pb.DigestionLoss(agent_index=number - 1, episode=episode, loop=loop, part=part_number, loss=loss))
     return losses
+
+
+def uses_server_states(schedule: pb.Schedule) -> bool:
+    """Whether the rounds' states come from the server's environment (DPA-FedRL: 1 loop × 1 part) instead of the
+    public state set; raises ``RunFailed`` for a schedule this client does not understand."""
+    if schedule.digestion not in (pb.Schedule.KL_DIVERGENCE, pb.Schedule.SQUARED_ERROR):
+        raise RunFailed(f"the server asks for digestion loss {schedule.digestion}, which this client does not know (update it)")
+    if schedule.state_source == pb.Schedule.PUBLIC_STATES:
+        return False
+    if schedule.state_source != pb.Schedule.SERVER_STATE:
+        raise RunFailed(f"the server's rounds take their states from source {schedule.state_source}, which this client "
+                        "does not know (update it)")
+    if schedule.loops != 1 or schedule.part_count != 1:
+        raise RunFailed("the server sent an invalid schedule: rounds on the server's state need 1 loop × 1 part, got "
+                        f"{schedule.loops} × {schedule.part_count}")
+    return True
+
+
+def round_states(session: "Session", episode: int, loop: int, part: int) -> np.ndarray:
+    """The server environment's states for one DPA-FedRL round (answered once every earlier round has closed),
+    checked like any outside matrix: shape, observation size and finite values."""
+    request = pb.RoundStatesRequest(session_id=session.session_id, episode=episode, loop=loop, part=part)
+    label = f"episode {episode} loop {loop} part {part}"
+    try:
+        response = session.connection.call("GetRoundStates", request, timeout=session.deadline + 30,
+                                           window=session.retry_timeout, always_ask_again=True)
+    except grpc.RpcError as error:
+        raise RunFailed(f"GetRoundStates for {label}: {error.code().name}: {error.details()}") from None
+    try:
+        states = wire.array(response.states, "round states")
+    except RunFailed as error:
+        raise RunFailed(f"the server sent malformed states for {label}: {error}") from None
+    if states.shape[1] != session.observation_size:
+        raise RunFailed(f"the server sent malformed states for {label}: round states: {states.shape[1]} columns, "
+                        f"expected the observation size {session.observation_size}")
+    if not np.all(np.isfinite(states)):
+        raise RunFailed(f"the server sent malformed states for {label}: round states: a value is not finite")
+    return states
 
 
 def submit_all(session: "Session", distributions: Sequence[ActionDistribution], episode: int, loop: int,

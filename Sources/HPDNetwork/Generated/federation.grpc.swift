@@ -32,6 +32,17 @@
 ///     retry timeout); their retried Submits of parts that were open at the crash are aggregated afresh.
 /// No message changes for either: a resumed client and a restarted server speak version 1 unchanged.
 ///
+/// DPA-FedRL (`fedhpd serve --method dpa --env ID`), a backward-compatible extension of version 1: the server owns
+/// one environment of the task and the agents align on the state it is in, one round per event (loops = 1,
+/// part_count = 1). Schedule.state_source = SERVER_STATE and Schedule.digestion = SQUARED_ERROR say so; the public
+/// state set is then a placeholder (one all-zero row, never used). Per event round the client first calls
+/// GetRoundStates (answered once the previous round has closed and the server has stepped its environment with an
+/// action a ~ p̄ of that round's consensus), submits π_k(·|s) on those states as usual, and digests the consensus with
+/// the squared error Σ_a (π_k(a|s) − p̄(a|s))² (Gaussian: Σ_d (μ − μ̄)² + (σ − σ̄)²) instead of the KL divergence.
+/// A round without a consensus (no quorum) leaves the server's environment where it was. A server that does not
+/// set these fields (older servers, fedhpd and nofed runs) means PUBLIC_STATES and KL_DIVERGENCE, as before; a
+/// client that does not know them must not join a DPA run (it would digest with the KL on the placeholder).
+///
 /// Regenerate the Swift code with scripts/generate-protos.sh after editing this file.
 
 // DO NOT EDIT.
@@ -148,6 +159,19 @@ public enum Fedhpd_Network_V1_Federation: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "GetRoundStates" metadata.
+        public enum GetRoundStates: Sendable {
+            /// Request type for "GetRoundStates".
+            public typealias Input = Fedhpd_Network_V1_RoundStatesRequest
+            /// Response type for "GetRoundStates".
+            public typealias Output = Fedhpd_Network_V1_RoundStatesResponse
+            /// Descriptor for "GetRoundStates".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "fedhpd.network.v1.Federation"),
+                method: "GetRoundStates",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "fedhpd.network.v1.Federation" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             Register.descriptor,
@@ -156,7 +180,8 @@ public enum Fedhpd_Network_V1_Federation: Sendable {
             Report.descriptor,
             Submit.descriptor,
             Finish.descriptor,
-            Heartbeat.descriptor
+            Heartbeat.descriptor,
+            GetRoundStates.descriptor
         ]
     }
 }
@@ -309,6 +334,25 @@ extension Fedhpd_Network_V1_Federation {
             request: GRPCCore.StreamingServerRequest<Fedhpd_Network_V1_HeartbeatRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Fedhpd_Network_V1_HeartbeatResponse>
+
+        /// Handle the "GetRoundStates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > DPA-FedRL only (Schedule.state_source = SERVER_STATE): the server environment's state(s) for one round,
+        /// > answered once every earlier round has closed. Refused with FAILED_PRECONDITION in a public-state run.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Fedhpd_Network_V1_RoundStatesRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Fedhpd_Network_V1_RoundStatesResponse` messages.
+        func getRoundStates(
+            request: GRPCCore.StreamingServerRequest<Fedhpd_Network_V1_RoundStatesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Fedhpd_Network_V1_RoundStatesResponse>
     }
 
     /// Service protocol for the "fedhpd.network.v1.Federation" service.
@@ -445,6 +489,25 @@ extension Fedhpd_Network_V1_Federation {
             request: GRPCCore.ServerRequest<Fedhpd_Network_V1_HeartbeatRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Fedhpd_Network_V1_HeartbeatResponse>
+
+        /// Handle the "GetRoundStates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > DPA-FedRL only (Schedule.state_source = SERVER_STATE): the server environment's state(s) for one round,
+        /// > answered once every earlier round has closed. Refused with FAILED_PRECONDITION in a public-state run.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fedhpd_Network_V1_RoundStatesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Fedhpd_Network_V1_RoundStatesResponse` message.
+        func getRoundStates(
+            request: GRPCCore.ServerRequest<Fedhpd_Network_V1_RoundStatesRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Fedhpd_Network_V1_RoundStatesResponse>
     }
 
     /// Simple service protocol for the "fedhpd.network.v1.Federation" service.
@@ -579,6 +642,25 @@ extension Fedhpd_Network_V1_Federation {
             request: Fedhpd_Network_V1_HeartbeatRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Fedhpd_Network_V1_HeartbeatResponse
+
+        /// Handle the "GetRoundStates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > DPA-FedRL only (Schedule.state_source = SERVER_STATE): the server environment's state(s) for one round,
+        /// > answered once every earlier round has closed. Refused with FAILED_PRECONDITION in a public-state run.
+        ///
+        /// - Parameters:
+        ///   - request: A `Fedhpd_Network_V1_RoundStatesRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Fedhpd_Network_V1_RoundStatesResponse` to respond with.
+        func getRoundStates(
+            request: Fedhpd_Network_V1_RoundStatesRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Fedhpd_Network_V1_RoundStatesResponse
     }
 }
 
@@ -663,6 +745,17 @@ extension Fedhpd_Network_V1_Federation.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Fedhpd_Network_V1_Federation.Method.GetRoundStates.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fedhpd_Network_V1_RoundStatesRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Fedhpd_Network_V1_RoundStatesResponse>(),
+            handler: { request, context in
+                try await self.getRoundStates(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -740,6 +833,17 @@ extension Fedhpd_Network_V1_Federation.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Fedhpd_Network_V1_HeartbeatResponse> {
         let response = try await self.heartbeat(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func getRoundStates(
+        request: GRPCCore.StreamingServerRequest<Fedhpd_Network_V1_RoundStatesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Fedhpd_Network_V1_RoundStatesResponse> {
+        let response = try await self.getRoundStates(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -834,6 +938,19 @@ extension Fedhpd_Network_V1_Federation.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Fedhpd_Network_V1_HeartbeatResponse> {
         return GRPCCore.ServerResponse<Fedhpd_Network_V1_HeartbeatResponse>(
             message: try await self.heartbeat(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func getRoundStates(
+        request: GRPCCore.ServerRequest<Fedhpd_Network_V1_RoundStatesRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Fedhpd_Network_V1_RoundStatesResponse> {
+        return GRPCCore.ServerResponse<Fedhpd_Network_V1_RoundStatesResponse>(
+            message: try await self.getRoundStates(
                 request: request.message,
                 context: context
             ),
@@ -1011,6 +1128,30 @@ extension Fedhpd_Network_V1_Federation {
             deserializer: some GRPCCore.MessageDeserializer<Fedhpd_Network_V1_HeartbeatResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fedhpd_Network_V1_HeartbeatResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "GetRoundStates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > DPA-FedRL only (Schedule.state_source = SERVER_STATE): the server environment's state(s) for one round,
+        /// > answered once every earlier round has closed. Refused with FAILED_PRECONDITION in a public-state run.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fedhpd_Network_V1_RoundStatesRequest` message.
+        ///   - serializer: A serializer for `Fedhpd_Network_V1_RoundStatesRequest` messages.
+        ///   - deserializer: A deserializer for `Fedhpd_Network_V1_RoundStatesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func getRoundStates<Result>(
+            request: GRPCCore.ClientRequest<Fedhpd_Network_V1_RoundStatesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fedhpd_Network_V1_RoundStatesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fedhpd_Network_V1_RoundStatesResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fedhpd_Network_V1_RoundStatesResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -1268,6 +1409,41 @@ extension Fedhpd_Network_V1_Federation {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "GetRoundStates" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > DPA-FedRL only (Schedule.state_source = SERVER_STATE): the server environment's state(s) for one round,
+        /// > answered once every earlier round has closed. Refused with FAILED_PRECONDITION in a public-state run.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Fedhpd_Network_V1_RoundStatesRequest` message.
+        ///   - serializer: A serializer for `Fedhpd_Network_V1_RoundStatesRequest` messages.
+        ///   - deserializer: A deserializer for `Fedhpd_Network_V1_RoundStatesResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func getRoundStates<Result>(
+            request: GRPCCore.ClientRequest<Fedhpd_Network_V1_RoundStatesRequest>,
+            serializer: some GRPCCore.MessageSerializer<Fedhpd_Network_V1_RoundStatesRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Fedhpd_Network_V1_RoundStatesResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fedhpd_Network_V1_RoundStatesResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Fedhpd_Network_V1_Federation.Method.GetRoundStates.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -1473,6 +1649,36 @@ extension Fedhpd_Network_V1_Federation.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Fedhpd_Network_V1_HeartbeatRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Fedhpd_Network_V1_HeartbeatResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetRoundStates" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > DPA-FedRL only (Schedule.state_source = SERVER_STATE): the server environment's state(s) for one round,
+    /// > answered once every earlier round has closed. Refused with FAILED_PRECONDITION in a public-state run.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Fedhpd_Network_V1_RoundStatesRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getRoundStates<Result>(
+        request: GRPCCore.ClientRequest<Fedhpd_Network_V1_RoundStatesRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fedhpd_Network_V1_RoundStatesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.getRoundStates(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Fedhpd_Network_V1_RoundStatesRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Fedhpd_Network_V1_RoundStatesResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -1708,6 +1914,40 @@ extension Fedhpd_Network_V1_Federation.ClientProtocol {
             metadata: metadata
         )
         return try await self.heartbeat(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "GetRoundStates" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > DPA-FedRL only (Schedule.state_source = SERVER_STATE): the server environment's state(s) for one round,
+    /// > answered once every earlier round has closed. Refused with FAILED_PRECONDITION in a public-state run.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func getRoundStates<Result>(
+        _ message: Fedhpd_Network_V1_RoundStatesRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Fedhpd_Network_V1_RoundStatesResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Fedhpd_Network_V1_RoundStatesRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.getRoundStates(
             request: request,
             options: options,
             onResponse: handleResponse

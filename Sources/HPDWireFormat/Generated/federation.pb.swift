@@ -42,6 +42,17 @@
 ///     retry timeout); their retried Submits of parts that were open at the crash are aggregated afresh.
 /// No message changes for either: a resumed client and a restarted server speak version 1 unchanged.
 ///
+/// DPA-FedRL (`fedhpd serve --method dpa --env ID`), a backward-compatible extension of version 1: the server owns
+/// one environment of the task and the agents align on the state it is in, one round per event (loops = 1,
+/// part_count = 1). Schedule.state_source = SERVER_STATE and Schedule.digestion = SQUARED_ERROR say so; the public
+/// state set is then a placeholder (one all-zero row, never used). Per event round the client first calls
+/// GetRoundStates (answered once the previous round has closed and the server has stepped its environment with an
+/// action a ~ p̄ of that round's consensus), submits π_k(·|s) on those states as usual, and digests the consensus with
+/// the squared error Σ_a (π_k(a|s) − p̄(a|s))² (Gaussian: Σ_d (μ − μ̄)² + (σ − σ̄)²) instead of the KL divergence.
+/// A round without a consensus (no quorum) leaves the server's environment where it was. A server that does not
+/// set these fields (older servers, fedhpd and nofed runs) means PUBLIC_STATES and KL_DIVERGENCE, as before; a
+/// client that does not know them must not join a DPA run (it would digest with the KL on the placeholder).
+///
 /// Regenerate the Swift code with scripts/generate-protos.sh after editing this file.
 
 import SwiftProtobuf
@@ -322,7 +333,89 @@ public nonisolated struct Fedhpd_Network_V1_Schedule: Sendable {
   /// FNV-1a (hexadecimal) of the server's run configuration as given at launch: identifies the run.
   public var configurationFingerprint: String = String()
 
+  public var stateSource: Fedhpd_Network_V1_Schedule.StateSource = .publicStates
+
+  public var digestion: Fedhpd_Network_V1_Schedule.Digestion = .klDivergence
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  /// Where each round's states come from (unset: the public state set, as before this field existed).
+  public nonisolated enum StateSource: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+
+    /// part `part` of GetPublicStates' set (FedHPD)
+    case publicStates // = 0
+
+    /// GetRoundStates (DPA-FedRL: the server's environment)
+    case serverState // = 1
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .publicStates
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .publicStates
+      case 1: self = .serverState
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .publicStates: return 0
+      case .serverState: return 1
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [Fedhpd_Network_V1_Schedule.StateSource] = [
+      .publicStates,
+      .serverState,
+    ]
+
+  }
+
+  /// The loss every agent digests the consensus with (unset: the KL divergence, as before this field existed).
+  public nonisolated enum Digestion: SwiftProtobuf.Enum, Swift.CaseIterable {
+    public typealias RawValue = Int
+
+    /// categorical KL(p̄ ‖ π), Gaussian KL(π ‖ p̄), averaged over states (FedHPD)
+    case klDivergence // = 0
+
+    /// Σ over states and actions of (π − p̄)² (Gaussian: of μ and σ) (DPA-FedRL)
+    case squaredError // = 1
+    case UNRECOGNIZED(Int)
+
+    public init() {
+      self = .klDivergence
+    }
+
+    public init?(rawValue: Int) {
+      switch rawValue {
+      case 0: self = .klDivergence
+      case 1: self = .squaredError
+      default: self = .UNRECOGNIZED(rawValue)
+      }
+    }
+
+    public var rawValue: Int {
+      switch self {
+      case .klDivergence: return 0
+      case .squaredError: return 1
+      case .UNRECOGNIZED(let i): return i
+      }
+    }
+
+    // The compiler won't synthesize support with the UNRECOGNIZED case.
+    public static let allCases: [Fedhpd_Network_V1_Schedule.Digestion] = [
+      .klDivergence,
+      .squaredError,
+    ]
+
+  }
 
   public init() {}
 }
@@ -626,6 +719,49 @@ public nonisolated struct Fedhpd_Network_V1_HeartbeatResponse: Sendable {
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+}
+
+public nonisolated struct Fedhpd_Network_V1_RoundStatesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var sessionID: String = String()
+
+  /// the event's episode, 1-based
+  public var episode: UInt32 = 0
+
+  /// 1-based
+  public var loop: UInt32 = 0
+
+  /// 1-based
+  public var part: UInt32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Fedhpd_Network_V1_RoundStatesResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// states × observation size (one row for DPA-FedRL), finite
+  public var states: Fedhpd_Network_V1_PackedMatrix {
+    get {_states ?? Fedhpd_Network_V1_PackedMatrix()}
+    set {_states = newValue}
+  }
+  /// Returns true if `states` has been explicitly set.
+  public var hasStates: Bool {self._states != nil}
+  /// Clears the value of `states`. Subsequent reads from it will return its default value.
+  public mutating func clearStates() {self._states = nil}
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _states: Fedhpd_Network_V1_PackedMatrix? = nil
 }
 
 public nonisolated struct Fedhpd_Network_V1_FinishResponse: Sendable {
@@ -975,7 +1111,7 @@ nonisolated extension Fedhpd_Network_V1_RegisterRequest: SwiftProtobuf.Message, 
 
 nonisolated extension Fedhpd_Network_V1_Schedule: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Schedule"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}environment\0\u{1}interval\0\u{1}episodes\0\u{1}loops\0\u{3}part_count\0\u{3}part_size\0\u{3}agents_expected\0\u{3}deadline_ms\0\u{3}run_seed\0\u{3}heartbeat_interval_ms\0\u{3}max_message_bytes\0\u{3}configuration_fingerprint\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}environment\0\u{1}interval\0\u{1}episodes\0\u{1}loops\0\u{3}part_count\0\u{3}part_size\0\u{3}agents_expected\0\u{3}deadline_ms\0\u{3}run_seed\0\u{3}heartbeat_interval_ms\0\u{3}max_message_bytes\0\u{3}configuration_fingerprint\0\u{3}state_source\0\u{1}digestion\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -995,6 +1131,8 @@ nonisolated extension Fedhpd_Network_V1_Schedule: SwiftProtobuf.Message, SwiftPr
       case 10: try { try decoder.decodeSingularUInt32Field(value: &self.heartbeatIntervalMs) }()
       case 11: try { try decoder.decodeSingularUInt32Field(value: &self.maxMessageBytes) }()
       case 12: try { try decoder.decodeSingularStringField(value: &self.configurationFingerprint) }()
+      case 13: try { try decoder.decodeSingularEnumField(value: &self.stateSource) }()
+      case 14: try { try decoder.decodeSingularEnumField(value: &self.digestion) }()
       default: break
       }
     }
@@ -1037,6 +1175,12 @@ nonisolated extension Fedhpd_Network_V1_Schedule: SwiftProtobuf.Message, SwiftPr
     if !self.configurationFingerprint.isEmpty {
       try visitor.visitSingularStringField(value: self.configurationFingerprint, fieldNumber: 12)
     }
+    if self.stateSource != .publicStates {
+      try visitor.visitSingularEnumField(value: self.stateSource, fieldNumber: 13)
+    }
+    if self.digestion != .klDivergence {
+      try visitor.visitSingularEnumField(value: self.digestion, fieldNumber: 14)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1053,9 +1197,19 @@ nonisolated extension Fedhpd_Network_V1_Schedule: SwiftProtobuf.Message, SwiftPr
     if lhs.heartbeatIntervalMs != rhs.heartbeatIntervalMs {return false}
     if lhs.maxMessageBytes != rhs.maxMessageBytes {return false}
     if lhs.configurationFingerprint != rhs.configurationFingerprint {return false}
+    if lhs.stateSource != rhs.stateSource {return false}
+    if lhs.digestion != rhs.digestion {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
+}
+
+nonisolated extension Fedhpd_Network_V1_Schedule.StateSource: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0PUBLIC_STATES\0\u{1}SERVER_STATE\0")
+}
+
+nonisolated extension Fedhpd_Network_V1_Schedule.Digestion: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0KL_DIVERGENCE\0\u{1}SQUARED_ERROR\0")
 }
 
 nonisolated extension Fedhpd_Network_V1_RegisterResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
@@ -1576,6 +1730,85 @@ nonisolated extension Fedhpd_Network_V1_HeartbeatResponse: SwiftProtobuf.Message
   }
 
   public static func ==(lhs: Fedhpd_Network_V1_HeartbeatResponse, rhs: Fedhpd_Network_V1_HeartbeatResponse) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Fedhpd_Network_V1_RoundStatesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RoundStatesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}session_id\0\u{1}episode\0\u{1}loop\0\u{1}part\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.sessionID) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.episode) }()
+      case 3: try { try decoder.decodeSingularUInt32Field(value: &self.loop) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.part) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.sessionID.isEmpty {
+      try visitor.visitSingularStringField(value: self.sessionID, fieldNumber: 1)
+    }
+    if self.episode != 0 {
+      try visitor.visitSingularUInt32Field(value: self.episode, fieldNumber: 2)
+    }
+    if self.loop != 0 {
+      try visitor.visitSingularUInt32Field(value: self.loop, fieldNumber: 3)
+    }
+    if self.part != 0 {
+      try visitor.visitSingularUInt32Field(value: self.part, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Fedhpd_Network_V1_RoundStatesRequest, rhs: Fedhpd_Network_V1_RoundStatesRequest) -> Bool {
+    if lhs.sessionID != rhs.sessionID {return false}
+    if lhs.episode != rhs.episode {return false}
+    if lhs.loop != rhs.loop {return false}
+    if lhs.part != rhs.part {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Fedhpd_Network_V1_RoundStatesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RoundStatesResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}states\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._states) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._states {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Fedhpd_Network_V1_RoundStatesResponse, rhs: Fedhpd_Network_V1_RoundStatesResponse) -> Bool {
+    if lhs._states != rhs._states {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

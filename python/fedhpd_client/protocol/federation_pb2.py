@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x10\x66\x65\x64\x65ration.proto\x12\x11\x66\x65\x64hpd.network.v1\"=\n\x0cPackedMatrix\x12\x0c\n\x04rows\x18\x01 \x01(\r\x12\x0f\n\x07\x63olumns\x18\x02 \x01(\r\x12\x0e\n\x06values\x18\x03 \x03(\x02\"\x9a\x01\n\x12\x44istributionFamily\x12\x38\n\x04kind\x18\x01 \x01(\x0e\x32*.fedhpd.network.v1.DistributionFamily.Kind\x12\r\n\x05width\x18\x02 \x01(\r\";\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x43\x41TEGORICAL\x10\x01\x12\x0c\n\x08GAUSSIAN\x10\x02\"\xf1\x02\n\x12\x41\x63tionDistribution\x12H\n\x0b\x63\x61tegorical\x18\x01 \x01(\x0b\x32\x31.fedhpd.network.v1.ActionDistribution.CategoricalH\x00\x12\x42\n\x08gaussian\x18\x02 \x01(\x0b\x32..fedhpd.network.v1.ActionDistribution.GaussianH\x00\x1a\x45\n\x0b\x43\x61tegorical\x12\x36\n\rprobabilities\x18\x01 \x01(\x0b\x32\x1f.fedhpd.network.v1.PackedMatrix\x1av\n\x08Gaussian\x12-\n\x04mean\x18\x01 \x01(\x0b\x32\x1f.fedhpd.network.v1.PackedMatrix\x12;\n\x12standard_deviation\x18\x02 \x01(\x0b\x32\x1f.fedhpd.network.v1.PackedMatrixB\x0e\n\x0c\x64istribution\"_\n\x11\x41gentRegistration\x12\x13\n\x0b\x61gent_index\x18\x01 \x01(\r\x12\x35\n\x06\x66\x61mily\x18\x02 \x01(\x0b\x32%.fedhpd.network.v1.DistributionFamily\"\x92\x02\n\x0fRegisterRequest\x12\x13\n\x0b\x63lient_name\x18\x01 \x01(\t\x12\x13\n\x0b\x65nvironment\x18\x02 \x01(\t\x12\x18\n\x10observation_size\x18\x03 \x01(\r\x12;\n\x0c\x61\x63tion_shape\x18\x04 \x01(\x0b\x32%.fedhpd.network.v1.DistributionFamily\x12\x10\n\x08run_seed\x18\x05 \x01(\x04\x12\x34\n\x06\x61gents\x18\x06 \x03(\x0b\x32$.fedhpd.network.v1.AgentRegistration\x12\x13\n\x0bplace_count\x18\x07 \x01(\r\x12!\n\x19\x63onfiguration_fingerprint\x18\x08 \x01(\t\"\x96\x02\n\x08Schedule\x12\x13\n\x0b\x65nvironment\x18\x01 \x01(\t\x12\x10\n\x08interval\x18\x02 \x01(\r\x12\x10\n\x08\x65pisodes\x18\x03 \x01(\r\x12\r\n\x05loops\x18\x04 \x01(\r\x12\x12\n\npart_count\x18\x05 \x01(\r\x12\x11\n\tpart_size\x18\x06 \x01(\r\x12\x17\n\x0f\x61gents_expected\x18\x07 \x01(\r\x12\x13\n\x0b\x64\x65\x61\x64line_ms\x18\x08 \x01(\r\x12\x10\n\x08run_seed\x18\t \x01(\x04\x12\x1d\n\x15heartbeat_interval_ms\x18\n \x01(\r\x12\x19\n\x11max_message_bytes\x18\x0b \x01(\r\x12!\n\x19\x63onfiguration_fingerprint\x18\x0c \x01(\t\"l\n\x10RegisterResponse\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12-\n\x08schedule\x18\x02 \x01(\x0b\x32\x1b.fedhpd.network.v1.Schedule\x12\x15\n\ragent_indices\x18\x03 \x03(\r\")\n\x13WaitForStartRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"?\n\x14WaitForStartResponse\x12\x0f\n\x07started\x18\x01 \x01(\x08\x12\x16\n\x0emissing_agents\x18\x02 \x03(\r\")\n\x13PublicStatesRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"l\n\x14PublicStatesResponse\x12/\n\x06states\x18\x01 \x01(\x0b\x32\x1f.fedhpd.network.v1.PackedMatrix\x12\x11\n\tpart_size\x18\x02 \x01(\r\x12\x10\n\x08\x63hecksum\x18\x03 \x01(\t\"D\n\rEpisodeReturn\x12\x13\n\x0b\x61gent_index\x18\x01 \x01(\r\x12\x0f\n\x07\x65pisode\x18\x02 \x01(\r\x12\r\n\x05value\x18\x03 \x01(\x01\"_\n\rDigestionLoss\x12\x13\n\x0b\x61gent_index\x18\x01 \x01(\r\x12\x0f\n\x07\x65pisode\x18\x02 \x01(\r\x12\x0c\n\x04loop\x18\x03 \x01(\r\x12\x0c\n\x04part\x18\x04 \x01(\r\x12\x0c\n\x04loss\x18\x05 \x01(\x02\"\x88\x01\n\rReportRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x31\n\x07returns\x18\x02 \x03(\x0b\x32 .fedhpd.network.v1.EpisodeReturn\x12\x30\n\x06losses\x18\x03 \x03(\x0b\x32 .fedhpd.network.v1.DigestionLoss\"\x10\n\x0eReportResponse\"\xa2\x01\n\rSubmitRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61gent_index\x18\x02 \x01(\r\x12\x0f\n\x07\x65pisode\x18\x03 \x01(\r\x12\x0c\n\x04loop\x18\x04 \x01(\r\x12\x0c\n\x04part\x18\x05 \x01(\r\x12;\n\x0c\x64istribution\x18\x06 \x01(\x0b\x32%.fedhpd.network.v1.ActionDistribution\"\xf5\x01\n\x0eSubmitResponse\x12:\n\x07outcome\x18\x01 \x01(\x0e\x32).fedhpd.network.v1.SubmitResponse.Outcome\x12\x38\n\tconsensus\x18\x02 \x01(\x0b\x32%.fedhpd.network.v1.ActionDistribution\x12\x14\n\x0c\x63ontributors\x18\x03 \x01(\r\x12\x0c\n\x04note\x18\x04 \x01(\t\"I\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x0c\n\x08INCLUDED\x10\x01\x12\x08\n\x04LATE\x10\x02\x12\r\n\tNO_QUORUM\x10\x03\"#\n\rFinishRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"&\n\x10HeartbeatRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\x13\n\x11HeartbeatResponse\"8\n\x0e\x46inishResponse\x12\x12\n\nrun_folder\x18\x01 \x01(\t\x12\x12\n\nexclusions\x18\x02 \x03(\t2\xeb\x04\n\nFederation\x12S\n\x08Register\x12\".fedhpd.network.v1.RegisterRequest\x1a#.fedhpd.network.v1.RegisterResponse\x12_\n\x0cWaitForStart\x12&.fedhpd.network.v1.WaitForStartRequest\x1a\'.fedhpd.network.v1.WaitForStartResponse\x12\x62\n\x0fGetPublicStates\x12&.fedhpd.network.v1.PublicStatesRequest\x1a\'.fedhpd.network.v1.PublicStatesResponse\x12M\n\x06Report\x12 .fedhpd.network.v1.ReportRequest\x1a!.fedhpd.network.v1.ReportResponse\x12M\n\x06Submit\x12 .fedhpd.network.v1.SubmitRequest\x1a!.fedhpd.network.v1.SubmitResponse\x12M\n\x06\x46inish\x12 .fedhpd.network.v1.FinishRequest\x1a!.fedhpd.network.v1.FinishResponse\x12V\n\tHeartbeat\x12#.fedhpd.network.v1.HeartbeatRequest\x1a$.fedhpd.network.v1.HeartbeatResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x10\x66\x65\x64\x65ration.proto\x12\x11\x66\x65\x64hpd.network.v1\"=\n\x0cPackedMatrix\x12\x0c\n\x04rows\x18\x01 \x01(\r\x12\x0f\n\x07\x63olumns\x18\x02 \x01(\r\x12\x0e\n\x06values\x18\x03 \x03(\x02\"\x9a\x01\n\x12\x44istributionFamily\x12\x38\n\x04kind\x18\x01 \x01(\x0e\x32*.fedhpd.network.v1.DistributionFamily.Kind\x12\r\n\x05width\x18\x02 \x01(\r\";\n\x04Kind\x12\x14\n\x10KIND_UNSPECIFIED\x10\x00\x12\x0f\n\x0b\x43\x41TEGORICAL\x10\x01\x12\x0c\n\x08GAUSSIAN\x10\x02\"\xf1\x02\n\x12\x41\x63tionDistribution\x12H\n\x0b\x63\x61tegorical\x18\x01 \x01(\x0b\x32\x31.fedhpd.network.v1.ActionDistribution.CategoricalH\x00\x12\x42\n\x08gaussian\x18\x02 \x01(\x0b\x32..fedhpd.network.v1.ActionDistribution.GaussianH\x00\x1a\x45\n\x0b\x43\x61tegorical\x12\x36\n\rprobabilities\x18\x01 \x01(\x0b\x32\x1f.fedhpd.network.v1.PackedMatrix\x1av\n\x08Gaussian\x12-\n\x04mean\x18\x01 \x01(\x0b\x32\x1f.fedhpd.network.v1.PackedMatrix\x12;\n\x12standard_deviation\x18\x02 \x01(\x0b\x32\x1f.fedhpd.network.v1.PackedMatrixB\x0e\n\x0c\x64istribution\"_\n\x11\x41gentRegistration\x12\x13\n\x0b\x61gent_index\x18\x01 \x01(\r\x12\x35\n\x06\x66\x61mily\x18\x02 \x01(\x0b\x32%.fedhpd.network.v1.DistributionFamily\"\x92\x02\n\x0fRegisterRequest\x12\x13\n\x0b\x63lient_name\x18\x01 \x01(\t\x12\x13\n\x0b\x65nvironment\x18\x02 \x01(\t\x12\x18\n\x10observation_size\x18\x03 \x01(\r\x12;\n\x0c\x61\x63tion_shape\x18\x04 \x01(\x0b\x32%.fedhpd.network.v1.DistributionFamily\x12\x10\n\x08run_seed\x18\x05 \x01(\x04\x12\x34\n\x06\x61gents\x18\x06 \x03(\x0b\x32$.fedhpd.network.v1.AgentRegistration\x12\x13\n\x0bplace_count\x18\x07 \x01(\r\x12!\n\x19\x63onfiguration_fingerprint\x18\x08 \x01(\t\"\xf6\x03\n\x08Schedule\x12\x13\n\x0b\x65nvironment\x18\x01 \x01(\t\x12\x10\n\x08interval\x18\x02 \x01(\r\x12\x10\n\x08\x65pisodes\x18\x03 \x01(\r\x12\r\n\x05loops\x18\x04 \x01(\r\x12\x12\n\npart_count\x18\x05 \x01(\r\x12\x11\n\tpart_size\x18\x06 \x01(\r\x12\x17\n\x0f\x61gents_expected\x18\x07 \x01(\r\x12\x13\n\x0b\x64\x65\x61\x64line_ms\x18\x08 \x01(\r\x12\x10\n\x08run_seed\x18\t \x01(\x04\x12\x1d\n\x15heartbeat_interval_ms\x18\n \x01(\r\x12\x19\n\x11max_message_bytes\x18\x0b \x01(\r\x12!\n\x19\x63onfiguration_fingerprint\x18\x0c \x01(\t\x12=\n\x0cstate_source\x18\r \x01(\x0e\x32\'.fedhpd.network.v1.Schedule.StateSource\x12\x38\n\tdigestion\x18\x0e \x01(\x0e\x32%.fedhpd.network.v1.Schedule.Digestion\"2\n\x0bStateSource\x12\x11\n\rPUBLIC_STATES\x10\x00\x12\x10\n\x0cSERVER_STATE\x10\x01\"1\n\tDigestion\x12\x11\n\rKL_DIVERGENCE\x10\x00\x12\x11\n\rSQUARED_ERROR\x10\x01\"l\n\x10RegisterResponse\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12-\n\x08schedule\x18\x02 \x01(\x0b\x32\x1b.fedhpd.network.v1.Schedule\x12\x15\n\ragent_indices\x18\x03 \x03(\r\")\n\x13WaitForStartRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"?\n\x14WaitForStartResponse\x12\x0f\n\x07started\x18\x01 \x01(\x08\x12\x16\n\x0emissing_agents\x18\x02 \x03(\r\")\n\x13PublicStatesRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"l\n\x14PublicStatesResponse\x12/\n\x06states\x18\x01 \x01(\x0b\x32\x1f.fedhpd.network.v1.PackedMatrix\x12\x11\n\tpart_size\x18\x02 \x01(\r\x12\x10\n\x08\x63hecksum\x18\x03 \x01(\t\"D\n\rEpisodeReturn\x12\x13\n\x0b\x61gent_index\x18\x01 \x01(\r\x12\x0f\n\x07\x65pisode\x18\x02 \x01(\r\x12\r\n\x05value\x18\x03 \x01(\x01\"_\n\rDigestionLoss\x12\x13\n\x0b\x61gent_index\x18\x01 \x01(\r\x12\x0f\n\x07\x65pisode\x18\x02 \x01(\r\x12\x0c\n\x04loop\x18\x03 \x01(\r\x12\x0c\n\x04part\x18\x04 \x01(\r\x12\x0c\n\x04loss\x18\x05 \x01(\x02\"\x88\x01\n\rReportRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x31\n\x07returns\x18\x02 \x03(\x0b\x32 .fedhpd.network.v1.EpisodeReturn\x12\x30\n\x06losses\x18\x03 \x03(\x0b\x32 .fedhpd.network.v1.DigestionLoss\"\x10\n\x0eReportResponse\"\xa2\x01\n\rSubmitRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x13\n\x0b\x61gent_index\x18\x02 \x01(\r\x12\x0f\n\x07\x65pisode\x18\x03 \x01(\r\x12\x0c\n\x04loop\x18\x04 \x01(\r\x12\x0c\n\x04part\x18\x05 \x01(\r\x12;\n\x0c\x64istribution\x18\x06 \x01(\x0b\x32%.fedhpd.network.v1.ActionDistribution\"\xf5\x01\n\x0eSubmitResponse\x12:\n\x07outcome\x18\x01 \x01(\x0e\x32).fedhpd.network.v1.SubmitResponse.Outcome\x12\x38\n\tconsensus\x18\x02 \x01(\x0b\x32%.fedhpd.network.v1.ActionDistribution\x12\x14\n\x0c\x63ontributors\x18\x03 \x01(\r\x12\x0c\n\x04note\x18\x04 \x01(\t\"I\n\x07Outcome\x12\x17\n\x13OUTCOME_UNSPECIFIED\x10\x00\x12\x0c\n\x08INCLUDED\x10\x01\x12\x08\n\x04LATE\x10\x02\x12\r\n\tNO_QUORUM\x10\x03\"#\n\rFinishRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"&\n\x10HeartbeatRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\"\x13\n\x11HeartbeatResponse\"U\n\x12RoundStatesRequest\x12\x12\n\nsession_id\x18\x01 \x01(\t\x12\x0f\n\x07\x65pisode\x18\x02 \x01(\r\x12\x0c\n\x04loop\x18\x03 \x01(\r\x12\x0c\n\x04part\x18\x04 \x01(\r\"F\n\x13RoundStatesResponse\x12/\n\x06states\x18\x01 \x01(\x0b\x32\x1f.fedhpd.network.v1.PackedMatrix\"8\n\x0e\x46inishResponse\x12\x12\n\nrun_folder\x18\x01 \x01(\t\x12\x12\n\nexclusions\x18\x02 \x03(\t2\xcc\x05\n\nFederation\x12S\n\x08Register\x12\".fedhpd.network.v1.RegisterRequest\x1a#.fedhpd.network.v1.RegisterResponse\x12_\n\x0cWaitForStart\x12&.fedhpd.network.v1.WaitForStartRequest\x1a\'.fedhpd.network.v1.WaitForStartResponse\x12\x62\n\x0fGetPublicStates\x12&.fedhpd.network.v1.PublicStatesRequest\x1a\'.fedhpd.network.v1.PublicStatesResponse\x12M\n\x06Report\x12 .fedhpd.network.v1.ReportRequest\x1a!.fedhpd.network.v1.ReportResponse\x12M\n\x06Submit\x12 .fedhpd.network.v1.SubmitRequest\x1a!.fedhpd.network.v1.SubmitResponse\x12M\n\x06\x46inish\x12 .fedhpd.network.v1.FinishRequest\x1a!.fedhpd.network.v1.FinishResponse\x12V\n\tHeartbeat\x12#.fedhpd.network.v1.HeartbeatRequest\x1a$.fedhpd.network.v1.HeartbeatResponse\x12_\n\x0eGetRoundStates\x12%.fedhpd.network.v1.RoundStatesRequest\x1a&.fedhpd.network.v1.RoundStatesResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -49,39 +49,47 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REGISTERREQUEST']._serialized_start=729
   _globals['_REGISTERREQUEST']._serialized_end=1003
   _globals['_SCHEDULE']._serialized_start=1006
-  _globals['_SCHEDULE']._serialized_end=1284
-  _globals['_REGISTERRESPONSE']._serialized_start=1286
-  _globals['_REGISTERRESPONSE']._serialized_end=1394
-  _globals['_WAITFORSTARTREQUEST']._serialized_start=1396
-  _globals['_WAITFORSTARTREQUEST']._serialized_end=1437
-  _globals['_WAITFORSTARTRESPONSE']._serialized_start=1439
-  _globals['_WAITFORSTARTRESPONSE']._serialized_end=1502
-  _globals['_PUBLICSTATESREQUEST']._serialized_start=1504
-  _globals['_PUBLICSTATESREQUEST']._serialized_end=1545
-  _globals['_PUBLICSTATESRESPONSE']._serialized_start=1547
-  _globals['_PUBLICSTATESRESPONSE']._serialized_end=1655
-  _globals['_EPISODERETURN']._serialized_start=1657
-  _globals['_EPISODERETURN']._serialized_end=1725
-  _globals['_DIGESTIONLOSS']._serialized_start=1727
-  _globals['_DIGESTIONLOSS']._serialized_end=1822
-  _globals['_REPORTREQUEST']._serialized_start=1825
-  _globals['_REPORTREQUEST']._serialized_end=1961
-  _globals['_REPORTRESPONSE']._serialized_start=1963
-  _globals['_REPORTRESPONSE']._serialized_end=1979
-  _globals['_SUBMITREQUEST']._serialized_start=1982
-  _globals['_SUBMITREQUEST']._serialized_end=2144
-  _globals['_SUBMITRESPONSE']._serialized_start=2147
-  _globals['_SUBMITRESPONSE']._serialized_end=2392
-  _globals['_SUBMITRESPONSE_OUTCOME']._serialized_start=2319
-  _globals['_SUBMITRESPONSE_OUTCOME']._serialized_end=2392
-  _globals['_FINISHREQUEST']._serialized_start=2394
-  _globals['_FINISHREQUEST']._serialized_end=2429
-  _globals['_HEARTBEATREQUEST']._serialized_start=2431
-  _globals['_HEARTBEATREQUEST']._serialized_end=2469
-  _globals['_HEARTBEATRESPONSE']._serialized_start=2471
-  _globals['_HEARTBEATRESPONSE']._serialized_end=2490
-  _globals['_FINISHRESPONSE']._serialized_start=2492
-  _globals['_FINISHRESPONSE']._serialized_end=2548
-  _globals['_FEDERATION']._serialized_start=2551
-  _globals['_FEDERATION']._serialized_end=3170
+  _globals['_SCHEDULE']._serialized_end=1508
+  _globals['_SCHEDULE_STATESOURCE']._serialized_start=1407
+  _globals['_SCHEDULE_STATESOURCE']._serialized_end=1457
+  _globals['_SCHEDULE_DIGESTION']._serialized_start=1459
+  _globals['_SCHEDULE_DIGESTION']._serialized_end=1508
+  _globals['_REGISTERRESPONSE']._serialized_start=1510
+  _globals['_REGISTERRESPONSE']._serialized_end=1618
+  _globals['_WAITFORSTARTREQUEST']._serialized_start=1620
+  _globals['_WAITFORSTARTREQUEST']._serialized_end=1661
+  _globals['_WAITFORSTARTRESPONSE']._serialized_start=1663
+  _globals['_WAITFORSTARTRESPONSE']._serialized_end=1726
+  _globals['_PUBLICSTATESREQUEST']._serialized_start=1728
+  _globals['_PUBLICSTATESREQUEST']._serialized_end=1769
+  _globals['_PUBLICSTATESRESPONSE']._serialized_start=1771
+  _globals['_PUBLICSTATESRESPONSE']._serialized_end=1879
+  _globals['_EPISODERETURN']._serialized_start=1881
+  _globals['_EPISODERETURN']._serialized_end=1949
+  _globals['_DIGESTIONLOSS']._serialized_start=1951
+  _globals['_DIGESTIONLOSS']._serialized_end=2046
+  _globals['_REPORTREQUEST']._serialized_start=2049
+  _globals['_REPORTREQUEST']._serialized_end=2185
+  _globals['_REPORTRESPONSE']._serialized_start=2187
+  _globals['_REPORTRESPONSE']._serialized_end=2203
+  _globals['_SUBMITREQUEST']._serialized_start=2206
+  _globals['_SUBMITREQUEST']._serialized_end=2368
+  _globals['_SUBMITRESPONSE']._serialized_start=2371
+  _globals['_SUBMITRESPONSE']._serialized_end=2616
+  _globals['_SUBMITRESPONSE_OUTCOME']._serialized_start=2543
+  _globals['_SUBMITRESPONSE_OUTCOME']._serialized_end=2616
+  _globals['_FINISHREQUEST']._serialized_start=2618
+  _globals['_FINISHREQUEST']._serialized_end=2653
+  _globals['_HEARTBEATREQUEST']._serialized_start=2655
+  _globals['_HEARTBEATREQUEST']._serialized_end=2693
+  _globals['_HEARTBEATRESPONSE']._serialized_start=2695
+  _globals['_HEARTBEATRESPONSE']._serialized_end=2714
+  _globals['_ROUNDSTATESREQUEST']._serialized_start=2716
+  _globals['_ROUNDSTATESREQUEST']._serialized_end=2801
+  _globals['_ROUNDSTATESRESPONSE']._serialized_start=2803
+  _globals['_ROUNDSTATESRESPONSE']._serialized_end=2873
+  _globals['_FINISHRESPONSE']._serialized_start=2875
+  _globals['_FINISHRESPONSE']._serialized_end=2931
+  _globals['_FEDERATION']._serialized_start=2934
+  _globals['_FEDERATION']._serialized_end=3650
 # @@protoc_insertion_point(module_scope)

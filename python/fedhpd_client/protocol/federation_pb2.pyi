@@ -83,7 +83,19 @@ class RegisterRequest(_message.Message):
     def __init__(self, client_name: _Optional[str] = ..., environment: _Optional[str] = ..., observation_size: _Optional[int] = ..., action_shape: _Optional[_Union[DistributionFamily, _Mapping]] = ..., run_seed: _Optional[int] = ..., agents: _Optional[_Iterable[_Union[AgentRegistration, _Mapping]]] = ..., place_count: _Optional[int] = ..., configuration_fingerprint: _Optional[str] = ...) -> None: ...
 
 class Schedule(_message.Message):
-    __slots__ = ("environment", "interval", "episodes", "loops", "part_count", "part_size", "agents_expected", "deadline_ms", "run_seed", "heartbeat_interval_ms", "max_message_bytes", "configuration_fingerprint")
+    __slots__ = ("environment", "interval", "episodes", "loops", "part_count", "part_size", "agents_expected", "deadline_ms", "run_seed", "heartbeat_interval_ms", "max_message_bytes", "configuration_fingerprint", "state_source", "digestion")
+    class StateSource(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        PUBLIC_STATES: _ClassVar[Schedule.StateSource]
+        SERVER_STATE: _ClassVar[Schedule.StateSource]
+    PUBLIC_STATES: Schedule.StateSource
+    SERVER_STATE: Schedule.StateSource
+    class Digestion(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        KL_DIVERGENCE: _ClassVar[Schedule.Digestion]
+        SQUARED_ERROR: _ClassVar[Schedule.Digestion]
+    KL_DIVERGENCE: Schedule.Digestion
+    SQUARED_ERROR: Schedule.Digestion
     ENVIRONMENT_FIELD_NUMBER: _ClassVar[int]
     INTERVAL_FIELD_NUMBER: _ClassVar[int]
     EPISODES_FIELD_NUMBER: _ClassVar[int]
@@ -96,6 +108,8 @@ class Schedule(_message.Message):
     HEARTBEAT_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
     MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
     CONFIGURATION_FINGERPRINT_FIELD_NUMBER: _ClassVar[int]
+    STATE_SOURCE_FIELD_NUMBER: _ClassVar[int]
+    DIGESTION_FIELD_NUMBER: _ClassVar[int]
     environment: str
     interval: int
     episodes: int
@@ -108,7 +122,9 @@ class Schedule(_message.Message):
     heartbeat_interval_ms: int
     max_message_bytes: int
     configuration_fingerprint: str
-    def __init__(self, environment: _Optional[str] = ..., interval: _Optional[int] = ..., episodes: _Optional[int] = ..., loops: _Optional[int] = ..., part_count: _Optional[int] = ..., part_size: _Optional[int] = ..., agents_expected: _Optional[int] = ..., deadline_ms: _Optional[int] = ..., run_seed: _Optional[int] = ..., heartbeat_interval_ms: _Optional[int] = ..., max_message_bytes: _Optional[int] = ..., configuration_fingerprint: _Optional[str] = ...) -> None: ...
+    state_source: Schedule.StateSource
+    digestion: Schedule.Digestion
+    def __init__(self, environment: _Optional[str] = ..., interval: _Optional[int] = ..., episodes: _Optional[int] = ..., loops: _Optional[int] = ..., part_count: _Optional[int] = ..., part_size: _Optional[int] = ..., agents_expected: _Optional[int] = ..., deadline_ms: _Optional[int] = ..., run_seed: _Optional[int] = ..., heartbeat_interval_ms: _Optional[int] = ..., max_message_bytes: _Optional[int] = ..., configuration_fingerprint: _Optional[str] = ..., state_source: _Optional[_Union[Schedule.StateSource, str]] = ..., digestion: _Optional[_Union[Schedule.Digestion, str]] = ...) -> None: ...
 
 class RegisterResponse(_message.Message):
     __slots__ = ("session_id", "schedule", "agent_indices")
@@ -241,6 +257,24 @@ class HeartbeatRequest(_message.Message):
 class HeartbeatResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class RoundStatesRequest(_message.Message):
+    __slots__ = ("session_id", "episode", "loop", "part")
+    SESSION_ID_FIELD_NUMBER: _ClassVar[int]
+    EPISODE_FIELD_NUMBER: _ClassVar[int]
+    LOOP_FIELD_NUMBER: _ClassVar[int]
+    PART_FIELD_NUMBER: _ClassVar[int]
+    session_id: str
+    episode: int
+    loop: int
+    part: int
+    def __init__(self, session_id: _Optional[str] = ..., episode: _Optional[int] = ..., loop: _Optional[int] = ..., part: _Optional[int] = ...) -> None: ...
+
+class RoundStatesResponse(_message.Message):
+    __slots__ = ("states",)
+    STATES_FIELD_NUMBER: _ClassVar[int]
+    states: PackedMatrix
+    def __init__(self, states: _Optional[_Union[PackedMatrix, _Mapping]] = ...) -> None: ...
 
 class FinishResponse(_message.Message):
     __slots__ = ("run_folder", "exclusions")

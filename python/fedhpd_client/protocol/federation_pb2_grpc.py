@@ -70,6 +70,11 @@ class FederationStub:
                 request_serializer=federation__pb2.HeartbeatRequest.SerializeToString,
                 response_deserializer=federation__pb2.HeartbeatResponse.FromString,
                 _registered_method=True)
+        self.GetRoundStates = channel.unary_unary(
+                '/fedhpd.network.v1.Federation/GetRoundStates',
+                request_serializer=federation__pb2.RoundStatesRequest.SerializeToString,
+                response_deserializer=federation__pb2.RoundStatesResponse.FromString,
+                _registered_method=True)
 
 
 class FederationServicer:
@@ -125,6 +130,14 @@ class FederationServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetRoundStates(self, request, context):
+        """DPA-FedRL only (Schedule.state_source = SERVER_STATE): the server environment's state(s) for one round,
+        answered once every earlier round has closed. Refused with FAILED_PRECONDITION in a public-state run.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_FederationServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -162,6 +175,11 @@ def add_FederationServicer_to_server(servicer, server):
                     servicer.Heartbeat,
                     request_deserializer=federation__pb2.HeartbeatRequest.FromString,
                     response_serializer=federation__pb2.HeartbeatResponse.SerializeToString,
+            ),
+            'GetRoundStates': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetRoundStates,
+                    request_deserializer=federation__pb2.RoundStatesRequest.FromString,
+                    response_serializer=federation__pb2.RoundStatesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -353,6 +371,33 @@ class Federation:
             '/fedhpd.network.v1.Federation/Heartbeat',
             federation__pb2.HeartbeatRequest.SerializeToString,
             federation__pb2.HeartbeatResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetRoundStates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/fedhpd.network.v1.Federation/GetRoundStates',
+            federation__pb2.RoundStatesRequest.SerializeToString,
+            federation__pb2.RoundStatesResponse.FromString,
             options,
             channel_credentials,
             insecure,
