@@ -67,7 +67,7 @@ def uses_server_states(schedule: pb.Schedule) -> bool:
 
 def round_states(session: "Session", episode: int, loop: int, part: int) -> np.ndarray:
     """The server environment's states for one DPA-FedRL round (answered once every earlier round has closed),
-    checked like any outside matrix: shape, observation size and finite values."""
+    checked by ``wire.accepted_round_states``."""
     request = pb.RoundStatesRequest(session_id=session.session_id, episode=episode, loop=loop, part=part)
     label = f"episode {episode} loop {loop} part {part}"
     try:
@@ -76,15 +76,9 @@ def round_states(session: "Session", episode: int, loop: int, part: int) -> np.n
     except grpc.RpcError as error:
         raise RunFailed(f"GetRoundStates for {label}: {error.code().name}: {error.details()}") from None
     try:
-        states = wire.array(response.states, "round states")
+        return wire.accepted_round_states(response, session.observation_size)
     except RunFailed as error:
         raise RunFailed(f"the server sent malformed states for {label}: {error}") from None
-    if states.shape[1] != session.observation_size:
-        raise RunFailed(f"the server sent malformed states for {label}: round states: {states.shape[1]} columns, "
-                        f"expected the observation size {session.observation_size}")
-    if not np.all(np.isfinite(states)):
-        raise RunFailed(f"the server sent malformed states for {label}: round states: a value is not finite")
-    return states
 
 
 def submit_all(session: "Session", distributions: Sequence[ActionDistribution], episode: int, loop: int,

@@ -29,6 +29,17 @@ def array(message: pb.PackedMatrix, field: str) -> np.ndarray:
     return np.asarray(message.values, dtype=np.float32).reshape(rows, columns)
 
 
+def accepted_round_states(message: pb.RoundStatesResponse, observation_size: int) -> np.ndarray:
+    """The states of a DPA-FedRL round as a client accepts them (the twin of ``WireFormat.acceptedRoundStates``): a
+    positive matrix shape, ``observation_size`` columns and finite values; raises ``RunFailed`` naming what is wrong."""
+    states = array(message.states, "round states")
+    if states.shape[1] != observation_size:
+        raise RunFailed(f"round states: {states.shape[1]} columns, expected the observation size {observation_size}")
+    if not np.all(np.isfinite(states)):
+        raise RunFailed("round states: a value is not finite")
+    return states
+
+
 def family_message(family: DistributionFamily) -> pb.DistributionFamily:
     kind = pb.DistributionFamily.CATEGORICAL if family.kind is FamilyKind.CATEGORICAL else pb.DistributionFamily.GAUSSIAN
     return pb.DistributionFamily(kind=kind, width=family.width)

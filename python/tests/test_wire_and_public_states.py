@@ -33,6 +33,18 @@ class WireTests(unittest.TestCase):
         with self.assertRaisesRegex(RunFailed, "no distribution"):
             wire.distribution(pb.ActionDistribution())
 
+    def test_round_states_are_accepted_only_with_the_observation_size_and_finite_values(self) -> None:
+        def response(columns: int, values) -> pb.RoundStatesResponse:
+            return pb.RoundStatesResponse(states=pb.PackedMatrix(rows=1, columns=columns, values=values))
+        np.testing.assert_array_equal(wire.accepted_round_states(response(4, [0.1, -0.2, 0.3, 0.0]), 4),
+                                      np.array([[0.1, -0.2, 0.3, 0.0]], np.float32))
+        with self.assertRaisesRegex(RunFailed, "round states: 3 columns, expected the observation size 4"):
+            wire.accepted_round_states(response(3, [0.1, 0.2, 0.3]), 4)
+        with self.assertRaisesRegex(RunFailed, "round states: a value is not finite"):
+            wire.accepted_round_states(response(4, [0.1, float("nan"), 0.3, 0.0]), 4)
+        with self.assertRaisesRegex(RunFailed, r"round states: 3 values for shape 1 × 4"):
+            wire.accepted_round_states(response(4, [0.1, 0.2, 0.3]), 4)
+
     def test_checksum_is_fnv1a_of_the_little_endian_float32_bytes(self) -> None:
         self.assertEqual(wire.checksum(np.zeros((0, 1), np.float32)), "cbf29ce484222325")  # the FNV-1a offset basis
         # One byte by hand: 1.0f = 00 00 80 3f (little endian).
