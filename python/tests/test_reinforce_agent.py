@@ -82,6 +82,15 @@ class DigestionTests(unittest.TestCase):
                 self.assertAlmostEqual(analytic, numeric, delta=1e-6 + 1e-5 * abs(numeric))
 
 
+def discounted_returns(rewards) -> np.ndarray:
+    """G_t = r_t + 0.99 G_{t+1}, rounded to float32 as the agent weights them, in double."""
+    returns, running = np.zeros(len(rewards)), 0.0
+    for step in reversed(range(len(rewards))):
+        running = rewards[step] + 0.99 * running
+        returns[step] = running
+    return returns.astype(np.float32).astype(np.float64)
+
+
 @unittest.skipIf(gymnasium is None, "gymnasium is not installed")
 class ReinforceLossTests(unittest.TestCase):
     """The batched REINFORCE loss equals the per-step sum of −log π(a_t|s_t)·Ĝ_t, and its gradient matches finite
@@ -96,12 +105,7 @@ class ReinforceLossTests(unittest.TestCase):
         agent.policy.double()
         observations, rewards = self.episode(9, 4)
         actions = [0, 1, 1, 0, 1, 0, 0, 1, 1]
-        returns = np.zeros(9)
-        running = 0.0
-        for step in reversed(range(9)):
-            running = rewards[step] + 0.99 * running
-            returns[step] = running
-        returns = returns.astype(np.float32).astype(np.float64)
+        returns = discounted_returns(rewards)
         normalised = (returns - returns.mean()) / (returns.std(ddof=1) + 1e-5)
         with torch.no_grad():
             expected = -sum(float(torch.log_softmax(agent.policy(observations[t:t + 1]), 1)[0, actions[t]]) * normalised[t]
@@ -114,11 +118,7 @@ class ReinforceLossTests(unittest.TestCase):
         agent.policy.double()
         observations, rewards = self.episode(6, 3)
         actions = [torch.tensor([value], dtype=torch.float64) for value in np.linspace(-1.5, 1.5, 6)]
-        returns, running = np.zeros(6), 0.0
-        for step in reversed(range(6)):
-            running = rewards[step] + 0.99 * running
-            returns[step] = running
-        returns = returns.astype(np.float32).astype(np.float64)
+        returns = discounted_returns(rewards)
         with torch.no_grad():
             mean, deviation = (t.numpy() for t in agent.policy(observations))
         location, scale = mean[:, 0] + 1e-6, deviation[:, 0] + 1e-6
